@@ -1,0 +1,61 @@
+"""Meeting names and dates printed on papers: find them, and shorten them for references."""
+
+from __future__ import annotations
+
+import re
+
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december"]
+_MONTH_RE = "(" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_RE + r"\.?,?\s+(\d{4})\b", re.I)
+_MONTH_YEAR = re.compile(r"\b" + _MONTH_RE + r"\.?\s+(\d{4})\b", re.I)
+_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
+_STOP = {"and", "of", "the", "for", "on", "in", "&"}
+
+
+def _month_number(name: str) -> int:
+    name = name.lower()[:3]
+    return [m[:3] for m in MONTHS].index(name) + 1
+
+
+def find_date(text: str) -> str:
+    """The first date printed in `text` as ISO (`2026-01-05`, or `2025-05` for a month), else ``."""
+    m = _DAY_MONTH_YEAR.search(text)
+    if m:
+        return f"{int(m.group(3)):04d}-{_month_number(m.group(2)):02d}-{int(m.group(1)):02d}"
+    m = _MONTH_YEAR.search(text)
+    if m:
+        return f"{int(m.group(2)):04d}-{_month_number(m.group(1)):02d}"
+    m = _NUMERIC.search(text)
+    if m:
+        year = int(m.group(3))
+        year = year + 2000 if year < 100 else year
+        day, month = int(m.group(1)), int(m.group(2))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    return ""
+
+
+def acronym(name: str) -> str:
+    """`Accountability and Governance Board` -> `AGB`; short names are kept as they are."""
+    words = [w for w in re.split(r"[\s\-–]+", name.strip()) if w]
+    significant = [w for w in words if w.lower() not in _STOP]
+    if len(significant) < 3:
+        return name.strip()
+    return "".join(w[0].upper() for w in significant if w[0].isalnum())
+
+
+def short_date(iso: str) -> str:
+    """`2026-01-05` -> `5 Jan 2026`; `2025-05` -> `May 2025`."""
+    parts = iso.split("-") if iso else []
+    if len(parts) < 2:
+        return iso
+    month = MONTHS[int(parts[1]) - 1][:3].title()
+    if len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1].title()} {parts[0]}"
+    return f"{int(parts[2])} {month} {parts[0]}"
+
+
+def short_meeting(meeting: str, date: str) -> str:
+    """Meeting and date in a few words for a reference: `AGB May 2025`."""
+    return " ".join(p for p in (acronym(meeting) if meeting else "", short_date(date)) if p)
