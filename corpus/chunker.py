@@ -1,0 +1,418 @@
+"""Pages to `Paragraph` records, one per printed paragraph number (or per labelled table, list or slide)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.lines import Line, is_short, to_lines
+from corpus.numbering import Label, children_of, is_restart, is_successor, plausible_number
+from corpus.papers import PaperHead, read_head, starts_paper, title_case, walk_back
+from corpus.records import Page, Paragraph
+
+_ROW_KEY = re.compile(
+    r"^\s*(?P<prefix>(?:action|item|minute|commitment|recommendation)\s+(?:ref\.?|no\.?|number)?\s*:?\s*)?"
+    r"(?P<key>\d{1,4}(?:,\s*\d{1,4})*)(?:\s*[-–:]\s+\S.*|\s*)$",
+    re.I,
+)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
+
+
+@dataclass
+class _Item:
+    """A paragraph being assembled."""
+
+    label: str
+    kind: str
+    section: str
+    part: str
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (joiner, text)
+    pages: set[int] = field(default_factory=set)
+    last_ends_sentence: bool = True
+    last_kind: str = ""
+
+    def add(self, line: Line, text: str | None = None, joiner: str | None = None) -> None:
+        text = line.text if text is None else text
+        if not text.strip():
+            self.pages.add(line.page)
+            return
+        if joiner is None:
+            structural = line.kind in ("bullet", "lettered", "table")
+            joiner = "\n" if (structural or (line.gap and self.last_ends_sentence)) else " "
+        if not self.lines:
+            joiner = ""
+        self.lines.append((joiner, text.strip() if line.kind != "table" else text))
+        self.pages.add(line.page)
+        self.last_ends_sentence = line.ends_sentence or line.kind == "table"
+        self.last_kind = line.kind
+
+    @property
+    def text(self) -> str:
+        return "".join(j + t for j, t in self.lines).strip()
+
+
+@dataclass
+class _Paper:
+    head: PaperHead
+    items: list[_Item]
+
+
+def _next_numbered(lines: list[Line], i: int, end: int) -> Line | None:
+    for k in range(i + 1, min(end, i + 60)):
+        if lines[k].kind == "numbered" and (lines[k].gap or lines[k - 1].ends_sentence or lines[k - 1].kind != "text"):
+            return lines[k]
+        if lines[k].kind in ("annex", "end"):
+            return None
+    return None
+
+
+def _body_follows(lines: list[Line], i: int, end: int) -> bool:
+    """After a numbered title line: does prose follow (a minute) or only more headings/numbers (a section)?"""
+    for k in range(i + 1, min(end, i + 12)):
+        kind = lines[k].kind
+        if kind == "short":
+            continue
+        return kind in ("text", "bullet", "lettered")
+    return False
+
+
+class _Chunker:
+    """Runs over the lines of one paper; stops when the numbering starts again (a new paper)."""
+
+    def __init__(self, lines: list[Line], start: int, end: int):
+        self.lines, self.start, self.end = lines, start, end
+        self.items: list[_Item] = []
+        self.open: _Item | None = None
+        self.section = ""
+        self.part = ""
+        self.pending: list[Line] = []
+        self.caption = ""
+        self.caption_lines: list[Line] = []
+        self.last_para: Label | None = None
+        self.last_head: Label | None = None
+        self.numbered_seen = False
+        self.tables_seen = False
+
+    # -- helpers -----------------------------------------------------------------
+    def close(self) -> None:
+        if self.open and self.open.text:
+            self.items.append(self.open)
+        self.open = None
+
+    def resolve_pending(self) -> None:
+        """Heading-sized lines waiting for what follows: a list when there are many, else headings."""
+        if not self.pending:
+            return
+        self.close()
+        if len(self.pending) >= 3:
+            block = _Item(label=self._label(self.pending[0].text.rstrip(" :-–")), kind="list", section=self.section, part=self.part)
+            for line in self.pending:
+                block.add(line, joiner="\n")
+            self.open = block
+        else:
+            self.section = self.pending[-1].text.strip(" *")
+        self.pending = []
+
+    def _label(self, text: str) -> str:
+        return title_case(text.strip(" *:–-")) or self.part or "Text"
+
+    def block(self, line: Line, kind: str = "block") -> None:
+        """Unnumbered prose, bullets or list: one block per heading."""
+        label = self.caption or self.section or self.part or ("Cover" if not (self.numbered_seen or self.tables_seen) else "Text")
+        if label == "Cover" and self.open is None and self.items and self.items[-1].kind == "cover":
+            self.open = self.items.pop()
+        if self.open is None or self.open.kind not in ("block", "list", "cover"):
+            self.close()
+            self.open = _Item(label=label, kind=kind, section=self.section, part=self.part)
+        self.caption = ""
+        self.open.add(line)
+
+    # -- main loop ----------------------------------------------------------------
+    def run(self, i: int) -> int | None:
+        lines, end = self.lines, self.end
+        while i < end:
+            line = lines[i]
+            prev = lines[i - 1] if i > self.start else None
+            kind = line.kind
+            if kind == "short" and self.open is not None and not self.pending and (
+                self.open.kind == "minute"
+                or (self.open.kind in ("list", "cover", "signoff") and self.open.last_kind not in ("bullet", "lettered"))
+                or (not self.open.last_ends_sentence and not line.gap)
+                or line.starts_lower
+            ):
+                self.open.add(line)
+            elif kind == "short":
+                self.pending.append(line)
+            elif kind == "numbered":
+                restart = self.numbered(i, line, prev)
+                if restart:
+                    return i
+            elif kind == "table":
+                self.resolve_pending()
+                i = self.table(i)
+                continue
+            elif kind == "annex":
+                self.resolve_pending()
+                self.close()
+                self.part = title_case(line.rest)
+                self.section = self.part
+                self.last_para = self.last_head = None
+            elif kind == "caption":
+                if line.num.lower().startswith("figure"):
+                    self.pending = []  # a dropped figure's title and legend
+                else:
+                    self.resolve_pending()
+                    self.close()
+                    self.caption = line.num
+                    self.caption_lines.append(line)
+            elif kind == "end":
+                self.resolve_pending()
+                if self.open is None or self.open.kind != "signoff":
+                    self.close()
+                    self.open = _Item(label="Sign-off", kind="signoff", section=self.section, part=self.part)
+                self.open.add(line, joiner="\n")
+            elif kind in ("bullet", "lettered"):
+                self.resolve_pending()
+                if self.open is not None:
+                    self.open.add(line)
+                else:
+                    self.block(line, kind="list")
+            else:  # prose
+                if self.pending and (line.starts_lower or (self.open and not self.open.last_ends_sentence and not line.gap)):
+                    for p in self.pending:
+                        (self.open.add(p) if self.open else self.block(p))
+                    self.pending = []
+                self.resolve_pending()
+                if self.open is not None:
+                    self.open.add(line)
+                else:
+                    self.block(line)
+            i += 1
+        self.resolve_pending()
+        self.close()
+        return None
+
+    def numbered(self, i: int, line: Line, prev: Line | None) -> bool:
+        """Handle a line that starts with a number; True when it restarts the numbering (new paper)."""
+        at_start = prev is None or line.gap or prev.kind != "text" or prev.ends_sentence or self.open is None
+        cand = Label.parse(line.num)
+        fits = (self.last_para is None and self.last_head is None) or is_successor(self.last_para, cand, 2) \
+            or is_successor(self.last_head, cand, 1)
+        if not at_start or not plausible_number(line.num) or not fits:
+            if at_start and is_restart(cand) and self.numbered_seen and not (self.pending and self.part):
+                return True
+            self._as_text(line)
+            return False
+        if at_start and is_restart(cand) and self.tables_seen and not self.numbered_seen and self.pending and not self.part:
+            return True  # a paper that was only a table (an action tracker), then a titled report
+            self._as_text(line)
+            return False
+        rest = line.rest
+        if not rest and i + 1 < self.end and self.lines[i + 1].kind in ("text", "short"):
+            rest = ""  # number on a line of its own: the text follows on the next lines
+        nxt = _next_numbered(self.lines, i, self.end)
+        child_next = nxt is not None and children_of(cand, Label.parse(nxt.num))
+        title_like = bool(rest) and is_short(rest) and not rest.endswith(":")
+        heading = child_next or (title_like and not _body_follows(self.lines, i, self.end))
+        self.resolve_pending()
+        self.close()
+        self.numbered_seen = True
+        if heading:
+            self.section = f"{line.num}{'.' if line.text.lstrip('-–• *').startswith(line.num + '.') else ''} {rest}".strip()
+            self.last_head = cand
+            return False
+        kind = "minute" if title_like else "numbered"
+        self.open = _Item(label=line.num, kind=kind, section=self.section, part=self.part)
+        self.open.add(line, text=rest)
+        self.last_para = cand
+        return False
+
+    def _as_text(self, line: Line) -> None:
+        if self.open is not None:
+            self.resolve_pending() if not self.pending else None
+            self.open.add(line)
+        else:
+            self.resolve_pending()
+            self.block(line)
+
+    def table(self, i: int) -> int:
+        """Consecutive tab-separated rows (blank lines between groups allowed) as one table."""
+        self.close()
+        self.tables_seen = True
+        rows: list[Line] = []
+        j = i
+        while j < self.end:
+            line = self.lines[j]
+            if line.kind == "table":
+                rows.append(line)
+            elif rows and line.kind in ("short", "text") and j + 1 < self.end and self.lines[j + 1].kind == "table":
+                # a cell that ran over a page break: it belongs to the row above
+                last = rows[-1]
+                rows[-1] = Line(text=f"{last.text} {line.text}", page=last.page, gap=last.gap, kind="table", index=last.index)
+            else:
+                break
+            j += 1
+        label = self.caption
+        captions = [c for c in self.caption_lines if c.rest]
+        if not label and j < self.end and self.lines[j].kind == "caption" and self.lines[j].num.lower().startswith("table"):
+            label = self.lines[j].num
+            captions.append(self.lines[j]) if self.lines[j].rest else None
+            j += 1
+        self.caption_lines = []
+        label = label or self.section or self.part or "Table"
+        self.caption = ""
+        keyed = self._keyed_rows(rows)
+        if keyed:
+            for key, row in keyed:
+                item = _Item(label=key, kind="row", section=label, part=self.part)
+                item.add(row)
+                self.items.append(item)
+        else:
+            item = _Item(label=label, kind="table", section=self.section, part=self.part)
+            for row in captions + rows:
+                item.add(row, joiner="\n")
+            self.items.append(item)
+        return j
+
+    @staticmethod
+    def _keyed_rows(rows: list[Line]) -> list[tuple[str, Line]]:
+        """Rows that carry their own unique numbers (agenda items, commitments) are paragraphs."""
+        keyed, keys, header = [], set(), None
+        for row in rows:
+            cells = [c for c in row.text.split("\t") if c.strip()]
+            m = next((m for m in map(_ROW_KEY.match, cells[:2]) if m), None)
+            if not m:
+                if header is None or row.text == header:
+                    header = row.text  # a header row, perhaps repeated on a new page
+                    continue
+                return []
+            prefix = " ".join(m.group("prefix").replace(":", " ").split()).title().replace("Ref", "ref") if m.group("prefix") else ""
+            key = f"{prefix} {m.group('key').strip()}".strip()
+            if key in keys:
+                return []
+            keys.add(key)
+            keyed.append((key, row))
+        return keyed if len(keyed) >= 2 else []
+
+
+def _segments(lines: list[Line]) -> list[tuple[int, int]]:
+    """Split at lines that open a paper and after the lines that close one (author, `Meeting closed`)."""
+    cuts, content = [0], False
+    for i, line in enumerate(lines):
+        if i and starts_paper(lines, i) and content:
+            cuts.append(i)
+            content = False
+        elif i and lines[i - 1].kind == "end" and line.kind not in ("end", "annex") and content:
+            cuts.append(i)
+            content = False
+        if line.kind in ("numbered", "table", "text", "bullet", "lettered"):
+            content = True
+    cuts.append(len(lines))
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _chunk_segment(lines: list[Line], a: int, b: int) -> list[_Paper]:
+    papers = []
+    start = a
+    while start < b:
+        head = read_head(lines, start, b)
+        chunker = _Chunker(lines, start, b)
+        chunker.items = _front(lines, start, head)
+        restart = chunker.run(start + head.used)
+        if restart is None:
+            papers.append(_Paper(head, chunker.items))
+            break
+        boundary = walk_back(lines, start, restart)
+        if boundary <= start:
+            boundary = restart
+        chunker = _Chunker(lines, start, boundary)
+        chunker.items = _front(lines, start, head)
+        chunker.run(start + head.used)
+        papers.append(_Paper(head, chunker.items))
+        start = boundary
+    return papers
+
+
+def _front(lines: list[Line], start: int, head: PaperHead) -> list[_Item]:
+    """The cover lines (presenter, contact, venue) as a block, so they can be asked about."""
+    front = lines[start:start + head.used]
+    if not front:
+        return []
+    item = _Item(label="Cover", kind="cover", section="", part="")
+    for line in front:
+        item.add(line, joiner="\n")
+    return [item]
+
+
+def _split_long(text: str, max_chars: int) -> list[str]:
+    if len(text) <= max_chars:
+        return [text]
+    pieces, current = [], ""
+    for sentence in _SENTENCE_SPLIT.split(text):
+        while len(sentence) > max_chars:
+            head, sentence = sentence[:max_chars], sentence[max_chars:]
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(head)
+        if current and len(current) + 1 + len(sentence) > max_chars:
+            pieces.append(current)
+            current = sentence
+        else:
+            current = f"{current} {sentence}" if current else sentence
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def chunk_pages(pages: list[Page], doc: str, doc_id: str, max_chars: int = 6000) -> list[Paragraph]:
+    """Cut a file's pages into paragraph records, paper by paper, in document order.
+
+    Args:
+        pages: the file's pages as a loader returned them.
+        doc: the file name shown in citations.
+        doc_id: the file's stable id (name plus content hash).
+        max_chars: a longer paragraph is split at sentence ends into records with the same label.
+    """
+    lines = to_lines(pages)
+    papers: list[_Paper] = []
+    for a, b in _segments(lines):
+        papers.extend(_chunk_segment(lines, a, b))
+    papers = [p for p in papers if p.items]
+    first = papers[0].head if papers else PaperHead("", "", "", 0)
+    stem = Path(doc).stem
+    doc_meeting = first.meeting or (first.title if not first.date else "")
+    doc_title = " ".join(x for x in (first.meeting or first.title, _pretty(first.date)) if x) or stem
+    out: list[Paragraph] = []
+    seen_titles: dict[tuple[str, str, str], int] = {}
+    for n, paper in enumerate(papers):
+        title = paper.head.title or paper.head.meeting or f"{stem} (paper {n + 1})"
+        meeting = paper.head.meeting or doc_meeting
+        date = paper.head.date or first.date
+        # Labels are unique within a paper, so two papers of one file must differ by name.
+        key = (title, meeting, date)
+        seen_titles[key] = seen_titles.get(key, 0) + 1
+        if seen_titles[key] > 1:
+            title = f"{title} ({seen_titles[key]})"
+        used_labels: dict[tuple[str, str], int] = {}
+        for item in paper.items:
+            label = item.label
+            if item.kind in ("block", "list", "table", "cover"):
+                key = (item.part, label)
+                used_labels[key] = used_labels.get(key, 0) + 1
+                if used_labels[key] > 1:
+                    label = f"{label} ({used_labels[key]})"
+            for piece in _split_long(item.text, max_chars):
+                out.append(Paragraph(
+                    doc_id=doc_id, doc=doc, doc_title=doc_title, paper=title, label=label, text=piece,
+                    section=item.section, part=item.part, kind=item.kind, meeting=meeting, date=date,
+                    pages=tuple(sorted(item.pages)), seq=len(out),
+                ))
+    return out
+
+
+def _pretty(date: str) -> str:
+    from corpus.meta import short_date
+
+    return short_date(date)

@@ -1,0 +1,162 @@
+"""Where one paper ends and the next begins inside a file (an agenda pack), and what each paper is called."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.lines import Line, is_meta
+from corpus.meta import find_date
+
+MINUTES = re.compile(r"^\W*minutes of\b", re.I)
+AGENDA = re.compile(r"^\W*agenda\W*$", re.I)
+REPORT_TO = re.compile(r"^\W*report to\b", re.I)
+TRACKER = re.compile(r"\baction(?:s)? (?:tracker|log)\b", re.I)
+BODY = re.compile(r"\b(board|panel|committee|council|cabinet|authority|assembly|forum|commission|scrutiny)\b", re.I)
+ORG = re.compile(r"\b(commissioner|police|constabulary|nhs|trust|borough|county|city council|office of)\b", re.I)
+_GENERIC = re.compile(r"^\W*(report|cover report|background report|covering report|agenda item \w+|item \w+|public|open|private)\W*$", re.I)
+_DATE_ONLY = re.compile(r"^[\W\d]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?\d{0,2}(?:st|nd|rd|th)?\s*[a-z]+\.?\s+\d{4}\W*$", re.I)
+_SMALL = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+
+
+@dataclass
+class PaperHead:
+    """What a paper's first lines say about it: title, meeting, date, and how many lines they took."""
+
+    title: str
+    meeting: str
+    date: str
+    used: int
+
+
+def title_case(text: str) -> str:
+    """`MINUTES OF THE MEETING` -> `Minutes of the Meeting`; mixed-case text is left alone."""
+    if text.upper() != text:
+        return text
+    words = text.lower().split()
+    return " ".join(w if (i and w in _SMALL) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def is_caps_meeting(lines: list[Line], i: int) -> bool:
+    """`ACCOUNTABILITY AND GOVERNANCE BOARD` followed by a date line: a board paper's cover."""
+    text = lines[i].text.strip(" *")
+    if text.upper() != text or len(text.split()) < 2 or not BODY.search(text.split()[-1]):
+        return False
+    return any(find_date(lines[j].text) for j in range(i + 1, min(i + 3, len(lines))))
+
+
+def starts_paper(lines: list[Line], i: int) -> bool:
+    """A line that opens a new paper wherever it stands."""
+    line = lines[i]
+    if line.kind not in ("short", "text"):
+        return False
+    t = line.text
+    if MINUTES.match(t) or REPORT_TO.match(t):
+        return True
+    if TRACKER.search(t) and len(t) < 160:
+        return True
+    return is_caps_meeting(lines, i)
+
+
+def _joined_block(lines: list[Line], i: int, end: int) -> tuple[str, int]:
+    """A title printed over several lines with no blank between them (a bold block)."""
+    parts, j = [lines[i].text], i + 1
+    while j < end and not lines[j].gap and lines[j].kind in ("short", "text") and len(parts) < 5:
+        parts.append(lines[j].text)
+        j += 1
+    return " ".join(parts), j
+
+
+def _minutes_title(text: str) -> str:
+    date = find_date(text)
+    if date:
+        m = re.search(r"(?:held on|of)\s+(?:\w+day\s+)?(\d{1,2}(?:st|nd|rd|th)?\s+\w+\s+\d{4})", text, re.I)
+        when = m.group(1) if m else ""
+        if when:
+            return f"Minutes of the meeting held on {title_case(when.upper())}"
+    return title_case(text.split(" HELD ")[0].split(" held ")[0])
+
+
+def read_head(lines: list[Line], start: int, end: int) -> PaperHead:
+    """Title, meeting and date from a paper's opening lines (at most the first 8)."""
+    title = meeting = date = ""
+    used = start
+    j = start
+    limit = min(end, start + 8)
+    for k in range(start, min(end, start + 14)):
+        if lines[k].kind in ("table", "numbered", "annex"):
+            break
+        if AGENDA.match(lines[k].text):
+            title = "Agenda"  # an agenda's title is the word itself; the lines above name the meeting
+    while j < limit:
+        line = lines[j]
+        if line.kind not in ("short", "text") or (line.kind == "text" and not title and len(line.text) > 200):
+            break
+        t = line.text.strip()
+        if MINUTES.match(t):
+            block, nxt = _joined_block(lines, j, end)
+            title = _minutes_title(block)
+            date = date or find_date(block)
+            used, j = nxt, nxt
+            continue
+        if TRACKER.search(t) and not title:
+            block, nxt = _joined_block(lines, j, end)
+            title = title_case(block)
+            used, j = nxt, nxt
+            continue
+        if AGENDA.match(t):
+            title = title or "Agenda"
+            used = j + 1
+        elif REPORT_TO.match(t) and not title:
+            body = list(BODY.finditer(t))
+            rest = t[body[-1].end():].strip(" –-:") if body else ""
+            if body and len(rest.split()) >= 2:
+                meeting = meeting or t[len("report to"):body[-1].end()].strip().removeprefix("the ").strip()
+                title = rest
+            else:
+                title = t
+            used = j + 1
+        elif _DATE_ONLY.match(t) or (find_date(t) and len(t) < 60 and not date):
+            date = date or find_date(t)
+            used = j + 1
+        elif is_meta(t):
+            used = j + 1
+            while j + 1 < limit and not lines[j + 1].gap and lines[j + 1].kind in ("short", "text"):
+                j += 1  # the meta line runs on
+                used = j + 1
+        elif t.islower() and len(t.split()) <= 4:
+            used = j + 1  # a logo printed as text
+        elif line.kind == "short" and BODY.search(t) and find_date(t) and not title and t.upper() != t:
+            title, date = t.strip(" *"), date or find_date(t)  # a deck's title slide: body, subject, date
+            used = j + 1
+        elif line.kind == "short" and BODY.search(t) and not meeting and (not title or title == "Agenda"):
+            meeting = title_case(t.strip(" *"))
+            date = date or find_date(t)
+            used = j + 1
+        elif line.kind == "short" and not title and ORG.search(t) and j + 1 < limit and lines[j + 1].kind == "short" \
+                and not ORG.search(lines[j + 1].text) and not is_meta(lines[j + 1].text) \
+                and not _GENERIC.match(lines[j + 1].text) and not find_date(lines[j + 1].text):
+            used = j + 1  # the organisation's name above the paper's own title
+        elif line.kind == "short" and not title and not _GENERIC.match(t):
+            title = title_case(t.strip(" *"))
+            used = j + 1
+        elif line.kind == "short" and _GENERIC.match(t):
+            used = j + 1
+        else:
+            break
+        j += 1
+    if not title and meeting:
+        title, meeting = meeting, ""
+    return PaperHead(title=title, meeting=meeting, date=date, used=used - start)
+
+
+def walk_back(lines: list[Line], start: int, restart: int) -> int:
+    """Where a paper whose numbering starts again at `restart` really begins: after the last
+    table row, numbered paragraph or end line, at the first heading-sized line."""
+    i = restart - 1
+    while i >= start and lines[i].kind not in ("table", "end", "numbered", "bullet", "lettered", "annex"):
+        i -= 1
+    j = i + 1
+    while j < restart and lines[j].kind != "short":
+        j += 1
+    return j if j < restart else i + 1
