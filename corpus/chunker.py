@@ -85,6 +85,8 @@ class _Chunker:
         self.items: list[_Item] = []
         self.open: _Item | None = None
         self.section = ""
+        self.top = ""
+        self.heading = ""
         self.part = ""
         self.pending: list[Line] = []
         self.caption = ""
@@ -106,12 +108,17 @@ class _Chunker:
             return
         self.close()
         if len(self.pending) >= 3:
-            block = _Item(label=self._label(self.pending[0].text.rstrip(" :-–")), kind="list", section=self.section, part=self.part)
-            for line in self.pending:
+            label = self.caption or self._label(self.pending[0].text.rstrip(" :-–"))
+            block = _Item(label=label, kind="list", section=self.section, part=self.part)
+            for line in self.caption_lines + self.pending:
                 block.add(line, joiner="\n")
+            self.caption, self.caption_lines = "", []
             self.open = block
         else:
-            self.section = self.pending[-1].text.strip(" *")
+            # Unnumbered subheadings sit under the last numbered heading: keep the path.
+            path = [self.top] + [line.text.strip(" *") for line in self.pending]
+            self.section = " › ".join(dict.fromkeys(x for x in path if x))
+            self.heading = self.pending[-1].text.strip(" *")
         self.pending = []
 
     def _label(self, text: str) -> str:
@@ -119,13 +126,15 @@ class _Chunker:
 
     def block(self, line: Line, kind: str = "block") -> None:
         """Unnumbered prose, bullets or list: one block per heading."""
-        label = self.caption or self.section or self.part or ("Cover" if not (self.numbered_seen or self.tables_seen) else "Text")
+        label = self.caption or self.heading or self.part or ("Cover" if not (self.numbered_seen or self.tables_seen) else "Text")
         if label == "Cover" and self.open is None and self.items and self.items[-1].kind == "cover":
             self.open = self.items.pop()
         if self.open is None or self.open.kind not in ("block", "list", "cover"):
             self.close()
             self.open = _Item(label=label, kind=kind, section=self.section, part=self.part)
-        self.caption = ""
+            for caption in self.caption_lines:
+                self.open.add(caption, joiner="\n")
+        self.caption, self.caption_lines = "", []
         self.open.add(line)
 
     # -- main loop ----------------------------------------------------------------
@@ -136,7 +145,7 @@ class _Chunker:
             prev = lines[i - 1] if i > self.start else None
             kind = line.kind
             if kind == "short" and self.open is not None and not self.pending and (
-                self.open.kind == "minute"
+                self.open.kind == "titled"
                 or (self.open.kind in ("list", "cover", "signoff") and self.open.last_kind not in ("bullet", "lettered"))
                 or (not self.open.last_ends_sentence and not line.gap)
                 or line.starts_lower
@@ -156,7 +165,7 @@ class _Chunker:
                 self.resolve_pending()
                 self.close()
                 self.part = title_case(line.rest)
-                self.section = self.part
+                self.section = self.top = self.heading = self.part
                 self.last_para = self.last_head = None
             elif kind == "caption":
                 if line.num.lower().startswith("figure"):
@@ -214,15 +223,19 @@ class _Chunker:
         nxt = _next_numbered(self.lines, i, self.end)
         child_next = nxt is not None and children_of(cand, Label.parse(nxt.num))
         title_like = bool(rest) and is_short(rest) and not rest.endswith(":")
-        heading = child_next or (title_like and not _body_follows(self.lines, i, self.end))
+        # A short numbered line with no prose after it is a heading (`1. Purpose`), unless it is one
+        # item of a numbered list of short entries (`9.1 Police Reform Act 2011`, `9.2 ...`).
+        deeper_next = nxt is not None and Label.parse(nxt.num).depth > cand.depth
+        heading = child_next or (title_like and not _body_follows(self.lines, i, self.end)
+                                 and (cand.depth == 1 or deeper_next))
         self.resolve_pending()
         self.close()
         self.numbered_seen = True
         if heading:
-            self.section = f"{line.num}{'.' if line.text.lstrip('-–• *').startswith(line.num + '.') else ''} {rest}".strip()
+            self.section = self.top = self.heading = f"{line.num}{'.' if line.text.lstrip('-–• *').startswith(line.num + '.') else ''} {rest}".strip()
             self.last_head = cand
             return False
-        kind = "minute" if title_like else "numbered"
+        kind = "titled" if title_like else "numbered"
         self.open = _Item(label=line.num, kind=kind, section=self.section, part=self.part)
         self.open.add(line, text=rest)
         self.last_para = cand
@@ -260,13 +273,19 @@ class _Chunker:
             captions.append(self.lines[j]) if self.lines[j].rest else None
             j += 1
         self.caption_lines = []
-        label = label or self.section or self.part or "Table"
+        label = label or self.heading or self.part or "Table"
         self.caption = ""
         keyed = self._keyed_rows(rows)
         if keyed:
+            title = " ".join(c.text for c in captions) if captions else label
+            header = next((r for r in rows if not _ROW_KEY.match(next((c for c in r.text.split("\t") if c.strip()), ""))
+                           and r is not keyed[0][1] and rows.index(r) < rows.index(keyed[0][1])), None)
             for key, row in keyed:
-                item = _Item(label=key, kind="row", section=label, part=self.part)
-                item.add(row)
+                # Each numbered row is a paragraph; the header row says what its columns mean.
+                item = _Item(label=key, kind="row", section=title, part=self.part)
+                if header is not None:
+                    item.add(header, joiner="\n")
+                item.add(row, joiner="\n")
                 self.items.append(item)
         else:
             item = _Item(label=label, kind="table", section=self.section, part=self.part)

@@ -11,6 +11,7 @@ from corpus.records import Page
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _LINK = re.compile(r"\[([^\]]*)\]\((?:#|[^)\s]*)\)")
 _BOLD = re.compile(r"\*\*|__")
+_ITALIC = re.compile(r"(?<![\w*])\*(\S[^*\n]*?\S|\S)\*(?![\w*])")
 _SPACES = re.compile(r"[ \u00a0]{2,}")
 
 END_MARKER = re.compile(r"^\s*(?:author\(?s?\)?\s*:|job title\s*:|meeting closed\b|chair(?:man|person)?\s*$|signed\s*:?\s*$)", re.I)
@@ -48,6 +49,7 @@ def clean_inline(text: str) -> str:
     text = _LINK.sub(r"\1", text)
     text = _TAG.sub(" ", text)
     text = _BOLD.sub("", text)
+    text = _ITALIC.sub(r"\1", text)
     text = text.replace("\\(", "(").replace("\\)", ")")
     return _SPACES.sub(" ", text).rstrip()
 
