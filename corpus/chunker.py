@@ -426,7 +426,7 @@ def chunk_pages(pages: list[Page], doc: str, doc_id: str, max_chars: int = 6000)
                 out.append(Paragraph(
                     doc_id=doc_id, doc=doc, doc_title=doc_title, paper=title, label=label, text=piece,
                     section=item.section, part=item.part, kind=item.kind, meeting=meeting, date=date,
-                    pages=tuple(sorted(item.pages)), seq=len(out),
+                    pages=tuple(sorted(n for n in item.pages if n > 0)), seq=len(out),
                 ))
     return out
 

@@ -9,7 +9,8 @@ from collections import Counter, defaultdict
 
 from corpus.records import Page
 
-LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+             "\ufb06": "st"}
 SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 # C0 controls but tab, line ends and form feed (a page break), plus DEL and the C1 block: never text in a paper.
@@ -65,8 +66,9 @@ def strip_running_lines(pages: list[Page]) -> list[Page]:
     (`3.7`, `(a)`) never count. The first copy of a running line stays when it heads its page: it is often the
     title. Then the first and last lines of a page go while they are page numbers: `Page 12`, `Page 12 of 90`,
     `12/90`, `- 12 -` always; a bare `12` only when such numbers track the page sequence (printed number minus
-    page number the same on half the pages, or on three or more pages of a stretch), so a paragraph number
-    printed on its own line stays. Pages left empty are dropped; blank lines at a page's edges go.
+    page number the same on half the pages, or on three or more pages that are half a stretch or most of the
+    bare numbers at that edge), so a paragraph number printed on its own line stays. Pages left empty are
+    dropped; blank lines at a page's edges go.
     """
     lines = [page.text.split("\n") for page in pages]
     keep = [[True] * len(page_lines) for page_lines in lines]
@@ -140,9 +142,12 @@ def _drop_page_numbers(numbers: list[int], lines: list[list[str]], keep: list[li
             page_keep[i], dropped = False, True
         elif _BARE_NUMBER.match(line):
             bare[int(line) - numbers[p]].append((p, i))
+    candidates = sum(map(len, bare.values()))
     for offset, where in bare.items():
         on = [numbers[p] for p, _ in where]
-        tracks = (len(on) >= 2 and len(on) * 2 >= len(lines)) or (len(on) >= 3 and len(on) * 2 >= on[-1] - on[0] + 1)
+        # Page numbers: on half the pages, or half the pages of a stretch, or most bare numbers at this edge.
+        tracks = (len(on) >= 2 and len(on) * 2 >= len(lines)) or (
+            len(on) >= 3 and (len(on) * 2 >= on[-1] - on[0] + 1 or len(on) * 2 > candidates))
         if tracks or (len(lines) == 1 and offset == 0):
             for p, i in where:
                 keep[p][i] = False

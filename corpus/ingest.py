@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterator
 
 from corpus.chunker import chunk_pages
-from corpus.records import FileReport, content_hash, make_doc_id
+from corpus.records import FileReport, Page, content_hash, make_doc_id
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,8 @@ def read_file(path: Path, *, max_bytes: int, max_chars: int = 6000, strip_runnin
         return FileReport(path=str(path), error=str(exc))
     except OSError as exc:
         return FileReport(path=str(path), error=f"{path}: cannot read ({exc.strerror or exc})")
+    if path.suffix.lower() != ".pdf":
+        pages = [Page(0, "\n\n".join(page.text for page in pages))]  # a text file has no page numbers to cite
     doc_id = make_doc_id(name, content_hash(data))
     try:
         paragraphs = chunk_pages(pages, doc=name, doc_id=doc_id, max_chars=max_chars)

@@ -29,8 +29,9 @@ MAX_CONTROL_SHARE = 0.05
 BLANK_GAP = 1.3
 FEW_GAPS = 10
 
+PageLines = list[tuple[str, float | None, float]]  # text, height of its first glyphs on the page, their font size
+
 _CATALOG = re.compile(rb"(\d+)\s+(\d+)\s+obj\s*<<(?:(?!endobj).){0,400}?/Type\s*/Catalog", re.S)
-PageLines = list[tuple[str, float | None, float]]  # text, height of its first glyphs, their font size
 _quiet_lock = threading.Lock()
 _quiet_state = {"depth": 0, "level": logging.NOTSET}
 
@@ -150,7 +151,7 @@ def _load_text(path: Path, data: bytes) -> list[Page]:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (BOM or not), UTF-16 with a BOM, else line by line UTF-8 or cp1252: mixed files happen and never crash."""
+    """UTF-8 (BOM or not), UTF-16 with a BOM, else line by line UTF-8 or cp1252 (mixed files happen); never fails."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace")
     data = data.removeprefix(codecs.BOM_UTF8)
@@ -234,7 +235,7 @@ def _damaged(path: Path, exc: BaseException) -> UnreadableFile:
 
 
 def _with_trailer(data: bytes) -> bytes | None:
-    """A truncated download loses the trailer at the end; point a new one at the catalog so the pages left can be read."""
+    """A truncated download loses its trailer; point a new one at the catalog so the pages left can be read."""
     catalog = None
     for catalog in _CATALOG.finditer(data):
         pass
@@ -298,13 +299,16 @@ def _count(n: int, noun: str) -> str:
 
 
 def _page_lines(page) -> PageLines | str:
-    """The page's text lines from pypdf, each with the height of its first glyphs (or the plain text if they disagree)."""
-    fragments: list[tuple[str, float, float]] = []
+    """pypdf's text lines of a page, each with its height on the page and font size (or the plain text)."""
+    fragments: list[tuple[str, float | None, float]] = []
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
-        if text:
-            height = abs(float(size) * tm[3] * cm[3])
-            fragments.append((text, tm[4] * cm[1] + tm[5] * cm[3] + cm[5], height))
+        if not text:
+            return
+        try:
+            fragments.append((text, tm[4] * cm[1] + tm[5] * cm[3] + cm[5], abs(float(size) * tm[3] * cm[3])))
+        except (TypeError, ValueError, IndexError):  # an odd matrix must not lose the page, only its spacing
+            fragments.append((text, None, 0.0))
 
     raw = page.extract_text(visitor_text=visit)
     if "".join(text for text, _, _ in fragments) != raw:
@@ -315,7 +319,7 @@ def _page_lines(page) -> PageLines | str:
             if k:
                 lines.append(("", None, 0.0))
             line, line_y, line_height = lines[-1]
-            if line_y is None and piece.strip():
+            if line_y is None and y is not None and piece.strip():
                 line_y, line_height = y, height
             lines[-1] = (line + piece, line_y, line_height)
     return lines

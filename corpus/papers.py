@@ -29,6 +29,16 @@ class PaperHead:
     used: int
 
 
+def collapse_repeat(text: str) -> str:
+    """`West Midlands Police and Crime West Midlands Police and Crime Panel` -> `West Midlands Police and Crime Panel`
+    (a title printed twice over, as PDF text layers sometimes give it)."""
+    words = text.split()
+    for k in range(len(words) // 2, 1, -1):
+        if words[:k] == words[k:2 * k]:
+            return " ".join(words[k:])
+    return text
+
+
 def title_case(text: str) -> str:
     """`MINUTES OF THE MEETING` -> `Minutes of the Meeting`; mixed-case text is left alone."""
     if text.upper() != text:
@@ -111,7 +121,7 @@ def read_head(lines: list[Line], start: int, end: int) -> PaperHead:
             body = list(BODY.finditer(t))
             rest = t[body[-1].end():].strip(" –-:") if body else ""
             if body and len(rest.split()) >= 2:
-                meeting = meeting or t[len("report to"):body[-1].end()].strip().removeprefix("the ").strip()
+                meeting = meeting or collapse_repeat(t[len("report to"):body[-1].end()].strip().removeprefix("the ").strip())
                 title = rest
             else:
                 title = t

@@ -47,7 +47,8 @@ class Paragraph:
     def reference(self) -> str:
         """What a reader sees and can check, e.g. `Police and Crime Plan Performance (AGB May 2025), ¶3.7, p.4`."""
         where = f" ({self.meeting_short})" if self.meeting_short else ""
-        label = self.label if self.kind != "numbered" else f"¶{self.label}"
+        numbered = self.kind in ("numbered", "titled") or (self.kind == "row" and self.label[:1].isdigit())
+        label = f"¶{self.label}" if numbered else self.label
         if self.part:
             label = f"{self.part}, {label}"
         pages = ""

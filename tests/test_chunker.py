@@ -68,7 +68,7 @@ def test_agenda_pack_inventory(pack_paragraphs):
     annex_two = inv[("Bringing Offenders to Justice", "Accountability and Governance Board", "Annex Two")]
     assert "Action ref 230" in annex_two
 
-    work = inv[("Work Programme 2025/2026", "West Midlands Police and Crime West Midlands Police and Crime Panel", "")]
+    work = inv[("Work Programme 2025/2026", "West Midlands Police and Crime Panel", "")]
     assert work == ["1.1", "1.2", "2.1"] + dotted({3: 3, 4: 4, 5: 3, 6: 1, 7: 1, 8: 3, 9: 3})
 
 

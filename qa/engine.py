@@ -1,0 +1,202 @@
+"""The public API: load the index and model once, retrieve (dense + BM25, fused), answer with citations."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from boardqa.settings import Settings
+from corpus.records import Paragraph
+from index.results import Hit
+from qa.contract import Answer
+from qa.references import lookup
+
+log = logging.getLogger(__name__)
+
+RETRIEVAL_MODES = ("hybrid", "bm25", "dense")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Optional restrictions: file names, paper titles, meeting dates (ISO, inclusive)."""
+
+    doc: tuple[str, ...] = ()
+    paper: tuple[str, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.doc or self.paper or self.date_from or self.date_to)
+
+    @classmethod
+    def of(cls, doc=None, paper=None, date_from=None, date_to=None) -> "Filters":
+        as_tuple = lambda v: tuple([v] if isinstance(v, str) else (v or ()))  # noqa: E731
+        return cls(as_tuple(doc), as_tuple(paper), date_from or "", date_to or "")
+
+
+class Engine:
+    """An index plus an embedding model, loaded once and used for every question."""
+
+    def __init__(self, index, settings: Settings, *, retrieval: str = "hybrid", embedder=None):
+        if retrieval not in RETRIEVAL_MODES:
+            raise ValueError(f"retrieval must be one of {RETRIEVAL_MODES}, not {retrieval!r}")
+        self.index = index
+        self.settings = settings
+        self.retrieval = retrieval
+        self._embedder = embedder
+
+    # -- construction -------------------------------------------------------------
+    @classmethod
+    def load(cls, settings: Settings | None = None, *, retrieval: str = "hybrid", ensure_samples: bool = True) -> "Engine":
+        """Open the index at `settings.index_dir`; on first use, index the bundled sample papers."""
+        from index import Index
+
+        settings = settings or Settings.load()
+        index = Index.load(settings.index_dir, settings, missing_ok=True)
+        if not len(index) and ensure_samples:
+            from boardqa.library import ingest_paths
+            from corpus.ingest import sample_files
+
+            log.info("no index at %s: indexing the bundled sample papers", settings.index_dir)
+            ingest_paths(sample_files(), settings)
+            index = Index.load(settings.index_dir, settings, missing_ok=True)
+        return cls(index, settings, retrieval=retrieval)
+
+    @classmethod
+    def from_paragraphs(cls, paragraphs: list[Paragraph], settings: Settings, *, retrieval: str = "hybrid",
+                        embedder=None) -> "Engine":
+        """An in-memory engine over given records (used by the evaluation baselines)."""
+        from index import Embedder
+        from index.lexical import LexicalIndex
+        from index.store import Index, passage_text
+        from index.vectors import VectorIndex
+
+        embedder = embedder or Embedder.load(settings.embedding)
+        texts = [passage_text(p) for p in paragraphs]
+        vectors = embedder.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+        index = Index(list(paragraphs), VectorIndex.build(vectors, settings.retrieval.exact_threshold),
+                      LexicalIndex.build(texts), {}, None)
+        return cls(index, settings, retrieval=retrieval, embedder=embedder)
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from index import Embedder
+
+            self._embedder = Embedder.load(self.settings.embedding)
+        return self._embedder
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return self.index.paragraphs
+
+    def reload(self) -> None:
+        """Pick up an index folder that another process (or the library tab) has changed."""
+        from index import Index
+
+        self.index = Index.load(self.settings.index_dir, self.settings, missing_ok=True)
+
+    # -- retrieval -----------------------------------------------------------------
+    def _allowed(self, filters: Filters | None) -> np.ndarray | None:
+        if filters is None or filters.empty:
+            return None
+        return self.index.positions_where(doc=filters.doc or None, paper=filters.paper or None,
+                                          date_from=filters.date_from or None, date_to=filters.date_to or None)
+
+    def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        """Paragraphs for a question, best first: exact references, then dense and BM25 fused by RRF."""
+        k = k or self.settings.retrieval.top_k
+        if not len(self.index):
+            return []
+        allowed = self._allowed(filters)
+        n = self.settings.retrieval.candidates
+        rrf_k = self.settings.retrieval.rrf_k
+        qvec = None
+        dense: list = []
+        lexical: list = []
+        if self.retrieval in ("hybrid", "dense"):
+            qvec = self.embedder.encode_query(question)
+            dense = self.index.search_dense(qvec, n, allowed)
+        if self.retrieval in ("hybrid", "bm25"):
+            from qa.question import expanded_query
+
+            # Plain-language words ("murdered") also search for the papers' words ("homicide").
+            lexical = self.index.search_lexical(expanded_query(question), n, allowed)
+        fused: dict[int, float] = {}
+        for results in (dense, lexical):
+            for rank, item in enumerate(results):
+                fused[item.position] = fused.get(item.position, 0.0) + 1.0 / (rrf_k + rank + 1)
+        dense_score = {item.position: float(item.score) for item in dense}
+        lexical_score = {item.position: float(item.score) for item in lexical}
+        exact = lookup(question, self.index.paragraphs, set(allowed.tolist()) if allowed is not None else None)
+        order = sorted(fused, key=lambda pos: -fused[pos])
+        hits: list[Hit] = []
+        top = max(fused.values(), default=1.0)
+        for pos in exact[:k]:
+            hits.append(Hit(self.index.paragraphs[pos], top + 1.0, self._cosine(qvec, pos, dense_score), -1.0))
+        taken = set(exact[:k])
+        for pos in order:
+            if len(hits) >= k:
+                break
+            if pos in taken:
+                continue
+            hits.append(Hit(self.index.paragraphs[pos], fused[pos], self._cosine(qvec, pos, dense_score),
+                            lexical_score.get(pos, 0.0)))
+        return hits
+
+    def _cosine(self, qvec, pos: int, known: dict[int, float]) -> float:
+        if pos in known:
+            return known[pos]
+        if qvec is None:
+            return 0.0
+        vectors = getattr(self.index.vectors, "vectors", None)
+        if vectors is None or pos >= len(vectors):
+            return 0.0
+        return float(np.dot(vectors[pos], qvec.reshape(-1)))
+
+    # -- answers -------------------------------------------------------------------
+    def ask(self, question: str, filters: Filters | None = None, *, use_llm: bool | None = None) -> Answer:
+        """Answer one question with cited paragraphs (or abstain). Never raises for odd questions."""
+        from qa.chain import run_chain
+
+        return run_chain(self, question, filters, use_llm=use_llm)
+
+    def answer_from_hits(self, question: str, hits: list[Hit], *, use_llm: bool | None = None) -> Answer:
+        from qa.extractive import answer_extractive
+
+        def extractive() -> Answer:
+            return answer_extractive(question, hits, self.settings)
+
+        llm_on = bool(self.settings.llm.url) if use_llm is None else use_llm
+        if llm_on and hits:
+            from qa.llm import llm_answer
+
+            return llm_answer(question, hits, self.settings, extractive)
+        return extractive()
+
+
+_ENGINES: dict[tuple, Engine] = {}
+
+
+def get_engine(settings: Settings | None = None) -> Engine:
+    """One engine per index folder and model per process (the CLI batch mode and the app share it)."""
+    settings = settings or Settings.load()
+    key = (str(Path(settings.index_dir).resolve()), settings.embedding.model)
+    if key not in _ENGINES:
+        _ENGINES[key] = Engine.load(settings)
+    return _ENGINES[key]
+
+
+def ask(question: str, settings: Settings | None = None, *, doc=None, paper=None, date_from=None, date_to=None,
+        use_llm: bool | None = None) -> Answer:
+    """Answer `question` from the indexed papers: the one function behind the CLI, the app and the evals."""
+    started = time.perf_counter()
+    engine = get_engine(settings)
+    answer = engine.ask(question, Filters.of(doc, paper, date_from, date_to), use_llm=use_llm)
+    log.debug("answered in %.1f ms", (time.perf_counter() - started) * 1000)
+    return answer

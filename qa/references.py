@@ -1,0 +1,79 @@
+"""Exact references in a question (`paragraph 3.7`, `minute 921`, `action ref 230`) looked up directly."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from corpus.records import Paragraph
+
+_REF = re.compile(
+    r"(?P<kind>paragraphs?|paras?\.?|¶|section|minutes?|action\s+ref(?:erence)?\.?:?|actions?|commitments?|items?|"
+    r"agenda\s+items?|resolutions?|recommendations?|tables?|appendix|annex)\s*(?:no\.?|number)?\s*"
+    r"(?P<label>\d{1,4}(?:\.\d{1,3}){0,3}|[A-Z]\b|[ivx]{1,5}\b)",
+    re.I,
+)
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = {"the", "of", "in", "a", "an", "and", "to", "what", "does", "say", "paper", "report", "paragraph", "para",
+         "minute", "about", "on", "is", "at", "for", "from", "with", "by", "this", "that", "it", "which", "say"}
+
+
+class Reference(NamedTuple):
+    """A reference asked for by number: `kind` as the user wrote it, `label` as printed in the papers."""
+
+    kind: str
+    label: str
+
+
+def find_references(question: str) -> list[Reference]:
+    """Every `paragraph 3.7` / `minute 921` / `action ref 230` in the question, in order."""
+    refs = []
+    for m in _REF.finditer(question):
+        kind = re.sub(r"[^a-z¶ ]", "", m.group("kind").lower()).strip()
+        refs.append(Reference(kind, m.group("label").rstrip(".")))
+    return refs
+
+
+def _matches(p: Paragraph, ref: Reference) -> bool:
+    label = p.label.lower()
+    want = ref.label.lower()
+    if ref.kind.startswith(("table", "appendix", "annex")):
+        name = f"{ref.kind.split()[0]} {want}"
+        return label.startswith(name) or p.part.lower() == name
+    if label == want or label.endswith(f" {want}"):
+        return True
+    if "," in label and want in [x.strip() for x in label.split(",")]:
+        return True
+    # `Action ref 230` headings hold the paragraphs of their section (Annex One 2.1-2.8).
+    if ref.kind.startswith("action") and re.search(rf"\baction ref:?\s*{re.escape(want)}\b", p.section.lower()):
+        return True
+    return False
+
+
+def _topic_overlap(question: str, p: Paragraph) -> int:
+    words = {w for w in _WORD.findall(question.lower()) if w not in _STOP and not w.isdigit()}
+    where = set(_WORD.findall(f"{p.paper} {p.meeting} {p.part} {p.section} {p.doc}".lower()))
+    return len(words & where)
+
+
+def lookup(question: str, paragraphs: list[Paragraph], allowed: set[int] | None = None) -> list[int]:
+    """Positions of the paragraphs the question asks for by number, best match first.
+
+    When a label exists in several papers, the paper whose title, meeting or heading shares
+    words with the question comes first ("paragraph 3.7 of the performance report").
+    """
+    refs = find_references(question)
+    if not refs:
+        return []
+    found: list[tuple[int, int, int]] = []
+    for r_i, ref in enumerate(refs):
+        for pos, p in enumerate(paragraphs):
+            if allowed is not None and pos not in allowed:
+                continue
+            if _matches(p, ref):
+                found.append((-_topic_overlap(question, p), r_i, pos))
+    found.sort()
+    seen: dict[int, None] = {}
+    for _, _, pos in found:
+        seen.setdefault(pos, None)
+    return list(seen)
