@@ -8,7 +8,7 @@ from pathlib import Path
 
 from corpus.lines import Line, is_short, to_lines
 from corpus.numbering import Label, children_of, is_restart, is_successor, plausible_number
-from corpus.papers import PaperHead, read_head, starts_paper, title_case, walk_back
+from corpus.papers import BODY, PaperHead, read_head, starts_paper, title_case, walk_back
 from corpus.records import Page, Paragraph
 
 _ROW_KEY = re.compile(
@@ -16,6 +16,8 @@ _ROW_KEY = re.compile(
     r"(?P<key>\d{1,4}(?:,\s*\d{1,4})*)(?:\s*[-–:]\s+\S.*|\s*)$",
     re.I,
 )
+_DECLARED = re.compile(r"^\s*(?P<label>(?:appendix|annex|schedule)\s+\w{1,3})\s*[:–-]\s+(?P<title>\S.{3,})$", re.I)
+_TOKEN = re.compile(r"[a-z0-9]+")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
 
 
@@ -95,6 +97,13 @@ class _Chunker:
         self.last_head: Label | None = None
         self.numbered_seen = False
         self.tables_seen = False
+        self.title_label = ""
+        # `Appendix A: Work Programme 2025/26` listed in the report names the heading that later opens it.
+        self.declared = {}
+        for line in lines[start:end]:
+            m = _DECLARED.match(line.text)
+            if m and line.kind in ("short", "text"):
+                self.declared[m.group("label").title()] = set(_TOKEN.findall(m.group("title").lower()))
 
     # -- helpers -----------------------------------------------------------------
     def close(self) -> None:
@@ -107,7 +116,21 @@ class _Chunker:
         if not self.pending:
             return
         self.close()
-        if len(self.pending) >= 3:
+        found = self._declared_window()
+        if found:
+            i, j, declared = found
+            before, window, after = self.pending[:i], self.pending[i:j], self.pending[j:]
+            self.pending = before
+            self.resolve_pending()
+            self.close()
+            self.part = self.top = declared
+            self.section = f"{declared} › " + " › ".join(line.text.strip(" *") for line in window)
+            self.heading = ""
+            self.last_para = self.last_head = None
+            self.pending = after
+            self.resolve_pending()
+            return
+        if len(self.pending) >= 3 or any(_DECLARED.match(line.text) for line in self.pending):
             label = self.caption or self._label(self.pending[0].text.rstrip(" :-–"))
             block = _Item(label=label, kind="list", section=self.section, part=self.part)
             for line in self.caption_lines + self.pending:
@@ -120,6 +143,23 @@ class _Chunker:
             self.section = " › ".join(dict.fromkeys(x for x in path if x))
             self.heading = self.pending[-1].text.strip(" *")
         self.pending = []
+
+    def _declared_window(self) -> tuple[int, int, str] | None:
+        """Heading lines that repeat the title of a declared appendix (`Appendix B: Terms of Reference: ...`)
+        start that appendix: (first line, end, label) of the earliest such run of 1-3 lines."""
+        if not self.declared:
+            return None
+        for i in range(len(self.pending)):
+            for j in range(i + 1, min(i + 4, len(self.pending) + 1)):
+                window = self.pending[i:j]
+                if any(_DECLARED.match(line.text) for line in window):
+                    break
+                words = set(_TOKEN.findall(" ".join(line.text for line in window).lower()))
+                for label, title in self.declared.items():
+                    common = len(words & title)
+                    if title and label != self.part and common >= 0.75 * len(title) and common >= 0.75 * len(words):
+                        return i, j, label
+        return None
 
     def _label(self, text: str) -> str:
         return title_case(text.strip(" *:–-")) or self.part or "Text"
@@ -273,7 +313,7 @@ class _Chunker:
             captions.append(self.lines[j]) if self.lines[j].rest else None
             j += 1
         self.caption_lines = []
-        label = label or self.heading or self.part or "Table"
+        label = label or self.heading or self.part or self.title_label or "Table"
         self.caption = ""
         keyed = self._keyed_rows(rows)
         if keyed:
@@ -289,6 +329,10 @@ class _Chunker:
                 self.items.append(item)
         else:
             item = _Item(label=label, kind="table", section=self.section, part=self.part)
+            last = self.items[-1] if self.items else None
+            if last is not None and last.kind == "block" and last.label == label and last.part == self.part:
+                item = self.items.pop()  # the sentence introducing the table, under the same heading
+                item.kind = "table"
             for row in captions + rows:
                 item.add(row, joiner="\n")
             self.items.append(item)
@@ -337,6 +381,7 @@ def _chunk_segment(lines: list[Line], a: int, b: int) -> list[_Paper]:
     while start < b:
         head = read_head(lines, start, b)
         chunker = _Chunker(lines, start, b)
+        chunker.title_label = _short_title(head)
         chunker.items = _front(lines, start, head)
         restart = chunker.run(start + head.used)
         if restart is None:
@@ -346,11 +391,24 @@ def _chunk_segment(lines: list[Line], a: int, b: int) -> list[_Paper]:
         if boundary <= start:
             boundary = restart
         chunker = _Chunker(lines, start, boundary)
+        chunker.title_label = _short_title(head)
         chunker.items = _front(lines, start, head)
         chunker.run(start + head.used)
         papers.append(_Paper(head, chunker.items))
         start = boundary
     return papers
+
+
+def _short_title(head: PaperHead) -> str:
+    """`West Midlands Police and Crime Panel – Action Tracker – Outstanding Actions` -> `Action Tracker`:
+    the part of a paper's title that is not the body's name, to label an uncaptioned table."""
+    parts = [p.strip(" -–") for p in re.split(r"\s[-–]|[-–]\s", head.title) if p.strip(" -–")]
+    meeting = head.meeting.lower()
+    for part in parts:
+        names_body = part.lower() in meeting if meeting else bool(BODY.search(part))
+        if not names_body:
+            return part
+    return head.title
 
 
 def _front(lines: list[Line], start: int, head: PaperHead) -> list[_Item]:
@@ -364,11 +422,13 @@ def _front(lines: list[Line], start: int, head: PaperHead) -> list[_Item]:
     return [item]
 
 
-def _split_long(text: str, max_chars: int) -> list[str]:
+def _split_long(text: str, max_chars: int, by_line: bool = False) -> list[str]:
+    """Pieces of at most `max_chars`, cut between sentences (between rows for tables and lists)."""
     if len(text) <= max_chars:
         return [text]
     pieces, current = [], ""
-    for sentence in _SENTENCE_SPLIT.split(text):
+    joiner = "\n" if by_line else " "
+    for sentence in (text.split("\n") if by_line else _SENTENCE_SPLIT.split(text)):
         while len(sentence) > max_chars:
             head, sentence = sentence[:max_chars], sentence[max_chars:]
             if current:
@@ -379,7 +439,7 @@ def _split_long(text: str, max_chars: int) -> list[str]:
             pieces.append(current)
             current = sentence
         else:
-            current = f"{current} {sentence}" if current else sentence
+            current = f"{current}{joiner}{sentence}" if current else sentence
     if current:
         pieces.append(current)
     return pieces
@@ -422,7 +482,7 @@ def chunk_pages(pages: list[Page], doc: str, doc_id: str, max_chars: int = 6000)
                 used_labels[key] = used_labels.get(key, 0) + 1
                 if used_labels[key] > 1:
                     label = f"{label} ({used_labels[key]})"
-            for piece in _split_long(item.text, max_chars):
+            for piece in _split_long(item.text, max_chars, by_line=item.kind in ("table", "list")):
                 out.append(Paragraph(
                     doc_id=doc_id, doc=doc, doc_title=doc_title, paper=title, label=label, text=piece,
                     section=item.section, part=item.part, kind=item.kind, meeting=meeting, date=date,
