@@ -36,6 +36,8 @@ class _Item:
 
     def add(self, line: Line, text: str | None = None, joiner: str | None = None) -> None:
         text = line.text if text is None else text
+        if line.page_from:
+            self.pages.add(line.page_from)
         if not text.strip():
             self.pages.add(line.page)
             return
@@ -246,8 +248,11 @@ class _Chunker:
         """Handle a line that starts with a number; True when it restarts the numbering (new paper)."""
         at_start = prev is None or line.gap or prev.kind != "text" or prev.ends_sentence or self.open is None
         cand = Label.parse(line.num)
-        fits = (self.last_para is None and self.last_head is None) or is_successor(self.last_para, cand, 2) \
-            or is_successor(self.last_head, cand, 1)
+        # Headings and paragraphs may be numbered in two schemes (`1. Purpose` then `1. This report`):
+        # the first paragraph number of a paper is free, later ones must follow one of the two.
+        fits = self.last_para is None \
+            or is_successor(self.last_para, cand, 2) \
+            or (self.last_head is not None and is_successor(self.last_head, cand, 1))
         if not at_start or not plausible_number(line.num) or not fits:
             if at_start and is_restart(cand) and self.numbered_seen and not (self.pending and self.part):
                 return True

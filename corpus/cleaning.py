@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -63,26 +62,30 @@ def strip_running_lines(pages: list[Page]) -> list[Page]:
     A line among the first or last three non-empty lines of a page is running when, with each run of digits read
     as `#`, it recurs there on at least three pages, and either on half of all pages (and rarely inside pages) or
     on half the pages of its own stretch (a paper's header inside a pack; never inside pages). Paragraph labels
-    (`3.7`, `(a)`) never count. The first copy of a running line stays when it heads its page: it is often the
-    title. Then the first and last lines of a page go while they are page numbers: `Page 12`, `Page 12 of 90`,
-    `12/90`, `- 12 -` always; a bare `12` only when such numbers track the page sequence (printed number minus
-    page number the same on half the pages, or on three or more pages that are half a stretch or most of the
-    bare numbers at that edge), so a paragraph number printed on its own line stays. Pages left empty are
-    dropped; blank lines at a page's edges go.
+    (`3.7`, `(a)`) never count. Running lines go only from the edges inwards: the walk stops at the first line that
+    is not one, so a repeated sentence inside a page stays. The first copy of a running line stays when it heads
+    its page (it is often the title) or is a sentence (boilerplate repeated on slides).
+
+    The first and last lines of a page also go while they are page numbers: `Page 12`, `Page 12 of 90`, `12/90`,
+    `- 12 -` always; a bare `12` only when such numbers track the page sequence (printed number minus page number
+    the same on half the pages, or on three or more pages that are half a stretch or most of the bare numbers at
+    that edge), so a paragraph number printed on its own line stays. Pages left empty are dropped; blank lines at
+    a page's edges go.
     """
     lines = [page.text.split("\n") for page in pages]
     keep = [[True] * len(page_lines) for page_lines in lines]
     numbers = [page.number for page in pages]
-    for where in _running(lines, numbers).values():
-        first_page, first_line = where[0]
-        for p, i in where:
-            keep[p][i] = (p, i) == (first_page, first_line) and i in _edge_indices(lines[p], bottom=False)
-    for last in (False, True):
-        while _drop_page_numbers(numbers, lines, keep, last):
-            pass
+    running = _running(lines, numbers)
+    firsts = [where[0] for where in running.values()]
+    kept = {(p, i) for p, i in firsts if i in _edge_indices(lines[p], bottom=False) or _is_prose(lines[p][i])}
+    changed = True
+    while changed:  # a footer under a page number goes once the number has gone, and the other way round
+        changed = _drop_running(lines, keep, set(running), kept)
+        changed = _drop_page_numbers(numbers, lines, keep, last=False) or changed
+        changed = _drop_page_numbers(numbers, lines, keep, last=True) or changed
     out = []
     for page, page_lines, page_keep in zip(pages, lines, keep):
-        text = "\n".join(line for line, kept in zip(page_lines, page_keep) if kept).strip("\n")
+        text = "\n".join(line for line, wanted in zip(page_lines, page_keep) if wanted).strip("\n")
         if text.strip():
             out.append(Page(page.number, text))
     return out
@@ -115,6 +118,25 @@ def _running(lines: list[list[str]], numbers: list[int]) -> dict[str, list[tuple
         if len(on) >= 3 and (common or local) and _may_run(shape):
             running[shape] = where
     return running
+
+
+def _drop_running(lines: list[list[str]], keep: list[list[bool]], running: set[str],
+                  kept: set[tuple[int, int]]) -> bool:
+    """Drop running lines working inwards from each edge; the first line that is not one stops the walk."""
+    dropped = False
+    for p, (page_lines, page_keep) in enumerate(zip(lines, keep)):
+        for last in (False, True):
+            for _ in range(EDGE_LINES):
+                i = _edge_line(page_lines, page_keep, last)
+                if i is None or (p, i) in kept or _shape(page_lines[i]) not in running:
+                    break
+                page_keep[i], dropped = False, True
+    return dropped
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence (repeated boilerplate on slides), not a footer: keep its first copy so the text is indexed once."""
+    return len(line.split()) >= 5 and line.rstrip().rstrip("”’\"')").endswith((".", "!", "?"))
 
 
 def _may_run(shape: str) -> bool:

@@ -33,6 +33,7 @@ class Line:
     num: str = ""
     rest: str = ""
     index: int = 0
+    page_from: int = 0  # the page where a paragraph number printed at the foot of a page stood
 
     @property
     def ends_sentence(self) -> bool:
@@ -71,12 +72,15 @@ def is_meta(text: str) -> bool:
     return bool(_META.match(text))
 
 
+_DATE_REST = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b|/\d{1,2}/\d{2,4}\b", re.I)
+
+
 def _paragraph_like(text: str, m: re.Match) -> bool:
     """`- 183 ISC orders` is a bullet with a number, `31 homicides were` a wrapped line: neither
     is a paragraph number. Paragraph text starts with a capital, a quote or a bracket."""
     rest = (m.group("rest") or "").lstrip("*")
-    if rest[:1].islower():
-        return False
+    if rest[:1].islower() or _DATE_REST.match(rest):
+        return False  # `31 homicides were`, `28 July 2025`: prose and dates, not paragraph numbers
     bulleted = text.lstrip()[:1] in "-–•▪"
     return not (bulleted and "." not in m.group("num") and not m.group("dot"))
 
@@ -105,19 +109,81 @@ def classify(text: str) -> tuple[str, str, str]:
     return "text", "", text
 
 
+_MARKER = re.compile(r"^\s*(?:[-–•▪●◦*](?:\s|$)|\(?[a-z]{1,4}[.)](?:\s|$)|\(?\d{1,4}(?:\.\d{1,3})*[.)]?(?:\s|$))")
+_BARE_NUMBER = re.compile(r"^\s*(?:[-–•]\s*)?\(?(?:\d{1,4}(?:\.\d{1,3})*|[a-z]|[ivx]{1,5})[.)]?\s*$")
+
+
+def _join_bare_numbers(raw_lines: list[str]) -> list[str]:
+    """`3.7` printed on a line of its own with the paragraph on the next line: one line, as printed in other layouts."""
+    out: list[str] = []
+    for raw in raw_lines:
+        if out and raw.strip() and _BARE_NUMBER.match(out[-1]) and out[-1].strip():
+            out[-1] = f"{out[-1].strip()} {raw.strip()}"
+        else:
+            out.append(raw)
+    return out
+
+
+def wrap_width(pages: list[Page]) -> int:
+    """The printed line width of a PDF's text layer (its 90th-percentile line length); 0 when the
+    text is not wrapped (one line per paragraph, as in text files)."""
+    lengths = sorted(len(line) for page in pages for line in page.text.split("\n") if line.strip() and "\t" not in line)
+    if len(lengths) < 20:
+        return 0
+    p90 = lengths[int(len(lengths) * 0.9)]
+    return p90 if p90 <= 160 else 0
+
+
+def _unwrap(raw_lines: list[str], width: int) -> list[str]:
+    """Join a paragraph's printed lines: a line that runs to the right margin continues on the next
+    one, unless the next starts a new item (a bullet or a number) after a finished sentence."""
+    out: list[str] = []
+    for raw in raw_lines:
+        line = raw.strip()
+        if out and out[-1] and line:
+            prev = out[-1]
+            full = len(prev) >= 0.8 * width
+            new_item = bool(_MARKER.match(line)) and bool(SENTENCE_END.search(prev))
+            if full and not new_item and "\t" not in prev and "\t" not in line:
+                out[-1] = f"{prev} {line}"
+                continue
+        out.append(raw if line else "")
+    return out
+
+
 def to_lines(pages: list[Page]) -> list[Line]:
-    """Split pages into typed lines, keeping page numbers and where blank lines were."""
+    """Split pages into typed lines, keeping page numbers and where blank lines were.
+
+    Text layers of PDFs break paragraphs into printed lines; those are joined back first, so a
+    line that happens to start with `31 homicides` is never read as paragraph 31.
+    """
+    width = wrap_width(pages)
     lines: list[Line] = []
+    carry: Line | None = None  # a bare paragraph number left at the foot of the previous page
     for page in pages:
         gap = True
-        for raw in page.text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-            text = clean_inline(raw.replace("\f", ""))
+        raw_lines = page.text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "").split("\n")
+        raw_lines = _join_bare_numbers(raw_lines)
+        if width:
+            raw_lines = _unwrap(raw_lines, width)
+        for raw in raw_lines:
+            text = clean_inline(raw)
             if not text.strip():
                 gap = True
                 continue
             # Table rows keep their tab structure; everything else is trimmed.
             text = text.rstrip() if "\t" in text else text.strip()
+            page_from = 0
+            if carry is not None:
+                text, gap, page_from = f"{carry.text} {text}", carry.gap, carry.page
+                lines.pop()
+                carry = None
             kind, num, rest = classify(text)
-            lines.append(Line(text=text, page=page.number, gap=gap, kind=kind, num=num, rest=rest, index=len(lines)))
+            lines.append(Line(text=text, page=page.number, gap=gap, kind=kind, num=num, rest=rest, index=len(lines),
+                              page_from=page_from))
             gap = False
+        if lines and lines[-1].page == page.number and _BARE_NUMBER.match(lines[-1].text) and "." in lines[-1].text + "0.":
+            carry = lines[-1] if lines[-1].kind == "numbered" else None
+    for i, line in enumerate(lines):
+        line.index = i
     return lines

@@ -1,0 +1,176 @@
+"""`boardqa eval`: score the system and its baselines (or an answers file) on the gold set, check thresholds."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from evals.baselines import SYSTEMS
+from evals.gold import DEFAULT_GOLD, SPLITS, GoldItem
+from evals.metrics import METRICS
+
+DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.json"
+RETRIEVAL_METRICS = ("recall@1", "recall@5", "recall@10", "mrr")
+ANSWERS_NAME = "answers"
+
+
+class ThresholdsError(ValueError):
+    """A thresholds file that cannot be used: names the file and what is wrong."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the `eval` options to `parser` (the `boardqa eval` subparser)."""
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="gold set, JSON lines (default: bundled)")
+    parser.add_argument("--split", choices=[*SPLITS, "all"],
+                        help="score one split, or all items together (default: dev, test and all, one table each)")
+    parser.add_argument("--answers", type=Path,
+                        help="score this answers file (JSON lines in the answer contract, with `id`) instead of "
+                             "running the system")
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON instead of tables")
+    parser.add_argument("--report", type=Path, metavar="DIR", help="write report.md, report.json and report.png here")
+    parser.add_argument("--systems", default=",".join(SYSTEMS),
+                        help=f"comma-separated systems to run (default: {','.join(SYSTEMS)})")
+    parser.add_argument("--check-thresholds", action="store_true",
+                        help="exit 1 if a metric of the system is below its threshold in evals/thresholds.json")
+    parser.add_argument("--thresholds", type=Path, default=DEFAULT_THRESHOLDS, help=argparse.SUPPRESS)
+    # The top-level CLI may already give every subcommand these.
+    if "--index" not in parser._option_string_actions:
+        parser.add_argument("--index", help="index folder (default: $BOARDQA_INDEX or ~/.local/share/boardqa/index)")
+    if "--model" not in parser._option_string_actions:
+        parser.add_argument("--model", help="sentence-transformers model name or folder")
+
+
+def _splits(requested: str | None) -> list[str]:
+    # Without --split: each split on its own, plus both together (what thresholds are set on).
+    return [requested] if requested else [*SPLITS, "all"]
+
+
+def _in_split(item: GoldItem, split: str) -> bool:
+    return split == "all" or item.split == split
+
+
+def _settings(args: argparse.Namespace):
+    from boardqa.settings import Settings
+
+    return Settings.load(index_dir=getattr(args, "index", None), embedding__model=getattr(args, "model", None))
+
+
+def _progress(name: str, done: int, total: int) -> None:
+    if done == total or done % 25 == 0:
+        print(f"eval {name}: {done}/{total}", file=sys.stderr, flush=True)
+
+
+def _outcomes(args: argparse.Namespace, items: list[GoldItem], needed: list[GoldItem], notes: list[str]) -> dict:
+    if args.answers:
+        from evals.answers import join_answers, read_answers
+
+        joined = join_answers(items, read_answers(args.answers), str(args.answers))
+        if joined.unknown:
+            notes.append(f"{len(joined.unknown)} answer(s) match no gold item: {'; '.join(joined.unknown[:10])}")
+        wanted = {i.id for i in needed}
+        missing = [m for m in joined.missing if m in wanted]
+        if missing:
+            shown = ", ".join(missing[:20])
+            notes.append(f"{len(missing)} gold item(s) have no answer (scored as abstentions): {shown}")
+        return {ANSWERS_NAME: [o for o in joined.outcomes if o.item.id in wanted]}
+    from evals.baselines import check_systems, run_systems
+
+    names = check_systems([n.strip() for n in args.systems.split(",") if n.strip()])
+    return run_systems(names, needed, _settings(args), progress=_progress)
+
+
+def load_thresholds(path: Path | str) -> dict:
+    """`{"split": ..., "system": {metric: value, "<metric>_max": value}}` from a thresholds file."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ThresholdsError(f"{path}: cannot read thresholds ({exc})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("system"), dict):
+        raise ThresholdsError(f"{path}: expected {{\"split\": \"all\", \"system\": {{metric: value}}}}")
+    for key, value in data["system"].items():
+        metric = key.removesuffix("_max")
+        if metric not in METRICS:
+            known = ", ".join(METRICS)
+            raise ThresholdsError(f"{path}: unknown metric {key!r}; use one of {known} (`<metric>_max` for a maximum)")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ThresholdsError(f"{path}: threshold {key!r} should be a number, got {value!r}")
+    return data
+
+
+def check_thresholds(results: Mapping[str, Mapping[str, dict]], thresholds: Mapping, system: str = "system",
+                     skip: Sequence[str] = ()) -> list[str]:
+    """Every threshold `system` misses, as a line for people; empty when all are met.
+
+    `<metric>_max` is an upper bound, any other key a lower bound. A metric that could not be
+    measured fails its threshold, except those in `skip` (retrieval, for an answers file).
+    """
+    split = thresholds.get("split", "all")
+    if split not in results:
+        return [f"thresholds are set on split {split!r}, which this run did not score (drop --split)"]
+    if system not in results[split]:
+        return [f"thresholds are set on {system!r}, which this run did not score"]
+    scores = results[split][system]["overall"]
+    failures = []
+    for key, bound in thresholds["system"].items():
+        metric, is_max = (key[:-4], True) if key.endswith("_max") else (key, False)
+        if metric in skip:
+            continue
+        value = scores.get(metric)
+        if value is None:
+            failures.append(f"{metric}: not measured (threshold {bound})")
+        elif (value > bound) if is_max else (value < bound):
+            word = "above the maximum" if is_max else "below the threshold"
+            failures.append(f"{metric}: {value:.3f} is {word} {bound} ({split})")
+    return failures
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run `boardqa eval`; 0 when done (and thresholds met), 1 when a threshold is missed, 2 on bad input."""
+    from evals.answers import AnswersFileError
+    from evals.baselines import UnknownSystem
+    from evals.gold import GoldFileError, load_gold
+    from evals.report import markdown, score_systems, to_json, write_report
+
+    try:
+        items = load_gold(args.gold)
+        thresholds = load_thresholds(args.thresholds) if args.check_thresholds else None
+        splits = _splits(args.split)
+        needed = [i for i in items if any(_in_split(i, s) for s in splits)]
+        notes: list[str] = []
+        outcomes = _outcomes(args, items, needed, notes)
+    except (GoldFileError, AnswersFileError, ThresholdsError, UnknownSystem) as exc:
+        print(f"boardqa eval: {exc}", file=sys.stderr)
+        return 2
+    results = {s: score_systems({name: [o for o in outs if _in_split(o.item, s)] for name, outs in outcomes.items()})
+               for s in splits}
+    meta = {"gold": str(args.gold), "answers": str(args.answers) if args.answers else None,
+            "systems": list(outcomes), "splits": splits}
+    if args.json:
+        print(json.dumps(to_json(results, notes, meta), indent=2))
+    else:
+        print(markdown(results, notes))
+    if args.report:
+        for path in write_report(args.report, results, notes, meta):
+            print(f"wrote {path}", file=sys.stderr)
+    if thresholds is not None:
+        system = ANSWERS_NAME if args.answers else "system"
+        failures = check_thresholds(results, thresholds, system, RETRIEVAL_METRICS if args.answers else ())
+        for line in failures:
+            print(f"threshold missed: {line}", file=sys.stderr)
+        return 1 if failures else 0
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m evals.cli ...`, the same as `boardqa eval ...`."""
+    parser = argparse.ArgumentParser(prog="boardqa eval", description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

