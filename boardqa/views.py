@@ -1,0 +1,175 @@
+"""What the app shows, as plain strings: answers in Markdown, the source panel in escaped HTML, filter checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from typing import Sequence
+
+from corpus.records import Paragraph
+from qa.contract import REFUSAL, Answer, Citation
+
+ABSTAINED = "The papers don't answer this"
+SOURCE_HINT = "Choose a reference to read it in its paper."
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+class FilterError(ValueError):
+    """A filter the user typed cannot be used (says which field and the format expected)."""
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _md_escape(text: str) -> str:
+    """Text shown literally in Markdown: no links, emphasis or HTML taken from the papers."""
+    return re.sub(r"([\\`*_{}\[\]<>#|~])", r"\\\1", text)
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The chat message: the answer with its `[n]` markers, then the numbered references (or the see-also list)."""
+    lines: list[str] = []
+    if answer.abstained:
+        lines.append(f"**{ABSTAINED}.**")
+        rest = answer.answer.strip()
+        rest = rest[len(REFUSAL):].strip() if rest.startswith(REFUSAL) else rest
+        if rest:
+            lines += ["", _md_escape(rest)]
+        see_also = [c for c in answer.citations if c.role != "support"]
+        if see_also:
+            lines += ["", "**See also** (the nearest paragraphs; they do not answer the question):"]
+            lines += [f"- {_md_escape(c.reference)}" for c in see_also]
+        return "\n".join(lines)
+    # Keep the `[n]` markers readable: escape everything else, then restore them.
+    text = re.sub(r"\\\[(\d+)\\\]", r"[\1]", _md_escape(answer.answer.strip()))
+    lines.append(text.replace("\n", "  \n"))
+    if answer.support:
+        lines += ["", "**References**"]
+        lines += [f"{c.n}. {_md_escape(c.reference)}" for c in answer.support]
+    lines += ["", f"<small>Confidence {answer.confidence:.2f} · {html.escape(answer.answerer)}</small>"]
+    return "\n".join(lines)
+
+
+def reference_choices(answer: Answer) -> list[tuple[str, str]]:
+    """(label, value) pairs for the reference picker; value is the citation number as text."""
+    out = []
+    for c in answer.citations:
+        prefix = f"[{c.n}]" if c.role == "support" else "See also:"
+        out.append((f"{prefix} {c.reference}", str(c.n)))
+    return out
+
+
+def highlight(text: str, quote: str) -> str:
+    """`text` as HTML with the first occurrence of `quote` (white space folded) inside `<mark>`; all else escaped."""
+    words = quote.split()
+    match = None
+    if words:
+        pattern = r"\s+".join(re.escape(w) for w in words)
+        match = re.search(pattern, text)
+    if match is None:
+        return html.escape(text)
+    return (html.escape(text[:match.start()]) + "<mark>" + html.escape(match.group(0)) + "</mark>"
+            + html.escape(text[match.end():]))
+
+
+def _pages(pages: Sequence[int]) -> str:
+    if not pages:
+        return ""
+    return f"p.{pages[0]}" if pages[0] == pages[-1] else f"pp.{pages[0]}-{pages[-1]}"
+
+
+def _neighbour(p: Paragraph | None, which: str) -> str:
+    if p is None:
+        return ""
+    label = html.escape(p.label)
+    body = html.escape(p.text)
+    return (f'<div class="bqa-neighbour"><p class="bqa-neighbour-label">{which} paragraph: {label}</p>'
+            f'<p class="bqa-text">{body}</p></div>')
+
+
+def source_html(c: Citation, previous: Paragraph | None = None, following: Paragraph | None = None,
+                missing: bool = False) -> str:
+    """The source panel for one citation: where it is, the whole paragraph with the quote marked, its neighbours."""
+    rows = [("Paper", c.paper), ("Meeting", c.meeting), ("Date", c.date), ("Section", c.section),
+            ("Part", c.part), ("Paragraph", c.paragraph), ("Page(s)", _pages(c.pages)), ("File", c.doc)]
+    facts = "".join(f"<dt>{name}</dt><dd>{html.escape(str(value))}</dd>" for name, value in rows if value)
+    role = "" if c.role == "support" else '<p class="bqa-note">See also: a nearby paragraph, not an answer.</p>'
+    gone = '<p class="bqa-note">This file has since been removed from the library.</p>' if missing else ""
+    return (f'<section class="bqa-source" aria-label="Source paragraph">'
+            f'<h3>[{c.n}] {html.escape(c.reference)}</h3>{role}{gone}<dl class="bqa-facts">{facts}</dl>'
+            f'{_neighbour(previous, "Previous")}'
+            f'<blockquote class="bqa-para"><p class="bqa-text">{highlight(c.text, c.quote)}</p></blockquote>'
+            f'{_neighbour(following, "Next")}</section>')
+
+
+def hint_html(text: str = SOURCE_HINT) -> str:
+    return f'<p class="bqa-hint">{html.escape(text)}</p>'
+
+
+def neighbours(paragraphs: Sequence[Paragraph], positions: dict[str, int], key: str
+               ) -> tuple[Paragraph | None, Paragraph | None, bool]:
+    """(previous, next, missing) for the paragraph `key` (`doc_id#seq`) among the indexed paragraphs."""
+    pos = positions.get(key)
+    if pos is None:
+        return None, None, True
+    here = paragraphs[pos]
+    before = paragraphs[pos - 1] if pos > 0 and paragraphs[pos - 1].doc_id == here.doc_id else None
+    after = paragraphs[pos + 1] if pos + 1 < len(paragraphs) and paragraphs[pos + 1].doc_id == here.doc_id else None
+    return before, after, False
+
+
+def check_date(value: str | None, field: str) -> str:
+    """An ISO date (YYYY-MM-DD, or YYYY-MM / YYYY) or ''; raises FilterError naming the field otherwise."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if not _DATE.match(value):
+        raise FilterError(f"{field}: {value!r} is not a date; type it as YYYY-MM-DD, e.g. 2025-05-01")
+    try:
+        parts = [int(x) for x in value.split("-")] + [1, 1]
+        dt.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        raise FilterError(f"{field}: {value!r} is not a real date; type it as YYYY-MM-DD") from None
+    return value
+
+
+def check_dates(date_from: str | None, date_to: str | None) -> tuple[str, str]:
+    """Both meeting-date filters checked, and in order."""
+    start = check_date(date_from, "Meeting date from")
+    end = check_date(date_to, "Meeting date to")
+    if start and end and start[:len(end)] > end:
+        raise FilterError(f"Meeting date from ({start}) is after meeting date to ({end}); swap them")
+    return start, end
+
+
+def docs_rows(paragraphs: Sequence[Paragraph]) -> list[dict]:
+    """One row per indexed paper, as `boardqa.library.list_docs` gives: doc, paper, meeting, date, paragraphs."""
+    rows: dict[tuple[str, str], dict] = {}
+    for p in paragraphs:
+        row = rows.setdefault((p.doc, p.paper), {"doc": p.doc, "paper": p.paper, "meeting": p.meeting,
+                                                  "date": p.date, "paragraphs": 0})
+        row["paragraphs"] += 1
+    return list(rows.values())
+
+
+def papers_html(rows: list[dict]) -> str:
+    """The library as an HTML table (file, paper, meeting, date, paragraphs) that scrolls sideways on a phone."""
+    if not rows:
+        return hint_html("Nothing is indexed yet: add PDF or text files above.")
+    head = "".join(f'<th scope="col">{h}</th>' for h in ("File", "Paper", "Meeting", "Date", "Paragraphs"))
+    keys = ("doc", "paper", "meeting", "date", "paragraphs")
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(r[k]))}</td>" for k in keys) + "</tr>" for r in rows)
+    return (f'<div class="bqa-table" role="region" aria-label="Papers indexed" tabindex="0"><table>'
+            f"<caption>Papers indexed ({len(rows)})</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def as_list(value) -> list[str]:
+    """A dropdown value (None, one string or many) as a list of non-empty strings."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    return [v for v in value if isinstance(v, str) and v.strip()]
