@@ -19,7 +19,7 @@ def default_index_dir() -> Path:
 class ChunkerSettings(BaseModel):
     """Paragraph chunking. Any change here forces the index to be rebuilt."""
 
-    version: str = Field("1", description="Bumped whenever the chunker's output changes.")
+    version: str = Field("2", description="Bumped whenever the chunker's output changes.")
     max_chars: int = Field(6000, description="A paragraph longer than this is split at sentence ends (label kept, `(cont.)`).")
     strip_running_lines: bool = Field(True, description="Drop running headers, footers and page numbers of PDFs.")
 

@@ -71,8 +71,7 @@ class LexicalIndex:
         corpus = [tokenize(t) for t in texts]
         if not any(corpus):
             return cls(None, len(texts))  # bm25s cannot index a corpus without a single token
-        import bm25s
-
+        bm25s = _bm25s()
         retriever = bm25s.BM25()
         retriever.index(corpus, show_progress=False)
         return cls(retriever, len(texts))
@@ -97,8 +96,7 @@ class LexicalIndex:
         target = folder / LEXICAL_DIR
         if (target / "empty.json").is_file():
             return cls(None, count)
-        import bm25s
-
+        bm25s = _bm25s()
         try:
             retriever = bm25s.BM25.load(str(target), allow_pickle=False, mmap=False, load_corpus=False,
                                         show_progress=False)
@@ -120,6 +118,17 @@ class LexicalIndex:
             scores = scores[positions]
         matched = np.flatnonzero(scores > 0)
         return top_k(scores[matched], k, positions[matched])
+
+
+def _bm25s():
+    """The bm25s module, with its logger quieted: bm25s sets it to DEBUG on import, so every ingest printed
+    "DEBUG bm25s: Building index from tokens" under the CLI's and the app's WARNING-level logging."""
+    import logging
+
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 def _check(retriever: object, count: int) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from corpus.records import Paragraph
 from index.lexical import LexicalIndex
+from index.passages import PASSAGE_FORMAT, allowed_passages, best_per_paragraph
 from index.vectors import Scored, VectorIndex
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 PARAGRAPHS = "paragraphs.jsonl"
 # What is embedded and BM25-indexed for each paragraph; changing it forces a rebuild.
-PASSAGE_FORMAT = "section-prefix-1"
+OWNERS_FILE = "owners.npy"
 
 
 class IndexCorrupt(ValueError):
@@ -72,10 +73,12 @@ class Index:
     """Paragraphs with their vectors and BM25 index; positions into `paragraphs` identify hits."""
 
     def __init__(self, paragraphs: list[Paragraph], vectors: VectorIndex, lexical: LexicalIndex,
-                 manifest: dict, folder: Path | None = None) -> None:
+                 manifest: dict, folder: Path | None = None, owners: np.ndarray | None = None) -> None:
         self.paragraphs = paragraphs
         self.vectors = vectors
         self.lexical = lexical
+        # owners[i]: the paragraph that passage i (row i of the vectors and of BM25) belongs to
+        self.owners = np.arange(len(paragraphs), dtype=np.int64) if owners is None else owners
         self.manifest = manifest
         self.folder = folder
         self.docs = [DocEntry.from_json(d) for d in manifest.get("docs", [])]
@@ -134,15 +137,16 @@ class Index:
             _verify_files(folder, manifest)
         paragraphs = _read_paragraphs(folder, manifest)
         count = len(paragraphs)
+        owners = _read_owners(folder, count)
         try:
-            vectors = VectorIndex.load(folder, count, manifest["vectors"]["kind"])
-            lexical = LexicalIndex.load(folder, count)
+            vectors = VectorIndex.load(folder, len(owners), manifest["vectors"]["kind"])
+            lexical = LexicalIndex.load(folder, len(owners))
         except ValueError as exc:
             raise IndexCorrupt(f"{folder}/{exc}. Delete the folder and ingest the papers again.") from exc
         dim = manifest["embedding"].get("dim", 0)
         if count and vectors.vectors.shape[1] != dim:
             raise IndexCorrupt(f"{folder}/vectors.npy: {vectors.vectors.shape[1]} dimensions, manifest says {dim}")
-        return cls(paragraphs, vectors, lexical, manifest, folder)
+        return cls(paragraphs, vectors, lexical, manifest, folder, owners)
 
     def __len__(self) -> int:
         return len(self.paragraphs)
@@ -178,13 +182,19 @@ class Index:
         """Up to `k` (position, cosine) pairs, best first, optionally among `allowed` positions."""
         if allowed is not None and len(allowed) == 0:
             return []
-        return self.vectors.search(qvec, k, allowed)
+        if len(self.owners) == len(self.paragraphs):
+            return self.vectors.search(qvec, k, allowed)
+        hits = self.vectors.search(qvec, 3 * k, allowed_passages(self.owners, allowed))
+        return best_per_paragraph(hits, self.owners, k)
 
     def search_lexical(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[Scored]:
         """Up to `k` (position, BM25 score) pairs with a score above 0, best first."""
         if allowed is not None and len(allowed) == 0:
             return []
-        return self.lexical.search(query, k, allowed)
+        if len(self.owners) == len(self.paragraphs):
+            return self.lexical.search(query, k, allowed)
+        hits = self.lexical.search(query, 3 * k, allowed_passages(self.owners, allowed))
+        return best_per_paragraph(hits, self.owners, k)
 
     def positions_where(self, doc: str | Iterable[str] | None = None, paper: str | Iterable[str] | None = None,
                         date_from: str | None = None, date_to: str | None = None) -> np.ndarray:
@@ -288,6 +298,26 @@ def _verify_files(folder: Path, manifest: dict) -> None:
             raise _corrupt(folder, name, "content differs from the manifest's sha256 (edited or damaged)")
 
 
+def _read_owners(folder: Path, count: int) -> np.ndarray:
+    """Which paragraph each passage belongs to: non-decreasing, every paragraph at least once."""
+    path = folder / OWNERS_FILE
+    try:
+        owners = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise _corrupt(folder, OWNERS_FILE, "missing") from None
+    except (ValueError, OSError, EOFError) as exc:
+        raise _corrupt(folder, OWNERS_FILE, f"not a plain numpy array ({exc})") from exc
+    if owners.dtype.kind not in "iu" or owners.ndim != 1:
+        raise _corrupt(folder, OWNERS_FILE, f"expected integers, found {owners.dtype} {owners.shape}")
+    owners = owners.astype(np.int64)
+    if count and (len(owners) < count or owners[0] != 0 or owners[-1] != count - 1
+                  or np.any(np.diff(owners) < 0) or np.any(np.diff(owners) > 1)):
+        raise _corrupt(folder, OWNERS_FILE, f"does not map passages onto the {count} paragraphs")
+    if not count and len(owners):
+        raise _corrupt(folder, OWNERS_FILE, "passages for an empty index")
+    return owners
+
+
 def _read_paragraphs(folder: Path, manifest: dict) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     try:
@@ -299,6 +329,8 @@ def _read_paragraphs(folder: Path, manifest: dict) -> list[Paragraph]:
                     raise _corrupt(folder, PARAGRAPHS, f"line {number} is not a paragraph record ({exc})") from exc
     except FileNotFoundError:
         raise _corrupt(folder, PARAGRAPHS, "missing") from None
+    except UnicodeDecodeError:  # raised by the line iterator, outside the per-line check above
+        raise _corrupt(folder, PARAGRAPHS, f"not UTF-8 text after line {len(paragraphs)}") from None
     expected = manifest["counts"].get("paragraphs")
     if len(paragraphs) != expected:
         raise _corrupt(folder, PARAGRAPHS, f"{len(paragraphs)} paragraphs, manifest says {expected}")

@@ -16,8 +16,8 @@ from corpus.records import Paragraph, make_doc_id
 from index.embeddings import Embedder, EmbedderLike, model_id_for, same_model
 from index.lexical import LexicalIndex
 from index.safe_write import index_lock, recover, swap_in, tmp_dir, write_folder
-from index.store import (FORMAT_VERSION, MANIFEST, PARAGRAPHS, PASSAGE_FORMAT, DocEntry, Index, file_digest,
-                         passage_text)
+from index.passages import PASSAGE_FORMAT, passage_texts
+from index.store import FORMAT_VERSION, MANIFEST, OWNERS_FILE, PARAGRAPHS, DocEntry, Index, file_digest
 from index.vectors import VectorIndex
 
 if TYPE_CHECKING:
@@ -99,16 +99,17 @@ def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileI
             return report
         vectors = _embed(plan, embedder, settings, progress)
         paragraphs = plan.kept + plan.new
+        texts, owners = passage_texts(paragraphs)
         started = time.perf_counter()
         _tick(progress, "index", 0, 1)
         vector_index = VectorIndex.build(vectors, settings.retrieval.exact_threshold)
-        lexical = LexicalIndex.build([passage_text(p) for p in paragraphs])
+        lexical = LexicalIndex.build(texts)
         _tick(progress, "index", 1, 1)
         report.seconds["index"] = time.perf_counter() - started
         started = time.perf_counter()
         _tick(progress, "write", 0, 1)
         manifest = _manifest(settings, model_id, vectors, vector_index, plan.entries, len(paragraphs))
-        _write(folder, paragraphs, vector_index, lexical, manifest)
+        _write(folder, paragraphs, vector_index, lexical, manifest, owners)
         _tick(progress, "write", 1, 1)
         report.seconds["write"] = time.perf_counter() - started
         report.paragraphs = len(paragraphs)
@@ -175,7 +176,7 @@ def _plan(current: Index, settings: "Settings", model_id: str, files: list[tuple
     keep = np.array([p.doc_id not in dropped for p in current.paragraphs], dtype=bool)
     kept = [p for p, k in zip(current.paragraphs, keep) if k]
     reembed = report.rebuilt.startswith(("model", "passage"))
-    kept_vectors = None if reembed or not len(kept) else current.vectors.vectors[keep]
+    kept_vectors = None if reembed or not len(kept) else current.vectors.vectors[keep[current.owners]]
     kept_entries = [d for d in current.docs if d.doc_id not in dropped]
     report.stale = [d.name for d in kept_entries if d.chunker != chunker]
     return _Plan(report, kept, kept_vectors, new, kept_entries + new_entries)
@@ -197,7 +198,7 @@ def _embed(plan: _Plan, embedder: EmbedderLike | None, settings: "Settings", pro
     """Vectors for every paragraph of the new index, in order, embedding as few as possible."""
     todo = plan.new if plan.kept_vectors is not None or not plan.kept else plan.kept + plan.new
     started = time.perf_counter()
-    texts = [passage_text(p) for p in todo]
+    texts, _ = passage_texts(todo)
     blocks: list[np.ndarray] = []
     if texts and embedder is None:
         embedder = Embedder.load(settings.embedding)
@@ -236,12 +237,13 @@ def _manifest(settings: "Settings", model_id: str, vectors: np.ndarray, vector_i
 
 
 def _write(folder: Path, paragraphs: list[Paragraph], vectors: VectorIndex, lexical: LexicalIndex,
-           manifest: dict) -> None:
+           manifest: dict, owners: np.ndarray) -> None:
     """Write every file into a temporary sibling folder, manifest last, then swap it in."""
     def fill(target: Path) -> None:
         with open(target / PARAGRAPHS, "w", encoding="utf-8") as f:
             for p in paragraphs:
                 f.write(json.dumps(p.to_json(), ensure_ascii=False) + "\n")
+        np.save(target / OWNERS_FILE, owners, allow_pickle=False)
         vectors.save(target)
         lexical.save(target)
         manifest["files"] = {p.relative_to(target).as_posix(): file_digest(p)

@@ -73,14 +73,15 @@ class Engine:
         """An in-memory engine over given records (used by the evaluation baselines)."""
         from index import Embedder
         from index.lexical import LexicalIndex
-        from index.store import Index, passage_text
+        from index.passages import passage_texts
+        from index.store import Index
         from index.vectors import VectorIndex
 
         embedder = embedder or Embedder.load(settings.embedding)
-        texts = [passage_text(p) for p in paragraphs]
+        texts, owners = passage_texts(list(paragraphs))
         vectors = embedder.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
         index = Index(list(paragraphs), VectorIndex.build(vectors, settings.retrieval.exact_threshold),
-                      LexicalIndex.build(texts), {}, None)
+                      LexicalIndex.build(texts), {}, None, owners)
         return cls(index, settings, retrieval=retrieval, embedder=embedder)
 
     @property
@@ -155,9 +156,10 @@ class Engine:
         if qvec is None:
             return 0.0
         vectors = getattr(self.index.vectors, "vectors", None)
-        if vectors is None or pos >= len(vectors):
+        if vectors is None or not len(vectors):
             return 0.0
-        return float(np.dot(vectors[pos], qvec.reshape(-1)))
+        rows = np.flatnonzero(self.index.owners == pos)  # the paragraph's passages: its best one counts
+        return float(np.max(vectors[rows] @ qvec.reshape(-1))) if len(rows) else 0.0
 
     # -- answers -------------------------------------------------------------------
     def ask(self, question: str, filters: Filters | None = None, *, use_llm: bool | None = None) -> Answer:
