@@ -1,0 +1,299 @@
+"""What the extractive answerer may quote: units of retrieved paragraphs, the facts they carry, what they cover."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+from corpus.meta import MONTHS
+from corpus.records import Paragraph
+from index.results import Hit
+from qa.question import Concept, QuestionPart
+from qa.sentences import Sentence, display, split_sentences
+from qa.vocabulary import fold, tokens
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_FACTS = {
+    "rate": re.compile(r"%|\bper ?cent\b|\bpercent(?:age)?\b|\bproportion\b|\brates?\b|\b\d+ in \d+\b|\d\s?pp\b"
+                       r"|\btimes (?:more|less) likely\b", re.I),
+    "date": re.compile(rf"\b{_MONTH}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b(?:19|20)\d\d\b|\bquarter \d\b|\bQ[1-4]\b"
+                       r"|\b(?:spring|summer|autumn|winter)\b", re.I),
+    "time": re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:hrs|hours|am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b", re.I),
+    "money": re.compile(r"£\s?\d|\b\d+(?:\.\d+)?\s?(?:million|billion|bn)\b|\bpounds\b", re.I),
+    "name": re.compile(r"\b[A-Z][a-z]+\.?\s+[A-Z]"),  # a prefilter: `_has_name` decides
+    "person": re.compile(r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]"
+                         r"|\b(?:Chief Constable|Commissioner|Chair(?:man|person|ed by)?|Chief Executive|Director"
+                         r"|Head of|Officer|Advocate|Governor|Leader|Mayor|Minister|Secretary of State|Lead)\b"
+                         r"|\b(?:led|presented|chaired) by\b|\b(?:PCC|DPCC|ACC|DCC|OPCC|CEO)\b"),
+    "duration": re.compile(r"\b\d+(?:\.\d+)?\s*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?"
+                           r"|seconds?)\b", re.I),
+    "trend": re.compile(r"\b(?:increas|decreas|rise|rose|risen|rising|fell|fall|reduc|declin|improv|grew|grow"
+                        r"|static|unchanged|stable|higher|lower|doubled|halved|up from|down from|more|less|fewer"
+                        r"|times)\w*", re.I),
+}
+_NUMBER = re.compile(r"(?<![\w.£/])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w/]|\.\d)")
+_NOT_COUNT_AFTER = re.compile(rf"\s*(?:%|per ?cent|percent|pp\b|percentage|/|[:.]\d|(?:st|nd|rd|th)?\s+{_MONTH}\b)",
+                              re.I)
+_REFERENCE_BEFORE = re.compile(r"\b(?:ref|minute|paragraph|para|item|action|no|number|commitment|module|code|table"
+                               r"|figure|appendix|annex|page|pages|section|quarter|q)\.?\s*$", re.I)
+_WORD_COUNT = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundreds?"
+                         r"|thousands?)\b", re.I)
+# A sentence that leans on the one before: "This represents...", "In 2024/25, these offences...".
+ANAPHOR = re.compile(r"^(?:[^,.;:]{1,25},\s*)?(?:this|these|that|those|it|they|of these|of which|such|similarly"
+                     r"|however|in contrast|by contrast|in comparison|despite this|while this|overall)\b", re.I)
+_LIST_MAX = 700
+_NOT_NAMES = frozenset(fold(w) for w in """police crime panel board council commissioner chief constable officer
+    west midlands midland birmingham coventry dudley sandwell solihull walsall wolverhampton city county borough
+    metropolitan service services plan court courts crown justice criminal office home government national local
+    community safety partnership team unit group committee report paper annex appendix table figure action
+    operation strategy programme chair vice deputy assistant head director executive lead member members the
+    january february march april may june july august september october november december monday tuesday wednesday
+    thursday friday saturday sunday victims advocate code practice england wales prosecution probation prison""".split())
+
+
+def facts_in(text: str) -> frozenset[str]:
+    """The kinds of fact a sentence carries (`count`, `date`, `time`, `rate`, `money`, `person`, `duration`,
+    `trend`): a count is a number that is not a year, a percentage, part of a date or a reference
+    ("Action ref 222", "Module 4")."""
+    found = {kind for kind, pattern in _FACTS.items() if pattern.search(text)}
+    if "name" in found and not _has_name(text):
+        found.discard("name")
+    for m in _NUMBER.finditer(text):
+        year = re.fullmatch(r"(?:19|20)\d\d", m.group(0))
+        reference = _REFERENCE_BEFORE.search(text[max(0, m.start() - 16):m.start()])
+        if not year and not reference and not _NOT_COUNT_AFTER.match(text, m.end()):
+            found.add("count")
+            break
+    if _WORD_COUNT.search(text):
+        found.add("count")
+    return frozenset(found)
+
+
+def _has_name(text: str) -> bool:
+    """A person's name: a title and a name, or two capitalised words that are not an office or a place
+    the papers name all the time ("Chief Constable", "West Midlands")."""
+    if re.search(r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]", text):
+        return True
+    for m in re.finditer(r"(?<![A-Z][a-z]\s)(?<![A-Z][a-z]{2}\s)\b([A-Z][a-z]+)\s+(?:[A-Z]\.\s+)?([A-Z][a-z]+)\b"
+                         r"(?!\s+[A-Z])", text):
+        words = {fold(m.group(1)), fold(m.group(2))}
+        if not words & _NOT_NAMES:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What the answer may quote: a sentence of one retrieved paragraph with what it leans on (the
+    sentence before an anaphoric "This ...", a list's lead-in "RESOLVED - That:", a table's header
+    row), or a whole short list under its lead-in. `before` holds the tokens of the sentence just
+    before the unit, where a name it refers back to is often given."""
+
+    rank: int
+    spans: tuple[tuple[int, int], ...]
+    text: str
+    tokens: frozenset[str]
+    facts: frozenset[str]
+    before: frozenset[str] = frozenset()
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1]
+
+    @property
+    def sentences(self) -> int:
+        return min(len(self.spans), 2)
+
+    def overlaps(self, other: "Unit") -> bool:
+        return self.rank == other.rank and self.start < other.end and other.start < self.end
+
+
+@dataclass
+class Evidence:
+    """The retrieved paragraphs, tokenised once, and the units they offer."""
+
+    hits: list[Hit]
+    para_tokens: list[frozenset[str]]
+    meta_tokens: list[frozenset[str]]
+    sentences: list[list[Sentence]]
+    units: list[Unit]
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset().union(*self.para_tokens, *self.meta_tokens)
+
+    @classmethod
+    def of(cls, hits: list[Hit]) -> "Evidence":
+        para_tokens, meta_tokens, sentences, units = [], [], [], []
+        for rank, hit in enumerate(hits):
+            p = hit.paragraph
+            para_tokens.append(frozenset(tokens(p.text)))
+            meta_tokens.append(frozenset(tokens(_metadata(p))))
+            sentences.append(split_sentences(p.text, p.label))
+            units.extend(_units(rank, p, sentences[-1]))
+        return cls(hits, para_tokens, meta_tokens, sentences, units)
+
+    def paragraph(self, rank: int) -> Paragraph:
+        return self.hits[rank].paragraph
+
+    def haystack(self, rank: int) -> frozenset[str]:
+        return self.para_tokens[rank] | self.meta_tokens[rank]
+
+
+def _metadata(p: Paragraph) -> str:
+    """Label, paper, meeting and date words, the month spelt out ("2026-01-05" -> "5 January 2026")."""
+    date = p.date
+    parts = date.split("-") if date else []
+    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        date = " ".join([parts[2] if len(parts) > 2 else "", MONTHS[int(parts[1]) - 1], parts[0]])
+    section = re.sub(r"^[\s\d.]+", "", p.section)  # "8. An Equal and Fair..." must not offer an "8"
+    return " ".join([p.label, p.paper, p.doc_title, section, p.part, p.meeting, p.meeting_short, date])
+
+
+def _unit(rank: int, para: Paragraph, parts: list[Sentence], before: Sentence | None, row: bool) -> Unit:
+    raw = [para.text[s.start:s.end] for s in parts]
+    text = (" — " if row else " ").join(display(r) for r in raw)
+    joined = " ".join(raw)
+    prev = frozenset(tokens(para.text[before.start:before.end])) if before is not None else frozenset()
+    return Unit(rank, tuple((s.start, s.end) for s in parts), text, frozenset(tokens(joined)), facts_in(joined), prev)
+
+
+def _units(rank: int, para: Paragraph, sentences: list[Sentence]) -> list[Unit]:
+    out = []
+    lead: Sentence | None = None
+    header: Sentence | None = None
+    items: list[Sentence] = []
+    for i, s in enumerate(sentences):
+        prev = sentences[i - 1] if i else None
+        context: Sentence | None = None
+        if s.row:
+            header = s if prev is None or not prev.row else header
+            context = header if header is not s else None
+        elif prev is not None and not prev.row and ANAPHOR.match(display(s.text)):
+            context = prev  # "This represents a reduction..." needs its subject
+        elif s.item:
+            context = lead
+        if s.item and lead is not None:
+            items.append(s)
+        if not s.item and not s.row:
+            out.extend(_whole_list(rank, para, lead, items))
+            lead, items = (s if s.text.rstrip().endswith(":") else None), []
+        parts = [context, s] if context is not None else [s]
+        if (not s.row and context is not None and context is prev and i >= 2 and not sentences[i - 2].row
+                and ANAPHOR.match(display(prev.text))):
+            parts = [sentences[i - 2], prev, s]  # "Of these, 83.0 percent ... This represents ..."
+        before = sentences[i - len(parts)] if i - len(parts) >= 0 else None
+        unit = _unit(rank, para, parts, before, s.row)
+        if re.search(r"[A-Za-z0-9]", unit.text):
+            out.append(unit)
+    out.extend(_whole_list(rank, para, lead, items))
+    return out
+
+
+def _whole_list(rank: int, para: Paragraph, lead: Sentence | None, items: list[Sentence]) -> list[Unit]:
+    """A short list under its lead-in, as one unit: "RESOLVED - That: i. ... ii. ... iii. ..."."""
+    if lead is None or len(items) < 2 or items[-1].end - lead.start > _LIST_MAX:
+        return []
+    return [_unit(rank, para, [lead, *items], None, False)]
+
+
+def _near(word: str, token: str) -> bool:
+    """Two stems of one word that the crude stemmer left apart: `racist`/`racism`, `injur`/`injury`,
+    `offend`/`offenc`: a shared start of at least five letters, missing at most one letter of the shorter."""
+    if token == word or not token.isalpha() or len(token) < 5:
+        return False
+    shared = 0
+    for a, b in zip(word, token):
+        if a != b:
+            break
+        shared += 1
+    return shared >= max(5, min(len(word), len(token)) - 1)
+
+
+def near_part(part: QuestionPart, vocabulary: frozenset[str]) -> QuestionPart:
+    """`part` with each one-word alternative also matching its near forms in `vocabulary` (as synonyms)."""
+    out = []
+    for c in part.concepts:
+        extra = []
+        if not c.specific:
+            for alt in c.alternatives:
+                if len(alt) == 1 and len(alt[0]) >= 5 and alt[0].isalpha() and alt[0] not in vocabulary:
+                    extra += [(t,) for t in vocabulary if _near(alt[0], t)]
+        if extra:
+            c = replace(c, alternatives=c.alternatives + tuple(sorted(set(extra))), literal=c.literal or c.alternatives)
+        out.append(c)
+    return replace(part, concepts=tuple(out))
+
+
+def weights(part: QuestionPart, ev: Evidence) -> dict[Concept, float]:
+    """How much each concept decides the answer: its idf within the retrieved paragraphs (rare there
+    means decisive), a small fixed weight for vague words; scene-setting words do not count.
+
+    A word no paragraph contains weighs as much as the most decisive word that is found (at least
+    1): enough to refuse when the question's subject is missing, not so much that one unmatched
+    verb ("completed", "met") outweighs every word that does match.
+    """
+    n = len(ev.hits)
+    dfs = {c: sum(c.found_in(ev.haystack(r)) for r in range(n)) for c in part.concepts if not c.context}
+    out = {c: 0.15 if c.generic else max(math.log((n + 1) / (df + 0.5)), 0.2)
+           for c, df in dfs.items() if df and not c.generic}
+    absent = max([1.0, *out.values()])
+    for c, df in dfs.items():
+        if c.generic:
+            out[c] = 0.15
+        elif not df and not c.optional:
+            out[c] = absent
+        if c in out and c.numeric:
+            out[c] *= 0.5  # a year or a reference qualifies the topic; it must be found, but is not the topic
+    return out
+
+
+def match(c: Concept, u: Unit, ev: Evidence) -> float:
+    """How well unit `u` states concept `c`: 1 in its own words, 0.9 through a synonym; a name or
+    year given just before it or in its paper's title counts almost fully, anywhere else in the
+    paragraph only in part; any other word counts in part where the paper's title or the paragraph
+    gives it."""
+    strength = c.strength(u.tokens)
+    if strength:
+        return strength
+    if c.specific or c.dated:
+        if c.found_in(u.before):
+            return 1.0
+        if c.found_in(ev.meta_tokens[u.rank]):
+            return 0.9
+        if c.found_in(ev.para_tokens[u.rank]):
+            return 0.8 if c.numeric or c.dated else 0.5
+        return 0.0
+    if c.found_in(ev.meta_tokens[u.rank]):
+        return 0.6  # the paper's title or section names it: "the agenda", "the work programme"
+    return 0.4 if c.found_in(ev.para_tokens[u.rank]) else 0.0
+
+
+def coverage(units: list[Unit], weighted: dict[Concept, float], ev: Evidence) -> float:
+    """Weighted share of the question's concepts that `units` state (each concept at its best)."""
+    total = sum(weighted.values())
+    if not units or total <= 0:
+        return 0.0
+    got = sum(w * max(match(c, u, ev) for u in units) for c, w in weighted.items())
+    return got / total
+
+
+def dense_norm(value: float) -> float:
+    """all-MiniLM cosine to [0, 1]: about 0.25 is unrelated text, 0.65 and above a close match."""
+    return min(1.0, max(0.0, (value - 0.25) / 0.4))
+
+
+def best_quote(rank: int, ev: Evidence, part: QuestionPart) -> str:
+    """The sentence of paragraph `rank` closest to `part` (what a see-also citation quotes)."""
+    units = [u for u in ev.units if u.rank == rank and len(u.spans) == 1]
+    if not units:
+        return ""
+    w = weights(part, ev)
+    best = max(units, key=lambda u: (coverage([u], w, ev), -u.start))
+    return ev.paragraph(rank).text[best.start:best.end]

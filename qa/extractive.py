@@ -1,0 +1,397 @@
+"""The default answerer: quote the retrieved sentences that answer the question and cite them, or abstain."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, replace
+
+from boardqa.settings import Settings
+from index.results import Hit
+from qa.contract import REFUSAL, Answer, Citation
+from qa.evidence import (ANAPHOR, Evidence, Unit, best_quote, coverage, dense_norm, facts_in, match, near_part,
+                         weights)
+from qa.question import Concept, Question, QuestionPart, analyse
+from qa.sentences import display, split_sentences
+from qa.vocabulary import tokens
+
+__all__ = ["EXACT_FLAG", "answer_extractive", "facts_in"]
+
+EXACT_FLAG = -1.0  # Hit.lexical of a paragraph the user asked for by number
+_QUANTITIES = frozenset({"count", "rate", "money", "date", "time", "duration", "name"})
+_WANTED = {"count": "a figure", "rate": "a percentage", "money": "an amount", "date": "a date", "time": "a time",
+           "duration": "a length of time", "name": "a name", "person": "a name"}
+
+
+@dataclass
+class _Part:
+    """What answering one part of the question produced."""
+
+    part: QuestionPart
+    units: list[Unit]
+    considered: list[Unit]
+    confidence: float
+    missing: str
+    note: str
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.units)
+
+
+def _plain(c: Concept) -> Concept:
+    """A scene-setting concept weighed like any other (for the scene's own small bonus)."""
+    return replace(c, context=False, optional=False, restrictive=False)
+
+
+class _Scorer:
+    """Scores the units of the evidence for one part of the question."""
+
+    def __init__(self, part: QuestionPart, ev: Evidence) -> None:
+        part = near_part(part, ev.vocabulary)
+        self.part, self.ev = part, ev
+        self.weights = weights(part, ev)
+        self.expected = part.facts - {"yesno"}  # a yes/no question is answered by the fact it asks about
+        self.top = max((h.score for h in ev.hits), default=0.0)
+        scene = [c for c in part.concepts if c.context]
+        self.scene = weights(replace(part, concepts=tuple(_plain(c) for c in scene)), ev)
+        self.scores = {u: self.score(u) for u in ev.units}
+
+    def cover(self, units: list[Unit], only: list[Concept] | None = None) -> float:
+        w = self.weights if only is None else {c: self.weights[c] for c in only if c in self.weights}
+        return coverage(units, w, self.ev)
+
+    def score(self, u: Unit) -> float:
+        hit = self.ev.hits[u.rank]
+        prior = 0.5 * (hit.score / self.top if self.top > 0 else 0.0) + 0.5 / (1 + u.rank)
+        fact = 0.3 if self.expected & u.facts else 0.0
+        scene = 0.3 * coverage([u], self.scene, self.ev) if self.scene else 0.0
+        # papers answer with figures: when no kind of fact is asked for, or a trend, a figure helps
+        figure = 0.1 if (not self.expected or "trend" in self.expected) and re.search(r"\d", u.text) else 0.0
+        long = 0.15 * max(0, len(u.text) - 400) / 400
+        return self.cover([u]) + fact + 0.25 * prior + 0.1 * dense_norm(hit.dense) + scene + figure - long
+
+    def ranked(self, avoid: set[int]) -> list[Unit]:
+        out = sorted(self.ev.units, key=lambda u: (-self.scores[u], u.rank, u.start))
+        fresh = [u for u in out if u.rank not in avoid]
+        return fresh if avoid and fresh and self.scores[fresh[0]] >= 0.6 * self.scores[out[0]] else out
+
+
+def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragraphs: int) -> list[Unit]:
+    """The best unit; units covering what it misses; a sibling sentence; other papers' (comparisons)."""
+    ranked = s.ranked(avoid)
+    if not ranked:
+        return []
+    best = ranked[0]
+    chosen, used = [best], best.sentences
+    key = [c for c in s.part.topical if not c.generic and c in s.weights]
+    while used < budget:
+        missing = [c for c in key if not any(c.found_in(u.tokens) for u in chosen)]
+        extra = _next(s, ranked, chosen, missing, max_paragraphs, budget - used) if missing else None
+        if extra is None:
+            break
+        chosen.append(extra)
+        used += extra.sentences
+    if used < budget and len(chosen) == 1:
+        extra = _sibling(s, ranked, best)
+        if extra is not None:
+            chosen.append(extra)
+            used += extra.sentences
+    for extra in _counterparts(s, ranked, chosen, compare, max_paragraphs):
+        chosen.append(extra)
+        used += extra.sentences
+    limit = budget + 2 * compare  # each other paper's figure may need its sentence of context
+    for i, u in enumerate(chosen):
+        longer = _extend(u, s) if used < limit else None
+        if longer is not None and not any(longer.overlaps(c) for c in chosen if c is not u):
+            chosen[i] = longer
+            used += 1
+    return chosen
+
+
+def _next(s: _Scorer, ranked: list[Unit], chosen: list[Unit], missing: list[Concept], max_paragraphs: int,
+          room: int) -> Unit | None:
+    """The unit that best covers concepts the chosen ones miss. A concept the chosen paragraphs mention
+    elsewhere is taken from them (it qualifies what they say); only a concept they never mention
+    (a second topic: "homicides and knife crime") may bring in another paragraph, and only one that
+    answers the question about as well, with the kind of fact asked for."""
+    ranks = {u.rank for u in chosen}
+    local = [c for c in missing if any(c.found_in(s.ev.para_tokens[r]) for r in ranks)]
+    wanted = local or missing
+    total = sum(s.weights.values()) or 1.0
+    first = s.cover(chosen[:1])
+    best, best_gain = None, 0.0
+    for u in ranked:
+        if u in chosen or u.sentences > room or any(u.overlaps(c) for c in chosen):
+            continue
+        if u.rank not in ranks and (local or len(ranks) >= max_paragraphs or s.cover([u]) < 0.6 * first
+                                    or s.expected and not s.expected & u.facts):
+            continue  # another paragraph must answer its share of the question with the fact asked for
+        gain = sum(s.weights[c] for c in wanted if c.found_in(u.tokens)) / total
+        if gain >= 0.15 and s.scores[u] >= 0.5 * s.scores[chosen[0]] and gain + 0.1 * s.scores[u] > best_gain:
+            best, best_gain = u, gain + 0.1 * s.scores[u]
+    return best
+
+
+def _sibling(s: _Scorer, ranked: list[Unit], best: Unit) -> Unit | None:
+    """Another sentence of the best paragraph that answers as well ("56 fatalities ... A further 1,140"):
+    it names every key concept the best one names and carries the expected kind of fact."""
+    keys = [c for c in s.part.concepts if not c.generic and not c.context and c.found_in(best.tokens)]
+    for u in ranked:
+        if u.rank != best.rank or u is best or u.overlaps(best) or s.scores[u] < 0.8 * s.scores[best]:
+            continue
+        if keys and all(c.found_in(u.tokens) for c in keys) and (not s.expected or s.expected & u.facts):
+            return u
+    return None
+
+
+def _counterparts(s: _Scorer, ranked: list[Unit], chosen: list[Unit], compare: int,
+                  max_paragraphs: int) -> list[Unit]:
+    """For a comparison, the same measure in other papers (else other paragraphs): their best units."""
+    out: list[Unit] = []
+    if not compare:
+        return out
+    best = chosen[0]
+    topical = list(s.part.topical)
+    base = s.cover([best], topical)
+    papers = {s.ev.paragraph(u.rank).paper for u in chosen}
+    ranks = {u.rank for u in chosen}
+    fits = [u for u in ranked if u.rank not in ranks and s.scores[u] >= 0.6 * s.scores[best]
+            and s.cover([u], topical) >= 0.6 * base and (not s.expected or s.expected & u.facts)]
+    for u in [u for u in fits if s.ev.paragraph(u.rank).paper not in papers] or fits[:1]:
+        if len(out) >= compare or len(ranks) >= max_paragraphs:
+            break
+        if u.rank in ranks or any(s.ev.paragraph(u.rank).paper == s.ev.paragraph(o.rank).paper for o in out):
+            continue
+        out.append(u)
+        ranks.add(u.rank)
+    return out
+
+
+def _extend(u: Unit, s: _Scorer) -> Unit | None:
+    """`u` with the next sentence of its paragraph when that one goes on about it ("This represents a
+    reduction of 13.1 percent."), or when `u` gives no figure and the next sentence does."""
+    nxt = next((x for x in s.ev.sentences[u.rank] if x.start >= u.end and not x.row), None)
+    if nxt is None or len(u.spans) > 2:
+        return None
+    raw = s.ev.paragraph(u.rank).text[nxt.start:nxt.end]
+    facts = facts_in(raw)
+    follows = bool(ANAPHOR.match(display(raw))) and bool(re.search(r"\d", raw))
+    bare = not re.search(r"\d", u.text) or bool(s.expected) and not s.expected & u.facts
+    if not follows and not (bare and re.search(r"\d", raw) and (not s.expected or s.expected & facts)):
+        return None
+    return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
+                u.tokens | frozenset(tokens(raw)), u.facts | facts, u.before)
+
+
+def _specific_check(s: _Scorer, units: list[Unit]) -> tuple[list[str], list[str]]:
+    """Names, years and amounts asked about: (absent from every paragraph, present but not where the answer is)."""
+    absent, elsewhere = [], []
+    key = [c for c in s.part.topical if not c.generic and not c.context]
+    for c in s.part.specifics:
+        if not any(c.found_in(s.ev.haystack(r)) for r in range(len(s.ev.hits))):
+            absent.append(c.name)
+            continue
+        beside = any(c.found_in(s.ev.haystack(u.rank)) and (not c.restrictive or not key or any(
+            t.found_in(s.ev.para_tokens[u.rank]) for t in key)) for u in units)
+        if not beside:
+            elsewhere.append(c.name)
+    return absent, elsewhere
+
+
+def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoid: set[int],
+                 max_paragraphs: int) -> _Part:
+    units = _select(s, budget, compare, avoid, max_paragraphs)
+    dense = max((h.dense for h in s.ev.hits), default=0.0)
+    cover = s.cover(units)
+    fact = 1.0 if not s.expected or any(s.expected & u.facts for u in units) else 0.0
+    if not [c for c in s.weights if not c.generic]:
+        cover *= 0.6  # only vague words ("how many people"): whatever matches them is a guess
+    # coverage gates everything: a close embedding or the right kind of figure cannot make up for
+    # a question whose key words the chosen sentences do not contain
+    conf = cover * (0.6 + 0.4 * dense_norm(dense) if dense > 0 else 0.85) * _fact_factor(s.expected, fact)
+    absent, elsewhere = _specific_check(s, units)
+    missing = ""
+    if absent:
+        conf *= 0.3
+        missing = f"None of the papers found mentions {_names(absent)}."
+    elif elsewhere:
+        # "burglaries in Coventry" answered from a paragraph without Coventry answers another question
+        restrictive = any(c.restrictive or c.numeric for c in s.part.specifics if c.name in elsewhere)
+        conf *= 0.35 if restrictive else 0.6
+        missing = f"The papers found do not give this for {_names(elsewhere)}."
+    elif conf < settings.answer.min_confidence:
+        gaps = [c.name for c in s.weights if not c.generic and not any(match(c, u, s.ev) >= 0.9 for u in units)]
+        if gaps:
+            missing = f"The papers found do not mention {_names(gaps[:3])}."
+        elif not fact:
+            wanted = next((v for k, v in _WANTED.items() if k in s.expected), "an answer")
+            missing = f"The papers found do not give {wanted} for this."
+    note = f"dense {dense:.2f} cover {cover:.2f} fact {fact:.0f} conf {conf:.2f}"
+    keep = units if conf >= settings.answer.min_confidence else []
+    return _Part(s.part, keep, units, round(min(1.0, conf), 4), missing, note)
+
+
+def _fact_factor(expected: frozenset[str], fact: float) -> float:
+    """A "how many" answered without a count is no answer; a "who" without a name is a weaker one."""
+    if fact or not expected:
+        return 1.0
+    return 0.35 if expected & _QUANTITIES else 0.75
+
+
+def _names(names: list[str]) -> str:
+    quoted = [f"“{n}”" for n in dict.fromkeys(names)]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+class _Numbering:
+    """Citation numbers in order of first use, one per paragraph, with the span each one quotes."""
+
+    def __init__(self, ev: Evidence) -> None:
+        self.ev = ev
+        self.order: list[int] = []
+        self.units: dict[int, list[Unit]] = {}
+
+    def n(self, u: Unit) -> int:
+        if u.rank not in self.units:
+            self.order.append(u.rank)
+            self.units[u.rank] = []
+        self.units[u.rank].append(u)
+        return self.order.index(u.rank) + 1
+
+    def citations(self, relevance: dict[int, float]) -> list[Citation]:
+        out = []
+        for i, rank in enumerate(self.order, 1):
+            para = self.ev.paragraph(rank)
+            units = self.units[rank]
+            start, end = min(u.start for u in units), max(u.end for u in units)
+            if end - start > 800:
+                start, end = units[0].spans[-1]
+            out.append(Citation.of(i, para, para.text[start:end], relevance.get(rank, 0.0)))
+        return out
+
+
+def _compose(results: list[_Part], numbering: _Numbering, multi: bool) -> str:
+    """The answer text: each part's sentences, grouped by paragraph, each group followed by its `[n]`."""
+    lines = []
+    done: list[tuple[list[Unit], int]] = []
+    for i, r in enumerate(results):
+        label = r.part.label or f"({chr(ord('a') + i % 26)})"
+        if not r.answered:
+            lines.append(f"{label}: the papers found do not answer this part.")
+            continue
+        same = next((n for units, n in done if units == r.units), 0)
+        if same:
+            lines.append(f"{label}: see [{same}] above.")
+            continue
+        groups: dict[int, list[Unit]] = {}
+        for u in r.units:
+            groups.setdefault(u.rank, []).append(u)
+        pieces = []
+        for units in groups.values():
+            units = sorted(units, key=lambda u: u.start)
+            n = 0
+            for u in units:
+                n = numbering.n(u)
+            pieces.append(" ".join(u.text for u in units) + f" [{n}]")
+        done.append((r.units, numbering.order.index(r.units[0].rank) + 1))
+        lines.append(f"{label}: {' '.join(pieces)}" if multi else " ".join(pieces))
+    return "\n".join(lines)
+
+
+def _exact_unit(ev: Evidence, settings: Settings) -> Unit | None:
+    """The first sentences of the paragraph asked for by number, as one unit."""
+    para = ev.paragraph(0)
+    sentences = [x for x in split_sentences(para.text, para.label) if re.search(r"[A-Za-z0-9]", display(x.text))]
+    sentences = sentences[: max(1, settings.answer.max_sentences)]
+    if not sentences:
+        return None
+    raw = para.text[sentences[0].start:sentences[-1].end]
+    text = " ".join(display(x.text) for x in sentences)
+    return Unit(0, ((sentences[0].start, sentences[-1].end),), text, frozenset(tokens(raw)), facts_in(raw))
+
+
+def _abstain(question: str, ev: Evidence, results: list[_Part], started: float) -> Answer:
+    missing = " ".join(dict.fromkeys(r.missing for r in results if r.missing))
+    seen: list[int] = []
+    for r in results:
+        seen += [u.rank for u in r.considered if u.rank not in seen]
+    seen += [i for i in range(len(ev.hits)) if i not in seen]
+    cites = []
+    for n, rank in enumerate(seen[:3], 1):
+        hit = ev.hits[rank]
+        cites.append(Citation.of(n, hit.paragraph, best_quote(rank, ev, results[0].part), hit.dense or hit.score,
+                                 role="see_also"))
+    return Answer(question=question, answer=f"{REFUSAL} {missing}".strip(), abstained=True, citations=cites,
+                  confidence=max((r.confidence for r in results), default=0.0),
+                  note="; ".join(r.note for r in results), timings={"answer_ms": _ms(started)})
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+def _answer_parts(q: Question, ev: Evidence, settings: Settings, max_citations: int) -> list[_Part]:
+    per_part = max(1, settings.answer.max_sentences) if not q.multi else 2
+    cap = max(max_citations, len(q.parts))
+    compare = 0 if q.multi or not q.compare else (2 if q.each else 1)
+    results: list[_Part] = []
+    used: set[int] = set()
+    for i, part in enumerate(q.parts):
+        part_cap = max(1, cap - len(used) - (len(q.parts) - i - 1))  # leave a paragraph for each later part
+        avoid = used if q.compare else set()  # "Compare X in A and B": B's answer from another paragraph
+        result = _answer_part(_Scorer(part, ev), settings, per_part, compare, avoid, part_cap)
+        results.append(result)
+        used |= {u.rank for u in result.units}
+    return results
+
+
+def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max_citations: int = 3) -> Answer:
+    """Answer `question` from `hits` with sentences quoted from them, each cited, or abstain.
+
+    Args:
+        question: the question as asked.
+        hits: retrieved paragraphs, best first. A first hit with `lexical == -1.0` is a paragraph the
+            user asked for by number: it is quoted and cited first, and the answer never abstains.
+        settings: `settings.answer.max_sentences` and `settings.answer.min_confidence` apply.
+        max_citations: most paragraphs cited as support (at least one per part of the question).
+
+    Returns:
+        An `Answer` that satisfies `qa.contract.violations`: verbatim sentences with `[n]` markers, or
+        `REFUSAL` plus up to three see-also paragraphs when the papers do not answer the question.
+        `note` gives the confidence's parts (best dense similarity, coverage, expected fact found).
+    """
+    started = time.perf_counter()
+    hits = list(hits)
+    if not hits:
+        return Answer(question=question, answer=REFUSAL, abstained=True, citations=[], confidence=0.0,
+                      note="no paragraphs retrieved", timings={"answer_ms": _ms(started)})
+    q = analyse(question)
+    ev = Evidence.of(hits)
+    results = _answer_parts(q, ev, settings, max_citations)
+    exact = hits[0].lexical == EXACT_FLAG
+    if exact:
+        results = _with_exact(results, ev, settings)
+    if not any(r.answered for r in results):
+        return _abstain(question, ev, results, started)
+    numbering = _Numbering(ev)
+    text = _compose(results, numbering, q.multi)
+    relevance: dict[int, float] = {}
+    for r in results:
+        w = weights(r.part, ev)
+        for u in r.units:
+            relevance[u.rank] = max(relevance.get(u.rank, 0.0), coverage([u], w, ev))
+    confidence = 1.0 if exact else sum(r.confidence for r in results) / len(results)
+    note = ("exact reference; " if exact else "") + "; ".join(r.note for r in results)
+    return Answer(question=question, answer=text, abstained=False, citations=numbering.citations(relevance),
+                  confidence=round(confidence, 4), note=note, timings={"answer_ms": _ms(started)})
+
+
+def _with_exact(results: list[_Part], ev: Evidence, settings: Settings) -> list[_Part]:
+    """The paragraph asked for by number is always quoted, first; what else answers the question follows."""
+    first = next((u for r in results for u in r.units if u.rank == 0), None) or _exact_unit(ev, settings)
+    if first is None:
+        first = Unit(0, ((0, 0),), "This paragraph has no text.", frozenset(), frozenset())
+    head = results[0]
+    units = [first] + [u for u in head.units if not u.overlaps(first) and u is not first]
+    return [_Part(head.part, units, head.considered, 1.0, "", head.note)] + results[1:]

@@ -1,0 +1,336 @@
+"""Read a question: its concepts (terms with plain-language synonyms), the kind of fact it wants, and its parts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from qa.vocabulary import (GENERIC, MONTHS, STOPWORDS, SYNONYM_RES, TOKEN, TREND_WORDS, YEAR, YEAR_RANGE,
+                           expanded_query, fold, number_tokens, phrase, tokens)
+
+__all__ = ["Concept", "Question", "QuestionPart", "analyse", "expanded_query", "fact_types", "split_parts", "tokens"]
+
+_FACT_CUES = {
+    "money": r"£|\bmoney\b|\bbudget\w*|\bcosts?\b|\bcosting\b|\bspen[dt]\w*|\bfunding\b|\bfunded\b|\bprecept\b"
+             r"|\bprice\b|\bsavings?\b|\boverspend\w*|\bdeficit\b|\bgrant\b",
+    "count": r"\bhow many\b|\bnumber of\b|\bhow much\b|\btotal\b|\bcount\b",
+    "date": r"\bwhen\b|\bwhat (?:date|month|year|day)\b|\bwhich (?:month|year|day|date|quarter)\b"
+            r"|\bby when\b|\bdeadline\b|\bstart date\b",
+    "time": r"\bwhat time\b|\bwhich time\b|\bwhat hour\b",
+    "rate": r"\bpercentage\b|\bproportion\b|\brates?\b|%|\bper ?cent\b|\bshare\b|\bhow likely\b",
+    "person": r"\bwho\b|\bwhom\b|\bwhich (?:officer|member|councillor|person|organisation)\b",
+    "name": r"\bname of\b|\bnamed\b|\bwhat (?:is|was|are|were) (?:\w+ ){0,3}called\b",
+    "duration": r"\bhow long\b|\bhow quickly\b|\bhow fast\b|\bwait\w*\b|\bresponse times?\b|\bdelays?\b",
+    "yesno": r"^(?:is|are|was|were|has|have|had|did|does|do|will|can|could|should|would)\b",
+    "trend": r"\b(?:" + "|".join(sorted(TREND_WORDS)) + r")\b",
+}
+_BODY_WORDS = frozenset(fold(w) for w in GENERIC | frozenset(
+    "report paper papers nhs trust authority cabinet chair government ministry office home service mayor".split()))
+_GENERIC_FOLDED = frozenset(fold(w) for w in GENERIC)
+_MONTH_YEAR = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november"
+                         r"|december)\s+((?:19|20)\d\d)\b")
+# Capitalised words in a row (with "of", "and", "the" between), and a short number after them:
+# "Operation Hercules", "Crown Prosecution Service", "Ethics Module 8".
+_ENTITY = re.compile(r"\b[A-Z][A-Za-z0-9'’&-]*(?:\s+(?:of|and|for|the|to|&)?\s*[A-Z][A-Za-z0-9'’&-]*)*"
+                     r"(?:\s+\d{1,3}[A-Za-z]?(?![\w/.,]))?")
+_RESTRICTS = re.compile(r"\b(?:in|at|across|within|around|near|for)\s+(?:the\s+)?$", re.I)
+_CUES = frozenset({"percentage", "proportion", "percent", "cent", "total", "compare", "compared", "comparison",
+                   "difference", "versus", "vs", "each", "both", "long", "quickly", "fast", "likely", "date", "share"})
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the question asks about; it is found where all the tokens of any alternative occur.
+
+    `generic`: a vague word that weighs little. `specific`: a name, year or amount that must be found
+    in the papers (`numeric` for years and amounts; `restrictive` for a name after "in", "at", "for",
+    which must occur beside the answer). `dated`: a month and year, also found in a paper's date.
+    `context`: from a sentence that sets the scene ("I run a shop in Walsall."), not from the question;
+    `optional`: the same when the question names no topic itself, so it counts only where found.
+    """
+
+    name: str
+    alternatives: tuple[tuple[str, ...], ...]
+    generic: bool = False
+    specific: bool = False
+    numeric: bool = False
+    literal: tuple[tuple[str, ...], ...] = ()
+    dated: bool = False
+    restrictive: bool = False
+    context: bool = False
+    optional: bool = False
+
+    def found_in(self, token_set: set[str] | frozenset[str]) -> bool:
+        return any(all(t in token_set for t in alt) for alt in self.alternatives)
+
+    def strength(self, token_set: set[str] | frozenset[str]) -> float:
+        """1.0 where the question's own words occur, 0.9 where only a synonym does, else 0."""
+        if any(all(t in token_set for t in alt) for alt in self.literal or self.alternatives):
+            return 1.0
+        return 0.9 if self.found_in(token_set) else 0.0
+
+
+@dataclass(frozen=True)
+class QuestionPart:
+    """One answerable part of a question, with its own concepts and the fact types it expects."""
+
+    text: str
+    concepts: tuple[Concept, ...]
+    facts: frozenset[str]
+    label: str
+
+    @property
+    def topical(self) -> tuple[Concept, ...]:
+        return tuple(c for c in self.concepts if not c.specific)
+
+    @property
+    def specifics(self) -> tuple[Concept, ...]:
+        return tuple(c for c in self.concepts if c.specific)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question read for answering: its parts, whether it compares papers or periods, and whether it
+    asks what each (or all) of the papers say."""
+
+    text: str
+    parts: tuple[QuestionPart, ...]
+    compare: bool = False
+    each: bool = False
+
+    @property
+    def multi(self) -> bool:
+        return len(self.parts) > 1
+
+    @property
+    def concepts(self) -> tuple[Concept, ...]:
+        return tuple(c for p in self.parts for c in p.concepts)
+
+
+def fact_types(text: str) -> frozenset[str]:
+    """The kinds of fact a question (or part) wants: count, date, rate, money, person, duration, yesno, trend."""
+    low = text.lower().strip()
+    found = {kind for kind, cue in _FACT_CUES.items() if re.search(cue, low)}
+    if "money" in found:
+        found.discard("count")  # "how much money" wants an amount, not a count
+    return frozenset(found)
+
+
+def _entities(text: str) -> list[tuple[int, int, str, bool]]:
+    """Names and acronyms: (start, end, name, restrictive), leaving out the question's first word,
+    months, and words naming the body or its papers ("Police", "Panel", "WMP")."""
+    out = []
+    for m in _ENTITY.finditer(text):
+        words = re.findall(r"[A-Za-z0-9'’&-]+", m.group())
+        at_start = m.start() == 0 or re.search(r"[?.!:;]\s*$", text[: m.start()])
+        if at_start and words and not words[0].isupper():
+            words = words[1:]  # "Is", "How", "Compare": capitalised only because a sentence starts
+        words = [w for w in words if w.lower() not in MONTHS and w.lower() not in STOPWORDS or w in ("to", "of")]
+        while words and words[-1] in ("to", "of"):
+            words.pop()
+        if any(w[0].isalpha() and fold(w) not in _BODY_WORDS for w in words):
+            out.append((m.start(), m.end(), " ".join(words), bool(_RESTRICTS.search(text[: m.start()]))))
+    return out
+
+
+def _entity_concept(name: str, restrictive: bool) -> Concept:
+    toks = tuple(t for t in tokens(name) if t not in STOPWORDS)
+    pair = [t for t in toks if "_" in t]
+    if pair:  # "Ethics Module 8": the words and the pair "modul_8"; a number of two digits or more alone
+        words = tuple(t for t in toks if "_" not in t and not t[0].isdigit())
+        number = pair[-1].split("_", 1)[1]
+        toks = words[:-1] + (pair[-1],)
+        alts = [toks] + ([words + (number,)] if len(number.replace(".", "")) >= 2 else [])
+    else:
+        alts = [toks]
+    letters = [w for w in re.findall(r"[A-Za-z][A-Za-z'’&-]*", name) if w.lower() not in STOPWORDS]
+    if len(letters) >= 3:
+        alts.append(("".join(w[0] for w in letters).lower(),))  # Crown Prosecution Service -> cps
+    return Concept(name, tuple(alts), specific=True, restrictive=restrictive)
+
+
+_REFERENCE = re.compile(r"\b(minute|min|action|ref|reference|item|paragraph|para|section|commitment|recommendation"
+                        r"|resolution|page|no|number|question|module|code|outcome|table|figure|appendix|annex)\.?"
+                        r"\s*(?:ref\.?\s*)?$", re.I)
+_LABEL_NOUNS = frozenset({"minute", "min", "action", "ref", "reference", "item", "paragraph", "para", "section",
+                          "page", "no", "number", "commitment"})
+
+
+def _number_concept(raw: str, before: str = "") -> Concept:
+    """Years and amounts must be in the papers, and so must a reference ("minute 926", "commitment 225",
+    found in a paragraph's label or text); any other number ("16-year-old") weighs little."""
+    ref = _REFERENCE.search(before)
+    if ref:
+        noun = ref.group(1).lower()
+        num = number_tokens(raw)[0]
+        alts = ((num,),) if noun in _LABEL_NOUNS else ((f"{fold(noun)}_{num}",),)
+        return Concept(f"{noun} {raw}", alts, specific=True, numeric=True)
+    parts = number_tokens(raw)
+    yearish = bool(YEAR.match(parts[0]) or YEAR_RANGE.match(raw.lstrip("£")))
+    alts = ((parts[0],),) + ((tuple(parts[1:]),) if len(parts) == 3 and yearish else ())
+    hard = yearish or raw.startswith("£")
+    return Concept(raw, alts, generic=not hard, specific=hard, numeric=hard)
+
+
+def _concepts(text: str) -> tuple[Concept, ...]:
+    """Concepts in question order: names of several words, synonym phrases, other names, dates, words."""
+    low = text.lower()
+    taken = [False] * len(text)
+    found: list[tuple[int, Concept]] = []
+
+    def claim(start: int, end: int) -> bool:
+        if any(taken[start:end]):
+            return False
+        taken[start:end] = [True] * (end - start)
+        return True
+
+    entities = _entities(text)
+    for start, end, name, restrictive in entities:
+        if len(name.split()) >= 2 and claim(start, end):
+            found.append((start, _entity_concept(name, restrictive)))
+    for pattern, alts in SYNONYM_RES:
+        for m in pattern.finditer(low):
+            if claim(m.start(), m.end()):
+                own = phrase(m.group())
+                options = sorted({phrase(a) for a in alts} | {own})
+                literal = (own,) if own else ()
+                found.append((m.start(), Concept(alts[0], tuple(o for o in options if o), literal=literal)))
+    for start, end, name, restrictive in entities:
+        if claim(start, end):
+            found.append((start, _entity_concept(name, restrictive)))
+    for m in TOKEN.finditer(low):
+        if any(taken[m.start():m.end()]):
+            continue
+        raw = m.group()
+        if raw[0] in "£0123456789":
+            found.append((m.start(), _number_concept(raw, low[max(0, m.start() - 20):m.start()])))
+            continue
+        word = fold(raw)
+        if (raw in STOPWORDS or word in STOPWORDS or raw in TREND_WORDS or raw in MONTHS or len(raw) < 2
+                or raw in _CUES):
+            continue
+        found.append((m.start(), Concept(raw, ((word,),), generic=raw in GENERIC or word in _GENERIC_FOLDED)))
+    for m in _MONTH_YEAR.finditer(low):
+        # "December 2024" tells two figures of one year apart; the year alone is also a concept
+        found.append((m.start(), Concept(m.group(), ((fold(m.group(1)), m.group(2)),), dated=True)))
+    seen: set[tuple] = set()
+    ordered = []
+    for _, concept in sorted(found, key=lambda x: x[0]):
+        if concept.alternatives not in seen:
+            seen.add(concept.alternatives)
+            ordered.append(concept)
+    return tuple(ordered)
+
+
+def _label(concepts: tuple[Concept, ...]) -> str:
+    """A short name for a part, from its concepts (letters only, so a label never adds a number)."""
+    own = [c for c in concepts if not c.context]
+    names = [c.name for c in own if not c.numeric and not c.generic] or [c.name for c in own if not c.numeric]
+    words = " ".join(names[:3])
+    words = re.sub(r"[^A-Za-z'’ -]", " ", words)
+    words = re.sub(r"\s+", " ", words).strip()
+    return words[:1].upper() + words[1:] if words else ""
+
+
+_COMPARE = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?|\bdiffer\w*|\beach (?:of the )?(?:reports?|papers?)"
+                      r"|\bboth (?:the )?(?:reports|papers)|\ball (?:the |three |two )?(?:reports|papers)"
+                      r"|\bthe (?:two|three|different) (?:reports|papers)|\bbetween\b.+\band\b|\bover time\b"
+                      r"|\bsince\b|\bagree\b", re.I)
+_SOURCES = re.compile(r"\b(?:paper|report|minutes|tracker|presentation|slides)\b", re.I)
+_NUMBERED_PARTS = re.compile(r"(?:^|\s)(?:\(?\d{1,2}\)|\d{1,2}\.|\([a-e]\)|[a-e]\))\s+")
+_CLAUSE = re.compile(r",?\s+(?:and|also|plus)\s+(?=(?:what|how|when|who|which|where|why|is|are|was|were|has|have|"
+                     r"did|does|do|can|will)\b)", re.I)
+_ASKS = re.compile(r"^(?:what|how|when|who|whom|which|where|why|is|are|was|were|has|have|had|did|does|do|can|could"
+                   r"|will|would|should|tell|list|give|show|compare|explain|describe|please)\b", re.I)
+_COMPARE_HEAD = re.compile(r"^\s*(?:please\s+)?compare\s+(?P<rest>.+?)\s*[?.]?\s*$", re.I)
+_COMPARE_TAIL = re.compile(r"^(?P<a>.+?)\s+(?:compare[sd]?|compared)\s+(?:with|to|against)\s+(?P<b>.+?)\s*[?.]?\s*$",
+                           re.I)
+
+
+def _compare_parts(q: str) -> list[str]:
+    """`Compare X and Y` / `Compare X with Y` / `How does X compare with Y` -> [X, Y]; else []."""
+    m = _COMPARE_TAIL.match(q)
+    if m:
+        return [m.group("a"), m.group("b")]
+    m = _COMPARE_HEAD.match(q)
+    if not m:
+        return []
+    rest = m.group("rest")
+    pair = re.split(r"\s+(?:with|against|versus|vs\.?)\s+", rest, maxsplit=1)
+    if len(pair) == 2:
+        return pair
+    pair = rest.rsplit(" and ", 1)
+    return pair if len(pair) == 2 else []
+
+
+def _sentences(question: str) -> tuple[list[str], list[str]]:
+    """(question sentences, scene-setting sentences): "I run a shop in Walsall." sets the scene."""
+    pieces = [p.strip() for p in re.split(r"(?<=[?.!])\s+(?=[A-Z\"'‘“(0-9])", question.strip()) if p.strip()]
+    asking = [p for p in pieces if p.endswith("?") or _ASKS.match(p)]
+    if not asking:
+        return pieces, []
+    return asking, [p for p in pieces if p not in asking]
+
+
+def split_parts(question: str) -> list[str]:
+    """The separately answerable parts of a question (one part when it is a single question);
+    sentences that only set the scene are left out (see `analyse`)."""
+    asking, _ = _sentences(question)
+    q = " ".join(asking) or question.strip()
+    numbered = _NUMBERED_PARTS.split(" " + q)
+    pieces = [p for p in numbered if p.strip()]
+    if len(pieces) >= 2 and len(_NUMBERED_PARTS.findall(" " + q)) >= 2:
+        return [p.strip(" ;,") for p in pieces if re.search(r"[A-Za-z]{3}", p)]
+    compared = _compare_parts(q)
+    if compared:
+        return compared
+    out: list[str] = []
+    for chunk in re.split(r"(?<=\?)\s+(?=\S)|;\s*", q):
+        out.extend(p for p in _CLAUSE.split(chunk) if p.strip())
+    return [p.strip() for p in out if re.search(r"[A-Za-z]{3}", p)] or [q]
+
+
+def _key(concepts: tuple[Concept, ...]) -> list[Concept]:
+    return [c for c in concepts if not c.specific and not c.generic and not c.dated and not c.context]
+
+
+def analyse(question: str) -> Question:
+    """Read `question`: parts (each with concepts, expected facts and a label) and the comparison flag.
+
+    A part whose only words are names or years (`... and in 2023/24?`) borrows the topic of the part
+    before it, so "Compare X in the AGB report and the PCC report" asks about X twice. Scene-setting
+    sentences ("I run a shop in Walsall.") add their concepts as `context`, which only helps choose
+    between sentences; when the question itself names no topic ("I was burgled. What happens now?")
+    they count instead, as `optional` (and names as names).
+    """
+    _, scene = _sentences(question)
+    setting = _concepts(" ".join(scene)) if scene else ()
+    whole_facts = fact_types(question)
+    parts: list[QuestionPart] = []
+    for text in split_parts(question):
+        concepts = _concepts(text)
+        facts = fact_types(text) or whole_facts
+        label = _label(concepts)
+        if parts and not _key(concepts):
+            borrowed = tuple(c for c in parts[0].concepts if not c.specific and c not in concepts)
+            concepts = concepts + borrowed
+            facts = facts | parts[0].facts
+            label = f"{parts[0].label} ({label})" if label and parts[0].label else parts[0].label or label
+        if setting:
+            has_topic = bool(_key(concepts))
+            extra = tuple(c if c.specific and not has_topic else _as_context(c, has_topic)
+                          for c in setting if c not in concepts)
+            concepts = concepts + extra
+            label = label if has_topic else _label(extra) or label
+        parts.append(QuestionPart(text, concepts, frozenset(facts), label))
+    if not parts:
+        parts.append(QuestionPart(question, (), whole_facts, ""))
+    compare = bool(_COMPARE.search(question)) or len(_SOURCES.findall(question)) >= 2
+    each = bool(re.search(r"\b(?:each|all|every|three)\b[^?]*\b(?:reports?|papers?|documents?)\b", question, re.I))
+    return Question(question, tuple(parts), compare=compare or each, each=each)
+
+
+def _as_context(c: Concept, has_topic: bool) -> Concept:
+    specific = c.specific and not has_topic
+    return replace(c, specific=specific, numeric=c.numeric and specific, restrictive=c.restrictive and specific,
+                   context=has_topic, optional=not has_topic)
