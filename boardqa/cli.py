@@ -52,25 +52,48 @@ def cmd_ingest(args) -> int:
     if not paths:
         print("boardqa ingest: give files or folders (or --samples)", file=sys.stderr)
         return 2
-    result = ingest_paths(paths, settings, progress=None if args.quiet else _bar())
+    loaders = logging.getLogger("corpus.loaders")
+    level = loaders.level
+    if not args.verbose:
+        loaders.setLevel(logging.ERROR)  # its warnings are printed per file below, next to the file's line
+    try:
+        result = ingest_paths(paths, settings, progress=None if args.quiet else _bar())
+    finally:
+        loaders.setLevel(level)
     for report in result.files:
-        if report.ok:
-            n = len(report.paragraphs)
-            print(f"ok     {report.path}: {len(report.papers)} papers, {n} paragraphs"
-                  + (f" ({'; '.join(report.papers[:4])}{'; ...' if len(report.papers) > 4 else ''})" if report.papers else ""))
-        else:
-            print(f"error  {report.error}", file=sys.stderr)
+        _print_report(report, result)
     secs = result.seconds
     if result.rebuilt:
         print(f"index rebuilt: {result.rebuilt}")
-    print(f"index  {settings.index_dir}: {result.paragraphs} paragraphs; added {len(result.added)}, changed "
-          f"{len(result.changed)}, unchanged {len(result.skipped)}; embedded {result.embedded} "
-          f"(parse {secs.get('parse', 0):.2f}s, embed {secs.get('embed', 0):.2f}s, index {secs.get('index', 0):.2f}s, "
-          f"write {secs.get('write', 0):.2f}s)")
+    if not any(r.ok and not r.skipped for r in result.files):
+        print(f"index  {settings.index_dir}: not changed (no file could be added)")
+    else:
+        print(f"index  {settings.index_dir}: {result.paragraphs} paragraphs; added {len(result.added)}, changed "
+              f"{len(result.changed)}, unchanged {len(result.skipped)}; embedded {result.embedded} "
+              f"(parse {secs.get('parse', 0):.2f}s, embed {secs.get('embed', 0):.2f}s, "
+              f"index {secs.get('index', 0):.2f}s, write {secs.get('write', 0):.2f}s)")
     if result.failed:
-        print(f"{len(result.failed)} file(s) failed; everything else was indexed", file=sys.stderr)
+        rest = "everything else was indexed" if len(result.failed) < len(result.files) else "nothing was indexed"
+        print(f"{len(result.failed)} file(s) failed; {rest}", file=sys.stderr)
         return 1
     return 0
+
+
+def _print_report(report, result) -> None:
+    """One line per file: error (stderr), skip, or ok with what happened to the index; then its warnings."""
+    if not report.ok:
+        print(f"error  {report.error}", file=sys.stderr)
+        return
+    if report.skipped:
+        print(f"skip   {report.path}: {report.notes[-1] if report.notes else 'already given'}")
+        return
+    name = report.paragraphs[0].doc
+    state = ("unchanged (already indexed)" if name in result.skipped
+             else f"replaced the earlier {name}" if name in result.changed else "added")
+    papers = f" ({'; '.join(report.papers[:4])}{'; ...' if len(report.papers) > 4 else ''})" if report.papers else ""
+    print(f"ok     {report.path}: {state}, {len(report.papers)} papers, {len(report.paragraphs)} paragraphs{papers}")
+    for note in report.notes:
+        print(f"warn   {report.path}: {note}", file=sys.stderr)
 
 
 def cmd_inspect(args) -> int:
@@ -137,16 +160,22 @@ def format_answer(answer) -> str:
 
 
 def cmd_ask(args) -> int:
-    from qa.chain import EmptyQuestion
+    from qa.chain import EmptyQuestion, clean_question
     from qa.engine import Engine, Filters
 
     settings = _settings(args)
+    question = " ".join(args.question)
+    if not args.jsonl:
+        try:
+            clean_question(question)  # before loading the model: a typo should fail at once
+        except EmptyQuestion as exc:
+            print(f"boardqa ask: {exc}", file=sys.stderr)
+            return 2
     engine = Engine.load(settings)
     filters = Filters.of(args.doc, args.paper, args.date_from, args.date_to)
     use_llm = True if args.llm else None
     if args.jsonl:
         return _ask_batch(engine, filters, use_llm)
-    question = " ".join(args.question)
     try:
         answer = engine.ask(question, filters, use_llm=use_llm)
     except EmptyQuestion as exc:
@@ -183,7 +212,8 @@ def _ask_batch(engine, filters, use_llm) -> int:
         try:
             answer = engine.ask(item["question"], filters, use_llm=use_llm).to_json()
         except EmptyQuestion as exc:
-            answer = {"question": item["question"], "error": str(exc)}
+            print(f"stdin line {n}: {exc}", file=sys.stderr)
+            answer = {"line": n, "question": item["question"], "error": str(exc)}
             status = 1
         extra = {k: v for k, v in item.items() if k not in answer}
         print(json.dumps({**extra, **answer}, ensure_ascii=False), flush=True)

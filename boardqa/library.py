@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -54,14 +54,18 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
     files = list(expand_paths(paths))
     started = time.perf_counter()
     good = []
+    first: dict[str, tuple[str, str]] = {}  # doc name -> (path, sha256) of the first file of that name
     for i, path in enumerate(files):
         report = read_file(path, max_bytes=settings.max_file_bytes, max_chars=settings.chunker.max_chars,
                            strip_running=settings.chunker.strip_running_lines,
                            name=(names or {}).get(str(path)))
-        result.files.append(report)
         if report.ok:
-            sha = content_hash(path.read_bytes())
-            good.append((report.paragraphs[0].doc, sha, list(report.paragraphs)))
+            name, sha = report.paragraphs[0].doc, content_hash(path.read_bytes())
+            report = _same_name(report, name, sha, first)
+            if report.ok and not report.skipped:
+                first[name] = (str(path), sha)
+                good.append((name, sha, list(report.paragraphs)))
+        result.files.append(report)
         if progress:
             progress("parse", i + 1, len(files))
     result.seconds["parse"] = time.perf_counter() - started
@@ -72,6 +76,22 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
         result.embedded, result.rebuilt = update.embedded, update.rebuilt
         result.seconds.update(update.seconds)
     return result
+
+
+def _same_name(report: FileReport, name: str, sha: str, first: dict[str, tuple[str, str]]) -> FileReport:
+    """Citations name a file by its name alone, so one ingest cannot hold two different files of one name.
+
+    A second copy with the same content is skipped; with other content it is refused (before, it was silently
+    dropped by the index while the CLI reported it as read).
+    """
+    if name not in first:
+        return report
+    path, seen_sha = first[name]
+    if seen_sha == sha:
+        return replace(report, skipped=True, notes=(*report.notes, f"same file as {path}, indexed once"))
+    return replace(report, paragraphs=(), papers=(), error=(
+        f"{report.path}: another file named {name} with different content is in this ingest ({path}); "
+        "citations name papers by file name, so rename one of them and ingest it again"))
 
 
 def remove_docs(names: list[str], settings: Settings) -> IngestResult:

@@ -98,6 +98,8 @@ def add_files(uploads: list[tuple[Path, str]], settings: Settings, *, progress: 
             name = check_upload(Path(path), name, settings)
             if name.casefold() in seen:
                 raise UploadRefused(f"{name}: refused, a file of this name is already in this upload")
+            # Where it will be kept, checked now: refusing after the ingest would leave it indexed but not kept.
+            target_in(settings.library_dir, name)
             target = target_in(staging if staging.exists() else _made(staging), name)
             shutil.copyfile(path, target)
         except (ValueError, OSError) as exc:

@@ -46,9 +46,11 @@ def read_file(path: Path, *, max_bytes: int, max_chars: int = 6000, strip_runnin
     from corpus.loaders import UnreadableFile, load_pages
 
     name = name or path.name
+    notes: list[str] = []
     try:
-        data = path.read_bytes() if path.is_file() else b""
-        pages = load_pages(path, max_bytes=max_bytes, strip_running=strip_running)
+        # Read only after load_pages has checked the size: an oversized file must not be loaded into memory.
+        pages = load_pages(path, max_bytes=max_bytes, strip_running=strip_running, notes=notes)
+        data = path.read_bytes()
     except UnreadableFile as exc:
         return FileReport(path=str(path), error=str(exc))
     except OSError as exc:
@@ -64,4 +66,5 @@ def read_file(path: Path, *, max_bytes: int, max_chars: int = 6000, strip_runnin
         return FileReport(path=str(path), doc_id=doc_id, error=f"{path}: no text found: if it is a scan, run OCR first")
     papers = tuple(dict.fromkeys(p.paper for p in paragraphs))
     log.info("%s: %d papers, %d paragraphs", name, len(papers), len(paragraphs))
-    return FileReport(path=str(path), doc_id=doc_id, paragraphs=tuple(paragraphs), papers=papers)
+    return FileReport(path=str(path), doc_id=doc_id, paragraphs=tuple(paragraphs), papers=papers,
+                      notes=tuple(notes))

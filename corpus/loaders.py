@@ -116,7 +116,10 @@ def _read_checked(path: Path, max_bytes: int) -> bytes:
     if size == 0:
         raise UnreadableFile(path, "empty file (0 bytes)", "download or export it again")
     if size > max_bytes:
-        raise UnreadableFile(path, f"file is {_size(size)}, over the {_size(max_bytes)} limit",
+        shown, limit = _size(size), _size(max_bytes)
+        if shown == limit:  # "file is 50 MB, over the 50 MB limit" reads as a bug
+            shown, limit = f"{size:,} bytes", f"{max_bytes:,} bytes ({limit})"
+        raise UnreadableFile(path, f"file is {shown}, over the {limit} limit",
                              "split it into smaller files or raise the limit (app.max_upload_mb)")
     try:
         return path.read_bytes()

@@ -20,8 +20,12 @@ class EmptyQuestion(ValueError):
 
 
 def clean_question(question: str) -> str:
-    """Control characters removed, white space folded, very long questions cut to their first 2,000 characters."""
-    text = _CONTROL.sub(" ", question or "")
+    """Cleaned like the papers (ligatures, odd spaces, soft hyphens), control characters removed, white space
+    folded, very long questions cut to their first 2,000 characters."""
+    from corpus.cleaning import clean_text
+
+    # Text pasted from a PDF keeps its ligatures (`ﬁnancial`): without this it matched no indexed word.
+    text = clean_text(_CONTROL.sub(" ", question or ""))
     text = re.sub(r"\s+", " ", text).strip()
     if not re.search(r"\w", text):
         raise EmptyQuestion("the question is empty: type a question about the papers")

@@ -181,6 +181,26 @@ class Engine:
             return llm_answer(question, hits, self.settings, extractive)
         return extractive()
 
+    def draft_reply(self, question: str, answer: Answer, *, body_name: str = "the Panel",
+                    use_llm: bool | None = None) -> tuple[str, str]:
+        """An officer's reply to a member of the public, built from a verified answer: (text, answerer).
+
+        With a language model configured the model writes the letter and the same checks run on it
+        (every [n] one of the answer's citations, every number in a cited paragraph); otherwise, or
+        when the letter fails a check, the extractive draft is used.
+        """
+        from qa.reply import draft_reply
+
+        def extractive() -> str:
+            return draft_reply(question, answer, body_name=body_name)
+
+        llm_on = bool(self.settings.llm.url) if use_llm is None else use_llm
+        if llm_on and not answer.abstained:
+            from qa.llm import llm_reply
+
+            return llm_reply(question, answer, self.settings, extractive)
+        return extractive(), "extractive"
+
 
 _ENGINES: dict[tuple, Engine] = {}
 
