@@ -127,13 +127,12 @@ class BoardApp:
     def api_reply(self, question: str, body_name: str = "the Panel") -> dict:
         """Draft an officer's reply to a public question: {"reply": text, "answer": the answer contract}."""
         import gradio as gr
-        from qa.reply import draft_reply
-
         try:
             answer = self.ask(question)
         except ValueError as exc:
             raise gr.Error(str(exc)) from None
-        return {"reply": draft_reply(question, answer, body_name=body_name or "the Panel"), "answer": answer.to_json()}
+        text, _ = self.engine.draft_reply(question, answer, body_name=body_name or "the Panel")
+        return {"reply": text, "answer": answer.to_json()}
 
     def on_ask(self, question, history, doc, paper, date_from, date_to):
         import gradio as gr
@@ -172,14 +171,12 @@ class BoardApp:
     # -- officer's reply -------------------------------------------------------------
     def on_draft(self, question, body_name):
         import gradio as gr
-        from qa.reply import draft_reply
-
         try:
             answer = self.ask(question)
         except ValueError as exc:
             return gr.update(), None, gr.update(), gr.update(), f"⚠ {exc}"
         body = (body_name or "").strip() or "the Panel"
-        text = draft_reply(question, answer, body_name=body)
+        text, _ = self.engine.draft_reply(question, answer, body_name=body)
         state = {"question": question, "answer": answer.to_json(), "body": body, "text": text}
         md, docx = self._write_reply(text, state)
         note = ("The papers don't answer this: the draft says so politely." if answer.abstained

@@ -182,9 +182,8 @@ def cmd_ask(args) -> int:
         print(f"boardqa ask: {exc}", file=sys.stderr)
         return 2
     if args.reply:
-        from qa.reply import draft_reply
-
-        print(draft_reply(question, answer))
+        text, _ = engine.draft_reply(question, answer, use_llm=use_llm)
+        print(text)
     elif args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
