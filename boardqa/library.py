@@ -10,6 +10,7 @@ from typing import Callable
 
 from boardqa.settings import Settings
 from corpus.records import FileReport
+from index.update import UpdateReport
 
 log = logging.getLogger(__name__)
 
@@ -17,18 +18,10 @@ Progress = Callable[[str, int, int], None]
 
 
 @dataclass
-class IngestResult:
-    """Per-file reports plus what the index update did and how long each stage took."""
+class IngestResult(UpdateReport):
+    """What the index update did (added, changed, seconds per stage...) plus one report per file read."""
 
     files: list[FileReport] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    paragraphs: int = 0
-    embedded: int = 0
-    rebuilt: str = ""
-    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[FileReport]:
@@ -50,7 +43,7 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
     from corpus.records import content_hash
     from index import update_index
 
-    result = IngestResult()
+    reports: list[FileReport] = []
     files = list(expand_paths(paths))
     started = time.perf_counter()
     good = []
@@ -65,16 +58,13 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
             if report.ok and not report.skipped:
                 first[name] = (str(path), sha)
                 good.append((name, sha, list(report.paragraphs)))
-        result.files.append(report)
+        reports.append(report)
         if progress:
             progress("parse", i + 1, len(files))
-    result.seconds["parse"] = time.perf_counter() - started
-    if good:
-        update = update_index(settings.index_dir, settings, good, progress=progress)
-        result.added, result.changed = list(update.added), list(update.changed)
-        result.skipped, result.paragraphs = list(update.skipped), update.paragraphs
-        result.embedded, result.rebuilt = update.embedded, update.rebuilt
-        result.seconds.update(update.seconds)
+    parse_seconds = time.perf_counter() - started
+    update = update_index(settings.index_dir, settings, good, progress=progress) if good else UpdateReport()
+    result = IngestResult(**vars(update), files=reports)
+    result.seconds = {"parse": parse_seconds, **update.seconds}
     return result
 
 
@@ -98,8 +88,7 @@ def remove_docs(names: list[str], settings: Settings) -> IngestResult:
     """Drop files (by name or doc id) from the index."""
     from index import update_index
 
-    update = update_index(settings.index_dir, settings, [], remove=names)
-    return IngestResult(removed=list(update.removed), paragraphs=update.paragraphs)
+    return IngestResult(**vars(update_index(settings.index_dir, settings, [], remove=names)))
 
 
 def list_docs(settings: Settings) -> list[dict]:
