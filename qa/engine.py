@@ -172,7 +172,8 @@ class Engine:
         from qa.extractive import answer_extractive
 
         def extractive() -> Answer:
-            return answer_extractive(question, hits, self.settings)
+            embed = getattr(self.embedder, "encode", None)  # sentences are also chosen by meaning
+            return answer_extractive(question, hits, self.settings, embed=embed)
 
         llm_on = bool(self.settings.llm.url) if use_llm is None else use_llm
         if llm_on and hits:

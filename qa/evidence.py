@@ -289,6 +289,29 @@ def dense_norm(value: float) -> float:
     return min(1.0, max(0.0, (value - 0.25) / 0.4))
 
 
+SEMANTIC_PARAGRAPHS = 3  # units of the first paragraphs only: each embedded text costs ~3-5 ms on 2 shared cores
+SEMANTIC_UNITS = 6  # per paragraph (at most 19 texts a question): a long table's later rows rarely answer
+
+
+def similarities(queries: list[str], ev: Evidence, embed) -> list[dict[Unit, float]]:
+    """Cosine of each of `queries` with each unit of the first paragraphs, in one call to `embed`
+    (a sentence-transformers `encode`: texts -> (n, d) array). Units not embedded are absent."""
+    import numpy as np
+
+    chosen: list[Unit] = []
+    per_rank: dict[int, int] = {}
+    for u in ev.units:
+        if u.rank < SEMANTIC_PARAGRAPHS and per_rank.get(u.rank, 0) < SEMANTIC_UNITS:
+            per_rank[u.rank] = per_rank.get(u.rank, 0) + 1
+            chosen.append(u)
+    if not chosen or not queries:
+        return [{} for _ in queries]
+    vectors = np.asarray(embed([*queries, *(u.text[:240] for u in chosen)]), dtype=np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    sims = vectors[: len(queries)] @ vectors[len(queries):].T
+    return [{u: float(row[i]) for i, u in enumerate(chosen)} for row in sims]
+
+
 def best_quote(rank: int, ev: Evidence, part: QuestionPart) -> str:
     """The sentence of paragraph `rank` closest to `part` (what a see-also citation quotes)."""
     units = [u for u in ev.units if u.rank == rank and len(u.spans) == 1]
