@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import time
 from dataclasses import dataclass, replace
@@ -12,6 +11,7 @@ from index.results import Hit
 from qa.contract import REFUSAL, Answer, Citation
 from qa.evidence import (ANAPHOR, Evidence, Unit, best_quote, coverage, dense_norm, facts_in, match, near_part,
                          similarities, weights)
+from qa.confidence import learned_confidence, lexical_confidence
 from qa.question import Concept, Question, QuestionPart, analyse
 from qa.sentences import display, split_sentences
 from qa.vocabulary import tokens
@@ -19,7 +19,6 @@ from qa.vocabulary import tokens
 __all__ = ["EXACT_FLAG", "answer_extractive", "facts_in"]
 
 EXACT_FLAG = -1.0  # Hit.lexical of a paragraph the user asked for by number
-_QUANTITIES = frozenset({"count", "rate", "money", "date", "time", "duration", "name"})
 SEMANTIC_WEIGHT = 0.3  # cosine of a sentence to the question, beside its key-word coverage (chosen on dev)
 _WANTED = {"count": "a figure", "rate": "a percentage", "money": "an amount", "date": "a date", "time": "a time",
            "duration": "a length of time", "name": "a name", "person": "a name"}
@@ -220,9 +219,9 @@ def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoi
     if s.semantic:
         # a place or year the question restricts to, found only away from the answer, is missing from it
         bound = any(c.restrictive or c.numeric for c in s.part.specifics if c.name in elsewhere)
-        conf = _learned(cover, s.similarity(units), fact, bool(absent) or bound, bool(elsewhere) and not bound)
+        conf = learned_confidence(cover, s.similarity(units), fact, bool(absent) or bound, bool(elsewhere) and not bound)
     else:
-        conf = _lexical(s, cover, dense, fact, absent, elsewhere)
+        conf = lexical_confidence(s.expected, s.part.specifics, cover, dense, fact, absent, elsewhere)
     missing = ""
     if absent:
         missing = f"None of the papers found mentions {_names(absent)}."
@@ -239,43 +238,6 @@ def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoi
             f"absent {len(absent)} elsewhere {len(elsewhere)} conf {conf:.2f}")
     keep = units if conf >= settings.answer.min_confidence else []
     return _Part(s.part, keep, units, round(min(1.0, conf), 4), missing, note)
-
-
-# Logistic regression on five features, fit on the dev split only (class-balanced, L2, C=1), its
-# intercept shifted so that `min_confidence` (0.35) sits where the fit's probability is 0.4. Every
-# weight has the sign it should: more coverage, meaning or the fact asked for raises confidence; a
-# name or year the papers lack lowers it. Few, additive weights generalise where stacked
-# hand-set penalties did not.
-_WEIGHTS = {"cover": 2.3, "similarity": 0.7, "fact": 1.9, "absent": -2.3, "elsewhere": -1.05}
-_BIAS = -3.35
-
-
-def _learned(cover: float, similarity: float, fact: float, absent: bool, elsewhere: bool) -> float:
-    """Confidence from the key words covered, the best cosine of the chosen sentences to the question,
-    whether the kind of fact asked for is there, and names or years missing from the papers (or from
-    the paragraphs answering)."""
-    z = _BIAS + sum(w * v for w, v in zip(_WEIGHTS.values(), (cover, similarity, fact, absent, elsewhere)))
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-def _lexical(s: _Scorer, cover: float, dense: float, fact: float, absent: list[str], elsewhere: list[str]) -> float:
-    """Confidence without a sentence embedder: coverage gates everything, a close paragraph embedding
-    or the right kind of figure cannot make up for key words the chosen sentences lack."""
-    conf = cover * (0.6 + 0.4 * dense_norm(dense) if dense > 0 else 0.85) * _fact_factor(s.expected, fact)
-    if absent:
-        return conf * 0.3
-    if elsewhere:
-        # "burglaries in Coventry" answered from a paragraph without Coventry answers another question
-        restrictive = any(c.restrictive or c.numeric for c in s.part.specifics if c.name in elsewhere)
-        return conf * (0.35 if restrictive else 0.6)
-    return conf
-
-
-def _fact_factor(expected: frozenset[str], fact: float) -> float:
-    """A "how many" answered without a count is no answer; a "who" without a name is a weaker one."""
-    if fact or not expected:
-        return 1.0
-    return 0.35 if expected & _QUANTITIES else 0.75
 
 
 def _names(names: list[str]) -> str:
