@@ -136,3 +136,38 @@ def test_phone_width_example_question(browser, url, tmp_path):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _shot(page, tmp_path, "ask-phone")
     assert outside == []
+
+
+EIGHT = [
+    ("How many homicides were recorded in 2024/25?", "31 homicides", "¶3.7"),
+    ("How many knife crime offences were there in 2024?", "4,577", "¶3.9"),
+    ("How many 999 calls did WMP receive in 2024/25?", "732,440", "¶7.2"),
+    ("What was the police officer headcount in March 2025?", "8,094", "¶2.2"),
+    ("How many people died on West Midlands roads in 2024/25?", "56 fatalities", "¶4.2"),
+    ("How many shoplifting offences were recorded?", "32,703", "¶5.5"),
+    ("How many positive outcomes did WMP record in 2024/25?", "38,519", "¶9.2"),
+    ("What is the average answer time for 101 calls now?", "37 seconds", "¶7.8"),
+]
+
+
+def test_eight_browser_sessions_asking_at_once(browser, url):
+    """Eight separate browser sessions (own cookies and Gradio sessions) ask at the same moment."""
+    from playwright.sync_api import expect
+
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 800}) for _ in EIGHT]
+    try:
+        pages = []
+        for context in contexts:
+            page = context.new_page()
+            page.set_default_timeout(90_000)
+            page.goto(url)
+            pages.append(page)
+        for page, (question, _, _) in zip(pages, EIGHT):
+            _ask(page, question)  # all eight are sent before any answer is awaited
+        for page, (_, figure, label) in zip(pages, EIGHT):
+            chat = page.locator("#bqa-chat")
+            expect(chat).to_contain_text(figure, timeout=90_000)
+            expect(chat).to_contain_text(label, timeout=90_000)
+    finally:
+        for context in contexts:
+            context.close()
