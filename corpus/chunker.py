@@ -3,365 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.lines import Line, is_short, to_lines
-from corpus.numbering import Label, children_of, is_restart, is_successor, plausible_number
-from corpus.papers import BODY, PaperHead, read_head, starts_paper, title_case, walk_back
+from corpus.lines import Line, to_lines
+from corpus.paper_chunker import PaperChunker, Draft, ChunkedPaper
+from corpus.papers import BODY, PaperHead, read_head, starts_paper, walk_back
 from corpus.records import Page, Paragraph
 
-_ROW_KEY = re.compile(
-    r"^\s*(?P<prefix>(?:action|item|minute|commitment|recommendation)\s+(?:ref\.?|no\.?|number)?\s*:?\s*)?"
-    r"(?P<key>\d{1,4}(?:,\s*\d{1,4})*)(?:\s*[-–:]\s+\S.*|\s*)$",
-    re.I,
-)
-_DECLARED = re.compile(r"^\s*(?P<label>(?:appendix|annex|schedule)\s+\w{1,3})\s*[:–-]\s+(?P<title>\S.{3,})$", re.I)
-_TOKEN = re.compile(r"[a-z0-9]+")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
-
-
-@dataclass
-class _Item:
-    """A paragraph being assembled."""
-
-    label: str
-    kind: str
-    section: str
-    part: str
-    lines: list[tuple[str, str]] = field(default_factory=list)  # (joiner, text)
-    pages: set[int] = field(default_factory=set)
-    last_ends_sentence: bool = True
-    last_kind: str = ""
-
-    def add(self, line: Line, text: str | None = None, joiner: str | None = None) -> None:
-        text = line.text if text is None else text
-        if line.page_from:
-            self.pages.add(line.page_from)
-        if not text.strip():
-            self.pages.add(line.page)
-            return
-        if joiner is None:
-            structural = line.kind in ("bullet", "lettered", "table")
-            joiner = "\n" if (structural or (line.gap and self.last_ends_sentence)) else " "
-        if not self.lines:
-            joiner = ""
-        self.lines.append((joiner, text.strip() if line.kind != "table" else text))
-        self.pages.add(line.page)
-        self.last_ends_sentence = line.ends_sentence or line.kind == "table"
-        self.last_kind = line.kind
-
-    @property
-    def text(self) -> str:
-        return "".join(j + t for j, t in self.lines).strip()
-
-
-@dataclass
-class _Paper:
-    head: PaperHead
-    items: list[_Item]
-
-
-def _next_numbered(lines: list[Line], i: int, end: int) -> Line | None:
-    for k in range(i + 1, min(end, i + 60)):
-        if lines[k].kind == "numbered" and (lines[k].gap or lines[k - 1].ends_sentence or lines[k - 1].kind != "text"):
-            return lines[k]
-        if lines[k].kind in ("annex", "end"):
-            return None
-    return None
-
-
-def _body_follows(lines: list[Line], i: int, end: int) -> bool:
-    """After a numbered title line: does prose follow (a minute) or only more headings/numbers (a section)?"""
-    for k in range(i + 1, min(end, i + 12)):
-        kind = lines[k].kind
-        if kind == "short":
-            continue
-        return kind in ("text", "bullet", "lettered")
-    return False
-
-
-class _Chunker:
-    """Runs over the lines of one paper; stops when the numbering starts again (a new paper)."""
-
-    def __init__(self, lines: list[Line], start: int, end: int):
-        self.lines, self.start, self.end = lines, start, end
-        self.items: list[_Item] = []
-        self.open: _Item | None = None
-        self.section = ""
-        self.top = ""
-        self.heading = ""
-        self.part = ""
-        self.pending: list[Line] = []
-        self.caption = ""
-        self.caption_lines: list[Line] = []
-        self.last_para: Label | None = None
-        self.last_head: Label | None = None
-        self.numbered_seen = False
-        self.tables_seen = False
-        self.title_label = ""
-        # `Appendix A: Work Programme 2025/26` listed in the report names the heading that later opens it.
-        self.declared = {}
-        for line in lines[start:end]:
-            m = _DECLARED.match(line.text)
-            if m and line.kind in ("short", "text"):
-                self.declared[m.group("label").title()] = set(_TOKEN.findall(m.group("title").lower()))
-
-    # -- helpers -----------------------------------------------------------------
-    def close(self) -> None:
-        if self.open and self.open.text:
-            self.items.append(self.open)
-        self.open = None
-
-    def resolve_pending(self) -> None:
-        """Heading-sized lines waiting for what follows: a list when there are many, else headings."""
-        if not self.pending:
-            return
-        self.close()
-        found = self._declared_window()
-        if found:
-            i, j, declared = found
-            before, window, after = self.pending[:i], self.pending[i:j], self.pending[j:]
-            self.pending = before
-            self.resolve_pending()
-            self.close()
-            self.part = self.top = declared
-            self.section = f"{declared} › " + " › ".join(line.text.strip(" *") for line in window)
-            self.heading = ""
-            self.last_para = self.last_head = None
-            self.pending = after
-            self.resolve_pending()
-            return
-        if len(self.pending) >= 3 or any(_DECLARED.match(line.text) for line in self.pending):
-            label = self.caption or self._label(self.pending[0].text.rstrip(" :-–"))
-            block = _Item(label=label, kind="list", section=self.section, part=self.part)
-            for line in self.caption_lines + self.pending:
-                block.add(line, joiner="\n")
-            self.caption, self.caption_lines = "", []
-            self.open = block
-        else:
-            # Unnumbered subheadings sit under the last numbered heading: keep the path.
-            path = [self.top] + [line.text.strip(" *") for line in self.pending]
-            self.section = " › ".join(dict.fromkeys(x for x in path if x))
-            self.heading = self.pending[-1].text.strip(" *")
-        self.pending = []
-
-    def _declared_window(self) -> tuple[int, int, str] | None:
-        """Heading lines that repeat the title of a declared appendix (`Appendix B: Terms of Reference: ...`)
-        start that appendix: (first line, end, label) of the earliest such run of 1-3 lines."""
-        if not self.declared:
-            return None
-        for i in range(len(self.pending)):
-            for j in range(i + 1, min(i + 4, len(self.pending) + 1)):
-                window = self.pending[i:j]
-                if any(_DECLARED.match(line.text) for line in window):
-                    break
-                words = set(_TOKEN.findall(" ".join(line.text for line in window).lower()))
-                for label, title in self.declared.items():
-                    common = len(words & title)
-                    if title and label != self.part and common >= 0.75 * len(title) and common >= 0.75 * len(words):
-                        return i, j, label
-        return None
-
-    def _label(self, text: str) -> str:
-        return title_case(text.strip(" *:–-")) or self.part or "Text"
-
-    def block(self, line: Line, kind: str = "block") -> None:
-        """Unnumbered prose, bullets or list: one block per heading."""
-        label = self.caption or self.heading or self.part or ("Cover" if not (self.numbered_seen or self.tables_seen) else "Text")
-        if label == "Cover" and self.open is None and self.items and self.items[-1].kind == "cover":
-            self.open = self.items.pop()
-        if self.open is None or self.open.kind not in ("block", "list", "cover"):
-            self.close()
-            self.open = _Item(label=label, kind=kind, section=self.section, part=self.part)
-            for caption in self.caption_lines:
-                self.open.add(caption, joiner="\n")
-        self.caption, self.caption_lines = "", []
-        self.open.add(line)
-
-    # -- main loop ----------------------------------------------------------------
-    def run(self, i: int) -> int | None:
-        lines, end = self.lines, self.end
-        while i < end:
-            line = lines[i]
-            prev = lines[i - 1] if i > self.start else None
-            kind = line.kind
-            if kind == "short" and self.open is not None and not self.pending and (
-                self.open.kind == "titled"
-                or (self.open.kind in ("list", "cover", "signoff") and self.open.last_kind not in ("bullet", "lettered"))
-                or (not self.open.last_ends_sentence and not line.gap)
-                or line.starts_lower
-            ):
-                self.open.add(line)
-            elif kind == "short":
-                self.pending.append(line)
-            elif kind == "numbered":
-                restart = self.numbered(i, line, prev)
-                if restart:
-                    return i
-            elif kind == "table":
-                self.resolve_pending()
-                i = self.table(i)
-                continue
-            elif kind == "annex":
-                self.resolve_pending()
-                self.close()
-                self.part = title_case(line.rest)
-                self.section = self.top = self.heading = self.part
-                self.last_para = self.last_head = None
-            elif kind == "caption":
-                if line.num.lower().startswith("figure"):
-                    self.pending = []  # a dropped figure's title and legend
-                else:
-                    self.resolve_pending()
-                    self.close()
-                    self.caption = line.num
-                    self.caption_lines.append(line)
-            elif kind == "end":
-                self.resolve_pending()
-                if self.open is None or self.open.kind != "signoff":
-                    self.close()
-                    self.open = _Item(label="Sign-off", kind="signoff", section=self.section, part=self.part)
-                self.open.add(line, joiner="\n")
-            elif kind in ("bullet", "lettered"):
-                self.resolve_pending()
-                if self.open is not None:
-                    self.open.add(line)
-                else:
-                    self.block(line, kind="list")
-            else:  # prose
-                if self.pending and (line.starts_lower or (self.open and not self.open.last_ends_sentence and not line.gap)):
-                    for p in self.pending:
-                        (self.open.add(p) if self.open else self.block(p))
-                    self.pending = []
-                self.resolve_pending()
-                if self.open is not None:
-                    self.open.add(line)
-                else:
-                    self.block(line)
-            i += 1
-        self.resolve_pending()
-        self.close()
-        return None
-
-    def numbered(self, i: int, line: Line, prev: Line | None) -> bool:
-        """Handle a line that starts with a number; True when it restarts the numbering (new paper)."""
-        at_start = prev is None or line.gap or prev.kind != "text" or prev.ends_sentence or self.open is None
-        cand = Label.parse(line.num)
-        # Headings and paragraphs may be numbered in two schemes (`1. Purpose` then `1. This report`):
-        # the first paragraph number of a paper is free, later ones must follow one of the two.
-        fits = self.last_para is None \
-            or is_successor(self.last_para, cand, 2) \
-            or (self.last_head is not None and is_successor(self.last_head, cand, 1))
-        if not at_start or not plausible_number(line.num) or not fits:
-            if at_start and is_restart(cand) and self.numbered_seen and not (self.pending and self.part):
-                return True
-            self._as_text(line)
-            return False
-        if at_start and is_restart(cand) and self.tables_seen and not self.numbered_seen and self.pending and not self.part:
-            return True  # a paper that was only a table (an action tracker), then a titled report
-            self._as_text(line)
-            return False
-        rest = line.rest
-        if not rest and i + 1 < self.end and self.lines[i + 1].kind in ("text", "short"):
-            rest = ""  # number on a line of its own: the text follows on the next lines
-        nxt = _next_numbered(self.lines, i, self.end)
-        child_next = nxt is not None and children_of(cand, Label.parse(nxt.num))
-        title_like = bool(rest) and is_short(rest) and not rest.endswith(":")
-        # A short numbered line with no prose after it is a heading (`1. Purpose`), unless it is one
-        # item of a numbered list of short entries (`9.1 Police Reform Act 2011`, `9.2 ...`).
-        deeper_next = nxt is not None and Label.parse(nxt.num).depth > cand.depth
-        heading = child_next or (title_like and not _body_follows(self.lines, i, self.end)
-                                 and (cand.depth == 1 or deeper_next))
-        self.resolve_pending()
-        self.close()
-        self.numbered_seen = True
-        if heading:
-            self.section = self.top = self.heading = f"{line.num}{'.' if line.text.lstrip('-–• *').startswith(line.num + '.') else ''} {rest}".strip()
-            self.last_head = cand
-            return False
-        kind = "titled" if title_like else "numbered"
-        self.open = _Item(label=line.num, kind=kind, section=self.section, part=self.part)
-        self.open.add(line, text=rest)
-        self.last_para = cand
-        return False
-
-    def _as_text(self, line: Line) -> None:
-        if self.open is not None:
-            self.resolve_pending() if not self.pending else None
-            self.open.add(line)
-        else:
-            self.resolve_pending()
-            self.block(line)
-
-    def table(self, i: int) -> int:
-        """Consecutive tab-separated rows (blank lines between groups allowed) as one table."""
-        self.close()
-        self.tables_seen = True
-        rows: list[Line] = []
-        j = i
-        while j < self.end:
-            line = self.lines[j]
-            if line.kind == "table":
-                rows.append(line)
-            elif rows and line.kind in ("short", "text") and j + 1 < self.end and self.lines[j + 1].kind == "table":
-                # a cell that ran over a page break: it belongs to the row above
-                last = rows[-1]
-                rows[-1] = Line(text=f"{last.text} {line.text}", page=last.page, gap=last.gap, kind="table", index=last.index)
-            else:
-                break
-            j += 1
-        label = self.caption
-        captions = [c for c in self.caption_lines if c.rest]
-        if not label and j < self.end and self.lines[j].kind == "caption" and self.lines[j].num.lower().startswith("table"):
-            label = self.lines[j].num
-            captions.append(self.lines[j]) if self.lines[j].rest else None
-            j += 1
-        self.caption_lines = []
-        label = label or self.heading or self.part or self.title_label or "Table"
-        self.caption = ""
-        keyed = self._keyed_rows(rows)
-        if keyed:
-            title = " ".join(c.text for c in captions) if captions else label
-            header = next((r for r in rows if not _ROW_KEY.match(next((c for c in r.text.split("\t") if c.strip()), ""))
-                           and r is not keyed[0][1] and rows.index(r) < rows.index(keyed[0][1])), None)
-            for key, row in keyed:
-                # Each numbered row is a paragraph; the header row says what its columns mean.
-                item = _Item(label=key, kind="row", section=title, part=self.part)
-                if header is not None:
-                    item.add(header, joiner="\n")
-                item.add(row, joiner="\n")
-                self.items.append(item)
-        else:
-            item = _Item(label=label, kind="table", section=self.section, part=self.part)
-            last = self.items[-1] if self.items else None
-            if last is not None and last.kind == "block" and last.label == label and last.part == self.part:
-                item = self.items.pop()  # the sentence introducing the table, under the same heading
-                item.kind = "table"
-            for row in captions + rows:
-                item.add(row, joiner="\n")
-            self.items.append(item)
-        return j
-
-    @staticmethod
-    def _keyed_rows(rows: list[Line]) -> list[tuple[str, Line]]:
-        """Rows that carry their own unique numbers (agenda items, commitments) are paragraphs."""
-        keyed, keys, header = [], set(), None
-        for row in rows:
-            cells = [c for c in row.text.split("\t") if c.strip()]
-            m = next((m for m in map(_ROW_KEY.match, cells[:2]) if m), None)
-            if not m:
-                if header is None or row.text == header:
-                    header = row.text  # a header row, perhaps repeated on a new page
-                    continue
-                return []
-            prefix = " ".join(m.group("prefix").replace(":", " ").split()).title().replace("Ref", "ref") if m.group("prefix") else ""
-            key = f"{prefix} {m.group('key').strip()}".strip()
-            if key in keys:
-                return []
-            keys.add(key)
-            keyed.append((key, row))
-        return keyed if len(keyed) >= 2 else []
 
 
 def _segments(lines: list[Line]) -> list[tuple[int, int]]:
@@ -380,26 +29,26 @@ def _segments(lines: list[Line]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
-def _chunk_segment(lines: list[Line], a: int, b: int) -> list[_Paper]:
+def _chunk_segment(lines: list[Line], a: int, b: int) -> list[ChunkedPaper]:
     papers = []
     start = a
     while start < b:
         head = read_head(lines, start, b)
-        chunker = _Chunker(lines, start, b)
+        chunker = PaperChunker(lines, start, b)
         chunker.title_label = _short_title(head)
         chunker.items = _front(lines, start, head)
         restart = chunker.run(start + head.used)
         if restart is None:
-            papers.append(_Paper(head, chunker.items))
+            papers.append(ChunkedPaper(head, chunker.items))
             break
         boundary = walk_back(lines, start, restart)
         if boundary <= start:
             boundary = restart
-        chunker = _Chunker(lines, start, boundary)
+        chunker = PaperChunker(lines, start, boundary)
         chunker.title_label = _short_title(head)
         chunker.items = _front(lines, start, head)
         chunker.run(start + head.used)
-        papers.append(_Paper(head, chunker.items))
+        papers.append(ChunkedPaper(head, chunker.items))
         start = boundary
     return papers
 
@@ -416,12 +65,12 @@ def _short_title(head: PaperHead) -> str:
     return head.title
 
 
-def _front(lines: list[Line], start: int, head: PaperHead) -> list[_Item]:
+def _front(lines: list[Line], start: int, head: PaperHead) -> list[Draft]:
     """The cover lines (presenter, contact, venue) as a block, so they can be asked about."""
     front = lines[start:start + head.used]
     if not front:
         return []
-    item = _Item(label="Cover", kind="cover", section="", part="")
+    item = Draft(label="Cover", kind="cover", section="", part="")
     for line in front:
         item.add(line, joiner="\n")
     return [item]
@@ -460,7 +109,7 @@ def chunk_pages(pages: list[Page], doc: str, doc_id: str, max_chars: int = 6000)
         max_chars: a longer paragraph is split at sentence ends into records with the same label.
     """
     lines = to_lines(pages)
-    papers: list[_Paper] = []
+    papers: list[ChunkedPaper] = []
     for a, b in _segments(lines):
         papers.extend(_chunk_segment(lines, a, b))
     papers = [p for p in papers if p.items]
