@@ -6,8 +6,9 @@ import hashlib
 import logging
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Iterator, Protocol
 
 import numpy as np
 
@@ -186,18 +187,40 @@ class Embedder:
         """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with _one_thread_if(len(texts) <= SMALL_CALL):
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
         """Embed one question as a (d,) float32 unit vector."""
         return self.encode([text])[0]
+
+
+# A question (or the few sentences the answerer compares with it) is a small call: there torch's
+# threads only wait for each other, and more so when other processes share the cores
+# (benchmarks/results/embedding.md: query p50 558 ms with 2 threads, 23 ms with 1; same vectors).
+SMALL_CALL = 32
+
+
+@contextmanager
+def _one_thread_if(small: bool) -> Iterator[None]:
+    if not small:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _load_sentence_transformer(folder: Path, threads: int) -> object:
