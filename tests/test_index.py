@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from fakes import FakeEmbedder as BaseFakeEmbedder
+
 from boardqa.settings import Settings
 from corpus.records import Paragraph, make_doc_id
 from index import Embedder, Index, IndexBusy, IndexCorrupt, ModelChecksumError, ModelNotFound, update_index
@@ -25,31 +27,11 @@ from index.lexical import LexicalIndex, tokenize
 ROOT = Path(__file__).resolve().parents[1]
 
 
-class FakeEmbedder:
-    """Deterministic bag-of-words vectors: texts sharing words are similar. Counts what it embeds."""
+class FakeEmbedder(BaseFakeEmbedder):
+    """Deterministic bag-of-words vectors (tests/fakes.py) with this file's small dimension and model id."""
 
     def __init__(self, model_id: str = "fake@0123456789ab", dim: int = 16, delay: float = 0.0) -> None:
-        self.model_id = model_id
-        self.dim = dim
-        self.delay = delay
-        self.texts = 0
-        self.calls: list[tuple[float, float]] = []
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        start = time.monotonic()
-        time.sleep(self.delay)
-        out = np.zeros((len(texts), self.dim), np.float32)
-        for i, text in enumerate(texts):
-            for word in text.lower().split():
-                seed = int.from_bytes(hashlib.sha256(word.encode()).digest()[:4], "little")
-                out[i] += np.random.default_rng(seed).standard_normal(self.dim)
-        out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-9
-        self.texts += len(texts)
-        self.calls.append((start, time.monotonic()))
-        return out
-
-    def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
+        super().__init__(dim=dim, delay=delay, model_id=model_id)
 
 
 def make_file(name: str, texts: list[str], paper: str = "", date: str = "2025-05-14") -> tuple:
@@ -269,6 +251,7 @@ def test_an_error_while_writing_keeps_the_previous_index(settings: Settings, mon
 KILLER = """
 import importlib.util, json, os, signal, sys
 sys.path.insert(0, {root!r})
+sys.path.insert(0, {root!r} + "/tests")
 spec = importlib.util.spec_from_file_location("tindex", {test!r}); t = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(t)
 from boardqa.settings import Settings
