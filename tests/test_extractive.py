@@ -354,3 +354,46 @@ def test_reply_downloads():
     doc = Document(io.BytesIO(reply_docx_bytes(question, answer)))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "31 homicides" in text and answer.citations[0].reference in text
+
+
+class BagOfWords:
+    """A stand-in sentence embedder (hashed word counts, unit length); records what it was asked to embed."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def __call__(self, texts: list[str]):
+        import numpy as np
+
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), 256), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for t in tokens(text):
+                out[i, sum(map(ord, t)) % 256] += 1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+def test_with_an_embedder_sentences_are_also_chosen_by_meaning():
+    from qa.evidence import SEMANTIC_PARAGRAPHS, SEMANTIC_UNITS
+
+    embed = BagOfWords()
+    answer = ask("How many homicides were recorded in 2024/25?", embed=embed)
+    assert not answer.abstained and "31" in answer.answer and cited_labels(answer)[0] == "3.7"
+    assert answer.confidence >= SETTINGS.answer.min_confidence
+    assert len(embed.calls) == 1  # one batch: the question and the capped candidate sentences
+    assert len(embed.calls[0]) <= 1 + SEMANTIC_PARAGRAPHS * SEMANTIC_UNITS
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("What is the police budget for 2026/27?", "2026/27"),
+    ("How many burglaries were there in Coventry in 2019?", "2019"),
+])
+def test_with_an_embedder_unanswerable_questions_still_abstain(question, missing):
+    answer = ask(question, embed=BagOfWords())
+    assert answer.abstained and missing in answer.answer
+    assert answer.confidence < SETTINGS.answer.min_confidence
+
+
+def test_with_an_embedder_a_two_part_question_keeps_the_contract():
+    answer = ask("How many homicides were recorded, and how many knife crime offences?", embed=BagOfWords())
+    assert not answer.abstained and "31" in answer.answer and "4,577" in answer.answer
