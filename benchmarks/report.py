@@ -172,11 +172,8 @@ def recommend_threshold(runs: list[dict], current: int) -> str:
 
 
 def _round_down(value: float) -> int:
-    """Down to 1, 2 or 5 times a power of ten (a setting people can read)."""
+    """Down to one significant digit (467,845 -> 400,000): a setting people can read."""
     if value < 1:
         return 1
     exp = 10 ** int(math.floor(math.log10(value)))
-    for step in (5, 2, 1):
-        if value >= step * exp:
-            return step * exp
-    return exp
+    return int(value // exp) * exp

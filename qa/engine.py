@@ -44,6 +44,7 @@ class Engine:
 
     def __init__(self, index, settings: Settings, *, retrieval: str = "hybrid", embedder=None):
         _one_faiss_thread()
+        _settle_gc()
         if retrieval not in RETRIEVAL_MODES:
             raise ValueError(f"retrieval must be one of {RETRIEVAL_MODES}, not {retrieval!r}")
         self.index = index
@@ -102,6 +103,7 @@ class Engine:
         from index import Index
 
         self.index = Index.load(self.settings.index_dir, self.settings, missing_ok=True)
+        _settle_gc()
 
     # -- retrieval -----------------------------------------------------------------
     def _allowed(self, filters: Filters | None) -> np.ndarray | None:
@@ -202,6 +204,15 @@ class Engine:
 
             return llm_reply(question, answer, self.settings, extractive)
         return extractive(), "extractive"
+
+
+def _settle_gc() -> None:
+    """Move the loaded index's millions of objects out of the garbage collector's sight: a full collection over
+    them paused a question for 1.8 s at 10^6 paragraphs (benchmarks/results/latest-1e6-threads1.md)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _one_faiss_thread() -> None:
