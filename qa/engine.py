@@ -161,8 +161,9 @@ class Engine:
         vectors = getattr(self.index.vectors, "vectors", None)
         if vectors is None or not len(vectors):
             return 0.0
-        rows = np.flatnonzero(self.index.owners == pos)  # the paragraph's passages: its best one counts
-        return float(np.max(vectors[rows] @ qvec.reshape(-1))) if len(rows) else 0.0
+        # owners is sorted (checked when the index loads): a paragraph's passages are one slice; its best counts
+        first, end = np.searchsorted(self.index.owners, [pos, pos + 1])
+        return float(np.max(vectors[first:end] @ qvec.reshape(-1))) if end > first else 0.0
 
     # -- answers -------------------------------------------------------------------
     def ask(self, question: str, filters: Filters | None = None, *, use_llm: bool | None = None) -> Answer:
