@@ -22,6 +22,13 @@ class Paragraph:
     unnumbered blocks, a label derived from the nearest heading (`Table 2`,
     `Appendix 1`, a slide title). Labels are unique only within (`doc_id`, `paper`,
     `part`): an annex whose numbering starts again is a `part` of its paper.
+
+    `printed` is True when `label` is a number or reference printed in the paper (`3.7`,
+    `FGB 103/2122(a)`, an action log's `Jan26.01`), False when it was derived from a heading,
+    caption or position (`Cover`, `Table 2`, a slide title). `parent` is the label of the unit
+    a nested one belongs to (`292` for `292(3)`), so a question about minute 292 finds all of it.
+    `body` and `committee` are read from the paper's front sheet or header (`Souldern Parish
+    Council`, `Learning & Wellbeing Committee`).
     """
 
     doc_id: str
@@ -37,6 +44,10 @@ class Paragraph:
     date: str = ""
     pages: tuple[int, ...] = ()
     seq: int = 0
+    body: str = ""
+    committee: str = ""
+    parent: str = ""
+    printed: bool = False
 
     @property
     def key(self) -> str:
