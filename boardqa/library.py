@@ -62,7 +62,10 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
         if progress:
             progress("parse", i + 1, len(files))
     parse_seconds = time.perf_counter() - started
-    update = update_index(settings.index_dir, settings, good, progress=progress) if good else UpdateReport()
+    from qa.evidence import semantic_texts
+
+    update = (update_index(settings.index_dir, settings, good, progress=progress, sentence_texts=semantic_texts)
+              if good else UpdateReport())
     result = IngestResult(**vars(update), files=reports)
     result.seconds = {"parse": parse_seconds, **update.seconds}
     return result

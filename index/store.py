@@ -16,6 +16,7 @@ import numpy as np
 from corpus.records import Paragraph
 from index.lexical import LexicalIndex
 from index.passages import PASSAGE_FORMAT, allowed_passages, best_per_paragraph
+from index.sentence_vectors import SentenceVectors
 from index.vectors import Scored, VectorIndex
 
 if TYPE_CHECKING:
@@ -73,7 +74,8 @@ class Index:
     """Paragraphs with their vectors and BM25 index; positions into `paragraphs` identify hits."""
 
     def __init__(self, paragraphs: list[Paragraph], vectors: VectorIndex, lexical: LexicalIndex,
-                 manifest: dict, folder: Path | None = None, owners: np.ndarray | None = None) -> None:
+                 manifest: dict, folder: Path | None = None, owners: np.ndarray | None = None,
+                 sentences: SentenceVectors | None = None) -> None:
         self.paragraphs = paragraphs
         self.vectors = vectors
         self.lexical = lexical
@@ -81,6 +83,8 @@ class Index:
         self.owners = np.arange(len(paragraphs), dtype=np.int64) if owners is None else owners
         self.manifest = manifest
         self.folder = folder
+        # the answerer's candidate sentences, embedded at ingest (empty for an index written before them)
+        self.sentences = sentences if sentences is not None else SentenceVectors.empty()
         self.docs = [DocEntry.from_json(d) for d in manifest.get("docs", [])]
         self._columns: dict[str, np.ndarray] = {}
 
@@ -141,12 +145,13 @@ class Index:
         try:
             vectors = VectorIndex.load(folder, len(owners), manifest["vectors"]["kind"])
             lexical = LexicalIndex.load(folder, len(owners))
+            sentences = SentenceVectors.load(folder, count, manifest["embedding"].get("dim", 0))
         except ValueError as exc:
             raise IndexCorrupt(f"{folder}/{exc}. Delete the folder and ingest the papers again.") from exc
         dim = manifest["embedding"].get("dim", 0)
         if count and vectors.vectors.shape[1] != dim:
             raise IndexCorrupt(f"{folder}/vectors.npy: {vectors.vectors.shape[1]} dimensions, manifest says {dim}")
-        return cls(paragraphs, vectors, lexical, manifest, folder, owners)
+        return cls(paragraphs, vectors, lexical, manifest, folder, owners, sentences)
 
     def __len__(self) -> int:
         return len(self.paragraphs)

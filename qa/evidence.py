@@ -291,6 +291,12 @@ def dense_norm(value: float) -> float:
 
 SEMANTIC_PARAGRAPHS = 3  # units of the first paragraphs only: each embedded text costs ~3-5 ms on 2 shared cores
 SEMANTIC_UNITS = 6  # per paragraph (at most 19 texts a question): a long table's later rows rarely answer
+SEMANTIC_CHARS = 240
+
+
+def semantic_texts(p: Paragraph) -> list[str]:
+    """What `similarities` embeds for a paragraph: the index embeds these at ingest and stores them."""
+    return [u.text[:SEMANTIC_CHARS] for u in _units(0, p, split_sentences(p.text, p.label))[:SEMANTIC_UNITS]]
 
 
 def similarities(queries: list[str], ev: Evidence, embed) -> list[dict[Unit, float]]:
@@ -306,7 +312,7 @@ def similarities(queries: list[str], ev: Evidence, embed) -> list[dict[Unit, flo
             chosen.append(u)
     if not chosen or not queries:
         return [{} for _ in queries]
-    vectors = np.asarray(embed([*queries, *(u.text[:240] for u in chosen)]), dtype=np.float32)
+    vectors = np.asarray(embed([*queries, *(u.text[:SEMANTIC_CHARS] for u in chosen)]), dtype=np.float32)
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
     sims = vectors[: len(queries)] @ vectors[len(queries):].T
     return [{u: float(row[i]) for i, u in enumerate(chosen)} for row in sims]
