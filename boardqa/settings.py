@@ -43,7 +43,8 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
     top_k: int = Field(8, description="Paragraphs handed to the answerer.")
     exact_threshold: int = Field(400_000, description="Above this many passages (vectors; ~1.4 per paragraph) FAISS "
-                                 "switches from exact search to HNSW (benchmarks: exact p95 reaches 50 ms near 470,000).")
+                                 "switches from exact search to IVF-PQ whose top 200 are re-scored exactly from the "
+                                 "memory-mapped vectors (benchmarks: exact p95 reaches 50 ms near 470,000).")
 
 
 class AnswerSettings(BaseModel):

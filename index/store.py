@@ -16,8 +16,9 @@ import numpy as np
 from corpus.records import Paragraph
 from index.lexical import LexicalIndex
 from index.passages import PASSAGE_FORMAT, allowed_passages, best_per_paragraph
+from index.paragraph_file import LAZY_FROM, ParagraphFile, read_offsets
 from index.sentence_vectors import SentenceVectors
-from index.vectors import Scored, VectorIndex
+from index.vectors import KINDS, Scored, VectorIndex
 
 if TYPE_CHECKING:
     from boardqa.settings import Settings
@@ -73,7 +74,7 @@ class DocEntry:
 class Index:
     """Paragraphs with their vectors and BM25 index; positions into `paragraphs` identify hits."""
 
-    def __init__(self, paragraphs: list[Paragraph], vectors: VectorIndex, lexical: LexicalIndex,
+    def __init__(self, paragraphs: "list[Paragraph] | ParagraphFile", vectors: VectorIndex, lexical: LexicalIndex,
                  manifest: dict, folder: Path | None = None, owners: np.ndarray | None = None,
                  sentences: SentenceVectors | None = None) -> None:
         self.paragraphs = paragraphs
@@ -270,7 +271,7 @@ def _read_manifest(folder: Path) -> dict:
     for key, kind in (("docs", list), ("embedding", dict), ("files", dict), ("counts", dict), ("vectors", dict)):
         if not isinstance(manifest.get(key), kind):
             raise _corrupt(folder, MANIFEST, f"`{key}` missing or of the wrong type")
-    if manifest["vectors"].get("kind") not in ("flat", "hnsw", "empty"):
+    if manifest["vectors"].get("kind") not in KINDS:
         raise _corrupt(folder, MANIFEST, f"unknown vector index kind {manifest['vectors'].get('kind')!r}")
     try:
         [DocEntry.from_json(d) for d in manifest["docs"]]
@@ -323,7 +324,20 @@ def _read_owners(folder: Path, count: int) -> np.ndarray:
     return owners
 
 
-def _read_paragraphs(folder: Path, manifest: dict) -> list[Paragraph]:
+def _read_paragraphs(folder: Path, manifest: dict) -> "list[Paragraph] | ParagraphFile":
+    expected = manifest["counts"].get("paragraphs")
+    if isinstance(expected, int) and expected > LAZY_FROM:
+        try:
+            offsets = read_offsets(folder)
+            if offsets is not None:
+                lazy = ParagraphFile(folder / PARAGRAPHS, offsets)
+                if len(lazy) != expected:
+                    raise _corrupt(folder, PARAGRAPHS, f"{len(lazy)} paragraphs, manifest says {expected}")
+                return lazy  # (per-file counts are covered by the manifest's sha256 of both files)
+        except ValueError as exc:
+            if isinstance(exc, IndexCorrupt):
+                raise
+            raise _corrupt(folder, str(exc).split(":")[0], str(exc).split(": ", 1)[-1]) from exc
     paragraphs: list[Paragraph] = []
     try:
         with open(folder / PARAGRAPHS, encoding="utf-8") as f:

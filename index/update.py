@@ -16,6 +16,7 @@ from corpus.records import Paragraph, make_doc_id
 from index.embeddings import Embedder, EmbedderLike, model_id_for, same_model
 from index.lexical import LexicalIndex
 from index.safe_write import index_lock, recover, swap_in, tmp_dir, write_folder
+from index.paragraph_file import OFFSETS_FILE, line_offsets
 from index.passages import PASSAGE_FORMAT, passage_texts
 from index.sentence_vectors import SentenceTexts, SentenceVectors
 from index.store import FORMAT_VERSION, MANIFEST, OWNERS_FILE, PARAGRAPHS, DocEntry, Index, file_digest
@@ -282,9 +283,13 @@ def _write(folder: Path, paragraphs: list[Paragraph], vectors: VectorIndex, lexi
            manifest: dict, owners: np.ndarray, sentences: SentenceVectors) -> None:
     """Write every file into a temporary sibling folder, manifest last, then swap it in."""
     def fill(target: Path) -> None:
-        with open(target / PARAGRAPHS, "w", encoding="utf-8") as f:
+        lengths = []
+        with open(target / PARAGRAPHS, "wb") as f:
             for p in paragraphs:
-                f.write(json.dumps(p.to_json(), ensure_ascii=False) + "\n")
+                line = (json.dumps(p.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
+                lengths.append(len(line))
+                f.write(line)
+        np.save(target / OFFSETS_FILE, line_offsets(lengths), allow_pickle=False)
         np.save(target / OWNERS_FILE, owners, allow_pickle=False)
         vectors.save(target)
         lexical.save(target)

@@ -458,3 +458,56 @@ def test_the_real_model_ranks_the_homicide_paragraph_first(settings: Settings) -
     assert hits[0].position == 0
     unrelated = next(h.score for h in hits if h.position == 3)
     assert hits[0].score > unrelated + 0.2
+
+
+# --- large indexes: IVF-PQ over memory-mapped vectors -------------------------------------------
+
+def clustered_vectors(n: int, dim: int = 64, seed: int = 0) -> np.ndarray:
+    """Unit vectors around 50 topics, like passages of papers on a few subjects."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((50, dim))
+    out = centres[rng.integers(0, 50, n)] + 0.6 * rng.standard_normal((n, dim))
+    return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_a_large_index_is_ivfpq_reranked_exactly_from_memory_mapped_vectors(tmp_path: Path) -> None:
+    from index.vectors import VectorIndex
+
+    vectors = clustered_vectors(4000)
+    big = VectorIndex.build(vectors, exact_threshold=1000)
+    assert big.kind == "ivfpq"
+    big.save(tmp_path)
+    loaded = VectorIndex.load(tmp_path, len(vectors), "ivfpq")
+    assert isinstance(loaded.vectors, np.memmap)
+    exact = VectorIndex.build(vectors, exact_threshold=10**6)
+    queries = clustered_vectors(40, seed=1)
+    recall = np.mean([len({h.position for h in loaded.search(q, 10)} & {h.position for h in exact.search(q, 10)})
+                      / 10 for q in queries])
+    assert recall >= 0.95
+    hit = loaded.search(queries[0], 1)[0]
+    assert hit.score == pytest.approx(float(vectors[hit.position] @ queries[0]), abs=1e-6)  # exact, not PQ's
+    allowed = np.arange(100, 200)
+    assert {h.position for h in loaded.search(queries[0], 5, allowed)} <= set(allowed.tolist())
+    (tmp_path / "faiss.index").write_bytes(b"not faiss")
+    with pytest.raises(ValueError, match="faiss.index"):
+        VectorIndex.load(tmp_path, len(vectors), "ivfpq")
+
+
+def test_a_large_index_reads_paragraph_records_from_disk_when_asked(settings: Settings, monkeypatch) -> None:
+    import index.store
+    from index.paragraph_file import ParagraphFile
+
+    update_index(settings.index_dir, settings, [POLICE, FIRE, UNDATED], embedder=FakeEmbedder())
+    monkeypatch.setattr(index.store, "LAZY_FROM", 2)
+    lazy = Index.load(settings.index_dir)
+    assert isinstance(lazy.paragraphs, ParagraphFile)
+    assert list(lazy.paragraphs) == POLICE[2] + FIRE[2] + UNDATED[2]
+    assert lazy.paragraphs[-1] == UNDATED[2][0] and lazy.paragraphs[1:3] == POLICE[2][1:3]
+    assert [h.position for h in lazy.search_lexical("homicides", 3)] == [0]
+    assert lazy.positions_where(doc="fire-2025-01.txt").tolist() == [3, 4]
+    with pytest.raises(IndexError):
+        lazy.paragraphs[6]
+    offsets = settings.index_dir / "paragraph_offsets.npy"
+    np.save(offsets, np.array([0, 5, 3], dtype=np.int64), allow_pickle=False)
+    with pytest.raises(IndexCorrupt, match="paragraph_offsets.npy"):
+        Index.load(settings.index_dir, verify=False)
