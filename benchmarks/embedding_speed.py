@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     load_start = load_note()
-    model = Embedder.load(Settings().embedding)._model
+    model = Embedder.load(Settings().embedding.model_copy(update={"backend": "torch"}))._model
     if args.threads:
         torch.set_num_threads(args.threads)
     default_threads = torch.get_num_threads()

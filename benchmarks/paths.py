@@ -14,6 +14,15 @@ from benchmarks.common import fmt, gold_items, p50_p95, questions, ratio, table,
 SHARED_GOLD = Path("/work/shared/papers/gold.jsonl")
 
 
+def shared_questions() -> list[str]:
+    """The outside gold set's questions (its own format: only `question` is read)."""
+    import json
+
+    if not SHARED_GOLD.is_file():
+        return []
+    return [json.loads(line)["question"] for line in SHARED_GOLD.read_text(encoding="utf-8").splitlines() if line]
+
+
 def _previous_ingest(files: list[Path], settings) -> dict:
     """The path before this change: files read one after the other, torch, passages only."""
     from corpus.ingest import read_file
@@ -64,9 +73,7 @@ def run(workdir: Path, files: list[Path], threads: int = 1) -> dict:
     previous = _previous_ingest(files, before)
     today = _new_ingest(files, now)
     old_engine, new_engine = Engine.load(before), Engine.load(now)
-    gold = [i.question for i in load_gold()]
-    if SHARED_GOLD.is_file():
-        gold += [i.question for i in load_gold(SHARED_GOLD)]
+    gold = [i.question for i in load_gold()] + shared_questions()
     same = sum(a == b for a, b in zip(_top10(old_engine, gold), _top10(new_engine, gold)))
     # the usual LangChain pipeline, with the usual (PyTorch) model
     embeddings = lc.adapter(torch_model._model, before.embedding.batch_size)

@@ -26,15 +26,14 @@ def real_texts() -> tuple[list[str], list[str]]:
     from corpus.ingest import read_file, sample_files
     from evals.gold import load_gold
     from index.passages import passage_texts
+    from benchmarks.paths import shared_questions
     from qa.evidence import semantic_texts
 
     files = list(sample_files()) + sorted(PAPERS.glob("*.pdf"))
     paragraphs = [p for f in files for p in read_file(f, max_bytes=10**8).paragraphs]
     texts, _ = passage_texts(paragraphs)
     texts += [t for p in paragraphs for t in semantic_texts(p)]
-    questions = [i.question for i in load_gold()]
-    if (PAPERS / "gold.jsonl").is_file():
-        questions += [i.question for i in load_gold(PAPERS / "gold.jsonl")]
+    questions = [i.question for i in load_gold()] + shared_questions()
     return list(dict.fromkeys(texts)), questions
 
 

@@ -37,6 +37,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the temporary index folders")
     parser.add_argument("--paths-only", action="store_true",
                         help="only section 0: previous against today's ingest and answer paths (~5 min)")
+    parser.add_argument("--skip-paths", action="store_true", help="leave out section 0")
     parser.add_argument("--real-recall", action="store_true",
                         help="also IVF-PQ recall on real-text vectors (benchmarks/real_recall.py, ~10 min)")
     parser.add_argument("--worker", choices=("build", "serve"), help=argparse.SUPPRESS)
@@ -140,8 +141,9 @@ def _run(args, sizes, ann_sizes, workdir: Path, started: str, load_start: str, t
 
     log(f"work folder {workdir}; sizes {', '.join(map(size_label, sizes))}; {load_start}")
     argv_line = "benchmarks/run.py " + " ".join(sys.argv[1:])
-    section0 = ["## 0. Ingest and answer: the previous path against today's, same run", "",
-                paths.report(paths.run(workdir / "paths", sample_files(), args.threads or 1)), ""]
+    section0 = [] if args.skip_paths else [
+        "## 0. Ingest and answer: the previous path against today's, same run", "",
+        paths.report(paths.run(workdir / "paths", sample_files(), args.threads or 1)), ""]
     log("section 0 (ingest and answer paths) done")
     if args.real_recall:
         from benchmarks import real_recall
