@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.numbering import ANNEX, BULLET, CAPTION, LETTERED, NUMBERED, SENTENCE_END
+from collections import defaultdict
+
+from corpus.numbering import ANNEX, BULLET, CAPTION, LETTERED, NUMBERED, SENTENCE_END, Label, reference
 from corpus.records import Page
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -85,6 +87,10 @@ def _paragraph_like(text: str, m: re.Match) -> bool:
     return not (bulleted and "." not in m.group("num") and not m.group("dot"))
 
 
+# `01.26..03`, `01.26 08`: a doubled stop or a space where a dotted number's stop was misprinted.
+_MISPRINT = re.compile(r"^(\s*\d{1,4}\.\d{1,4})(?:\.\.| )(\d{1,4}\b)(?![.,/:]\d)")
+
+
 def classify(text: str) -> tuple[str, str, str]:
     """(kind, number, rest) of one cleaned line."""
     if "\t" in text and len([c for c in text.split("\t") if c.strip()]) >= 2:
@@ -94,9 +100,12 @@ def classify(text: str) -> tuple[str, str, str]:
     m = CAPTION.match(text)
     if m:
         return "caption", m.group("label"), m.group("rest").strip(" .:–-")
-    m = NUMBERED.match(text)
+    m = NUMBERED.match(_MISPRINT.sub(r"\1.\2", text))
     if m and _paragraph_like(text, m):
         return "numbered", m.group("num"), (m.group("rest") or "").strip()
+    ref = reference(text)
+    if ref and not ref[2][:1].islower():
+        return "numbered", ref[0], ref[2]
     m = LETTERED.match(text)
     if m:
         return "lettered", m.group("item"), m.group("rest")
@@ -186,4 +195,21 @@ def to_lines(pages: list[Page]) -> list[Line]:
             carry = lines[-1] if lines[-1].kind == "numbered" else None
     for i, line in enumerate(lines):
         line.index = i
+    _drop_lone_schemes(lines)
     return lines
+
+
+def _drop_lone_schemes(lines: list[Line]) -> None:
+    """A reference-style label counts only when its scheme runs through the file: at least three labels, or two
+    that start at 1 (`Item 1:`, `Item 2:`); `Page 3` or a lone `Ward 5:` is prose."""
+    members: dict[str, list[Line]] = defaultdict(list)
+    for line in lines:
+        if line.kind == "numbered" and not line.num[:1].isdigit():
+            members[Label.parse(line.num).scheme].append(line)
+    for scheme, found in members.items():
+        values = sorted(Label.parse(x.num).parts[0] for x in found)
+        distinct = sorted(set(values))
+        if len(distinct) >= 3 or (len(distinct) == 2 and distinct[0] == 1):
+            continue
+        for line in found:
+            line.kind, line.num, line.rest = "text", "", line.text
