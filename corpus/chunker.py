@@ -141,7 +141,7 @@ def chunk_pages(pages: list[Page], doc: str, doc_id: str, max_chars: int = 6000)
                     doc_id=doc_id, doc=doc, doc_title=doc_title, paper=title, label=label, text=piece,
                     section=item.section, part=item.part, kind=item.kind, meeting=meeting, date=date,
                     pages=tuple(sorted(n for n in item.pages if n > 0)), seq=len(out),
-                    printed=item.kind in ("numbered", "titled") or (item.kind == "row" and label[:1].isdigit()),
+                    parent=item.parent, printed=item.kind in ("numbered", "titled") or (item.kind == "row" and label[:1].isdigit()),
                 ))
     return out
 

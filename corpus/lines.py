@@ -36,6 +36,7 @@ class Line:
     rest: str = ""
     index: int = 0
     page_from: int = 0  # the page where a paragraph number printed at the foot of a page stood
+    page_line: int = 0  # how many lines of its page stand before it
 
     @property
     def ends_sentence(self) -> bool:
@@ -152,7 +153,7 @@ def _unwrap(raw_lines: list[str], width: int) -> list[str]:
         if out and out[-1] and line:
             prev = out[-1]
             full = len(prev) >= 0.8 * width
-            new_item = bool(_MARKER.match(line)) and bool(SENTENCE_END.search(prev))
+            new_item = (bool(_MARKER.match(line)) and bool(SENTENCE_END.search(prev))) or reference(line) is not None
             if full and not new_item and "\t" not in prev and "\t" not in line:
                 out[-1] = f"{prev} {line}"
                 continue
@@ -195,6 +196,9 @@ def to_lines(pages: list[Page]) -> list[Line]:
             carry = lines[-1] if lines[-1].kind == "numbered" else None
     for i, line in enumerate(lines):
         line.index = i
+        # Only a file with pages says where a page starts (a text file is one long page).
+        if len(pages) > 1 and i and lines[i - 1].page == line.page:
+            line.page_line = lines[i - 1].page_line + 1
     _drop_lone_schemes(lines)
     return lines
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from corpus.lines import Line, is_short
 from corpus.numbering import Label, children_of, is_restart, is_successor, plausible_number
 from corpus.papers import PaperHead, title_case
+from corpus.subitems import Nesting, rest_of
 
 _ROW_KEY = re.compile(
     r"^\s*(?P<prefix>(?:action|item|minute|commitment|recommendation)\s+(?:ref\.?|no\.?|number)?\s*:?\s*)?"
@@ -30,6 +31,7 @@ class Draft:
     pages: set[int] = field(default_factory=set)
     last_ends_sentence: bool = True
     last_kind: str = ""
+    parent: str = ""
 
     def add(self, line: Line, text: str | None = None, joiner: str | None = None) -> None:
         text = line.text if text is None else text
@@ -97,6 +99,11 @@ class PaperChunker:
         self.numbered_seen = False
         self.tables_seen = False
         self.title_label = ""
+        self.unit: str | None = None  # the label sub-items are qualified by
+        self.nesting = Nesting()
+        self.schemes: dict[str, Label] = {}
+        self.scheme_first: dict[str, Label] = {}
+        self.scheme_count: dict[str, int] = {}
         # `Appendix A: Work Programme 2025/26` listed in the report names the heading that later opens it.
         self.declared = {}
         for line in lines[start:end]:
@@ -220,6 +227,8 @@ class PaperChunker:
                     self.close()
                     self.open = Draft(label="Sign-off", kind="signoff", section=self.section, part=self.part)
                 self.open.add(line, joiner="\n")
+            elif kind in ("bullet", "lettered") and self.subitem(line):
+                pass
             elif kind in ("bullet", "lettered"):
                 self.resolve_pending()
                 if self.open is not None:
@@ -245,6 +254,8 @@ class PaperChunker:
         """Handle a line that starts with a number; True when it restarts the numbering (new paper)."""
         at_start = prev is None or line.gap or prev.kind != "text" or prev.ends_sentence or self.open is None
         cand = Label.parse(line.num)
+        if cand.scheme:
+            return self.referenced(line, cand, at_start)
         # Headings and paragraphs may be numbered in two schemes (`1. Purpose` then `1. This report`):
         # the first paragraph number of a paper is free, later ones must follow one of the two.
         fits = self.last_para is None \
@@ -274,14 +285,74 @@ class PaperChunker:
         self.close()
         self.numbered_seen = True
         if heading:
+            self.unit, self.nesting = line.num, Nesting()
             self.section = self.top = self.heading = f"{line.num}{'.' if line.text.lstrip('-–• *').startswith(line.num + '.') else ''} {rest}".strip()
             self.last_head = cand
             return False
         kind = "titled" if title_like else "numbered"
+        self.unit, self.nesting = line.num, Nesting()
         self.open = Draft(label=line.num, kind=kind, section=self.section, part=self.part)
         self.open.add(line, text=rest)
         self.last_para = cand
         return False
+
+    def subitem(self, line: Line) -> bool:
+        """`a.`, `(1)`, `ii)` with no bullet glyph, inside a numbered unit: a citable unit of its own, labelled as
+        a citation reads (`2(a)`, `LW 72/2122(a)(1)`), keeping its parent's label. Bulleted items stay in the
+        paragraph that introduces them."""
+        if self.unit is None or not (line.gap or self.open is None or self.open.last_ends_sentence
+                                     or self.open.text.rstrip().endswith((":", ";", ",", "-", "—"))):
+            return False
+        path = self.nesting.place(line.text)
+        if path is None:
+            return False
+        self.resolve_pending()
+        self.close()
+        label = self.unit + "".join(marker.qualified for marker in path)
+        self.open = Draft(label=label, kind="numbered", section=self.section, part=self.part, parent=self.unit)
+        self.open.add(line, text=rest_of(line.text))
+        return True
+
+    def referenced(self, line: Line, cand: Label, at_start: bool) -> bool:
+        """A reference-style label (`LW 64/2122`, `Item 3`): always a unit of its own, never a bare heading.
+
+        Its scheme is independent of the paper's plain numbering. When the scheme comes back to its first
+        label after three or more, the earlier run was a contents list (an agenda printed above the minutes):
+        it becomes one unlabelled block and the labels are the units that follow.
+        """
+        last = self.schemes.get(cand.scheme)
+        first = self.scheme_first.get(cand.scheme)
+        again = first is not None and cand == first and self.scheme_count.get(cand.scheme, 0) >= 3
+        fits = last is None or again or is_successor(last, cand, 2) or (last.parts == cand.parts and line.gap)
+        if not at_start or not fits:
+            self._as_text(line)
+            return False
+        self.resolve_pending()
+        self.close()
+        if again:
+            self._contents(cand.scheme)
+        self.numbered_seen = True
+        self.schemes[cand.scheme] = cand
+        self.scheme_first.setdefault(cand.scheme, cand)
+        self.scheme_count[cand.scheme] = self.scheme_count.get(cand.scheme, 0) + 1
+        kind = "titled" if line.rest and is_short(line.rest) else "numbered"
+        self.open = Draft(label=line.num, kind=kind, section=self.section, part=self.part)
+        self.open.add(line, text=line.rest)
+        self.unit, self.nesting = line.num, Nesting()
+        return False
+
+    def _contents(self, scheme: str) -> None:
+        listed = [d for d in self.items if d.kind in ("titled", "numbered") and Label.parse(d.label).scheme == scheme]
+        if not listed:
+            return
+        block = Draft(label="Contents", kind="list", section=self.section, part=self.part)
+        for draft in listed:
+            block.lines.append(("\n" if block.lines else "", f"{draft.label} {draft.text}".strip()))
+            block.pages |= draft.pages
+        at = self.items.index(listed[0])
+        self.items = [d for d in self.items if d not in listed]
+        self.items.insert(at, block)
+        self.scheme_count[scheme] = 0
 
     def _as_text(self, line: Line) -> None:
         if self.open is not None:
