@@ -70,6 +70,11 @@ def _next_numbered(lines: list[Line], i: int, end: int) -> Line | None:
     return None
 
 
+def _adjacent(lines: list[Line], i: int, nxt: Line) -> bool:
+    """The next number comes on the very next line: `1 Welcome` / `2 Apologies` is a list of entries."""
+    return nxt.index == i + 1
+
+
 def _body_follows(lines: list[Line], i: int, end: int) -> bool:
     """After a numbered title line: does prose follow (a minute) or only more headings/numbers (a section)?"""
     for k in range(i + 1, min(end, i + 12)):
@@ -279,8 +284,10 @@ class PaperChunker:
         # A short numbered line with no prose after it is a heading (`1. Purpose`), unless it is one
         # item of a numbered list of short entries (`9.1 Police Reform Act 2011`, `9.2 ...`).
         deeper_next = nxt is not None and Label.parse(nxt.num).depth > cand.depth
+        sibling_next = nxt is not None and is_successor(cand, Label.parse(nxt.num)) \
+            and Label.parse(nxt.num).depth == cand.depth and _adjacent(self.lines, i, nxt)
         heading = child_next or (title_like and not _body_follows(self.lines, i, self.end)
-                                 and (cand.depth == 1 or deeper_next))
+                                 and (deeper_next or (cand.depth == 1 and not sibling_next)))
         self.resolve_pending()
         self.close()
         self.numbered_seen = True
