@@ -82,7 +82,8 @@ def _paragraph_like(text: str, m: re.Match) -> bool:
     """`- 183 ISC orders` is a bullet with a number, `31 homicides were` a wrapped line: neither
     is a paragraph number. Paragraph text starts with a capital, a quote or a bracket."""
     rest = (m.group("rest") or "").lstrip("*")
-    if rest[:1].islower() or _DATE_REST.match(rest):
+    path = m.group("num").count(".") >= 2 or any(ch.isalpha() for ch in m.group("num"))
+    if (rest[:1].islower() and not path) or _DATE_REST.match(rest):
         return False  # `31 homicides were`, `28 July 2025`: prose and dates, not paragraph numbers
     bulleted = text.lstrip()[:1] in "-–•▪"
     return not (bulleted and "." not in m.group("num") and not m.group("dot"))
@@ -120,6 +121,8 @@ def classify(text: str) -> tuple[str, str, str]:
 
 
 _MARKER = re.compile(r"^\s*(?:[-–•▪●◦*](?:\s|$)|\(?[a-z]{1,4}[.)](?:\s|$)|\(?\d{1,4}(?:\.\d{1,3})*[.)]?(?:\s|$))")
+# `3.1`, `3.1.a`, `3.2.a.viii.1`: a dotted number at a line's start is kept on its own line (the chunker decides).
+_DOTTED = re.compile(r"^\s*\d{1,4}\.(?:\d{1,3}|[a-z]|[ivx]{1,5})(?:\.(?:\d{1,3}|[a-z]|[ivx]{1,5}))*\.?\s")
 _BARE_NUMBER = re.compile(r"^\s*(?:[-–•]\s*)?\(?(?:\d{1,4}(?:\.\d{1,3})*|[a-z]|[ivx]{1,5})[.)]?\s*$")
 
 
@@ -153,7 +156,8 @@ def _unwrap(raw_lines: list[str], width: int) -> list[str]:
         if out and out[-1] and line:
             prev = out[-1]
             full = len(prev) >= 0.8 * width
-            new_item = (bool(_MARKER.match(line)) and bool(SENTENCE_END.search(prev))) or reference(line) is not None
+            new_item = (bool(_MARKER.match(line)) and bool(SENTENCE_END.search(prev))) or reference(line) is not None \
+                or bool(_DOTTED.match(line))
             if full and not new_item and "\t" not in prev and "\t" not in line:
                 out[-1] = f"{prev} {line}"
                 continue

@@ -8,7 +8,7 @@ from typing import NamedTuple
 # `3.7 Text`, `- 2.1. Text`, `52. Text`, `915 NOTICE`, `**1.** Text`; the number must be
 # followed by white space (or end the line), so `81.8% of victims` and `2024/25` never match.
 NUMBERED = re.compile(
-    r"^\s*(?:[-–•▪]\s*)?(?:\*\*)?(?P<num>\d{1,4}(?:\.\d{1,3}){0,3})(?P<dot>\.)?(?:\*\*)?"
+    r"^\s*(?:[-–•▪]\s*)?(?:\*\*)?(?P<num>\d{1,4}(?:\.\d{1,3}){0,3}(?:\.(?:[a-z]|[ivx]{2,5})(?:\.(?:\d{1,2}|[a-z]|[ivx]{1,5})){0,3})?)(?P<dot>\.)?(?:\*\*)?"
     r"(?:[ \t]+(?:[-–][ \t]+)?(?P<rest>\S.*)|[ \t]*$)"
 )
 # `i.`, `(ii)`, `a.`, `(b)`, `- iv.`: items that belong to the paragraph that introduces them.
@@ -63,6 +63,16 @@ def _reference_label(text: str) -> "Label | None":
     return None
 
 
+def _roman(text: str) -> int:
+    values = {"i": 1, "v": 5, "x": 10}
+    total, high = 0, 0
+    for ch in reversed(text.lower()):
+        value = values.get(ch, 0)
+        total = total - value if value < high else total + value
+        high = max(high, value)
+    return total
+
+
 class Label(NamedTuple):
     """A parsed paragraph number: `3.7` -> parts (3, 7); `LW 64/2122` -> parts (64,), scheme `LW #/2122`."""
 
@@ -74,7 +84,17 @@ class Label(NamedTuple):
         ref = _reference_label(text)
         if ref is not None:
             return ref
-        return cls(tuple(int(p) for p in re.split(r"\.\.?| ", text) if p))
+        parts: list[int] = []
+        previous = ""
+        for piece in (p for p in re.split(r"\.\.?| ", text) if p):
+            if piece.isdigit():
+                parts.append(int(piece))
+            elif previous.isalpha() or len(piece) > 1:
+                parts.append(_roman(piece))  # a letter under a letter is a roman number: `3.1.f.ii`
+            else:
+                parts.append(ord(piece.lower()) - ord("a") + 1)  # a letter under a number: `3.1.a`
+            previous = piece
+        return cls(tuple(parts))
 
     def __str__(self) -> str:
         return ".".join(str(p) for p in self.parts)

@@ -106,6 +106,9 @@ class PaperChunker:
         self.title_label = ""
         self.unit: str | None = None  # the label sub-items are qualified by
         self.nesting = Nesting()
+        self.unit_ref: Label | None = None  # the reference-style unit open (`AGM-2006/3`), whose paths extend it
+        self.unit_prefix = ""
+        self.path_last: Label | None = None
         self.schemes: dict[str, Label] = {}
         self.scheme_first: dict[str, Label] = {}
         self.scheme_count: dict[str, int] = {}
@@ -261,6 +264,11 @@ class PaperChunker:
         cand = Label.parse(line.num)
         if cand.scheme:
             return self.referenced(line, cand, at_start)
+        if self.extends_reference(line, cand, at_start):
+            return False
+        # A dotted number that is exactly the next one (`3.1.b` after `3.1.a`) starts a paragraph even where the
+        # line above did not end a sentence: wrapped prose does not start with the next dotted number.
+        at_start = at_start or (cand.depth >= 2 and self.last_para is not None and is_successor(self.last_para, cand))
         # Headings and paragraphs may be numbered in two schemes (`1. Purpose` then `1. This report`):
         # the first paragraph number of a paper is free, later ones must follow one of the two.
         fits = self.last_para is None \
@@ -320,6 +328,23 @@ class PaperChunker:
         self.open.add(line, text=rest_of(line.text))
         return True
 
+    def extends_reference(self, line: Line, cand: Label, at_start: bool) -> bool:
+        """`3.1.a` printed inside minute `AGM-2006/3`: the document prints the full path under the minute, so the
+        label is the path prefixed with the minute's reference (`AGM-2006/3.1.a`)."""
+        ref = self.unit_ref
+        if ref is None or cand.depth < 2 or cand.parts[0] != ref.parts[-1]:
+            return False
+        first = at_start and self.path_last is None and cand.depth == 2 and cand.parts[1] in (0, 1)
+        if not first and not (self.path_last is not None and is_successor(self.path_last, cand, 1)):
+            return False
+        self.resolve_pending()
+        self.close()
+        self.open = Draft(label=self.unit_prefix + line.num, kind="numbered", section=self.section, part=self.part,
+                          parent=self.unit or "")
+        self.open.add(line, text=line.rest)
+        self.path_last = cand
+        return True
+
     def referenced(self, line: Line, cand: Label, at_start: bool) -> bool:
         """A reference-style label (`LW 64/2122`, `Item 3`): always a unit of its own, never a bare heading.
 
@@ -346,6 +371,8 @@ class PaperChunker:
         self.open = Draft(label=line.num, kind=kind, section=self.section, part=self.part)
         self.open.add(line, text=line.rest)
         self.unit, self.nesting = line.num, Nesting()
+        self.unit_ref, self.path_last = cand, None
+        self.unit_prefix = re.match(r"^(.*?)\d+\D*$", line.num).group(1)
         return False
 
     def _contents(self, scheme: str) -> None:
