@@ -34,6 +34,8 @@ _REFERENCES = (
     re.compile(r"^(?P<pre>[A-Z]{1,6} ?\(\d{1,3}\) ?)(?P<n>\d{1,2})(?P<post>(?:\.[ivx]{1,4})?)(?![\w(])"),
     re.compile(r"^(?P<pre>[A-Z]{2,6}-\d{2,4}/)(?P<n>\d{1,3})(?P<post>)(?![\d/])"),
     re.compile(r"^(?P<pre>[A-Z][a-z]{2}\d{2}\.)(?P<n>\d{1,3})(?P<post>)(?![\d.])"),
+    # an action log's `103b/2122`, `72a1)/2122`: the minute it comes from, a sub-item, the year
+    re.compile(r"^(?P<pre>)(?P<n>(?!(?:19|20)\d\d)\d{1,4})(?P<sub>[a-z]\d?\)?)?(?P<post>/\d{4})(?![\d/])"),
 )
 REFERENCE_REST = re.compile(r"^[\s:.–-]*(?P<rest>.*)$")
 
@@ -51,7 +53,7 @@ def reference(text: str) -> tuple[str, str, str] | None:
 
 
 def scheme_of(m: re.Match) -> str:
-    pre = " ".join(m.group("pre").split())
+    pre = " ".join(m.group("pre").split()) or "#"
     return f"{pre}#{m.group('post')}" if not m.group("post").startswith(".") else f"{pre}#"
 
 

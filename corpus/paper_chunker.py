@@ -106,6 +106,7 @@ class PaperChunker:
         self.title_label = ""
         self.unit: str | None = None  # the label sub-items are qualified by
         self.nesting = Nesting()
+        self.top_nesting = Nesting()
         self.unit_ref: Label | None = None  # the reference-style unit open (`AGM-2006/3`), whose paths extend it
         self.unit_prefix = ""
         self.path_last: Label | None = None
@@ -311,10 +312,23 @@ class PaperChunker:
         self.last_para = cand
         return False
 
+    def top_items(self, line: Line) -> bool:
+        """`1)`, `2)` or `(1)` before any other numbering: the paper's own items (an agenda), labelled `1`, `2`."""
+        path = self.top_nesting.place(line.text)
+        if path is None or len(path) != 1 or not path[0].style.startswith("digit"):
+            return False
+        self.resolve_pending()
+        self.close()
+        self.open = Draft(label=path[0].printed, kind="numbered", section=self.section, part=self.part)
+        self.open.add(line, text=rest_of(line.text))
+        return True
+
     def subitem(self, line: Line) -> bool:
         """`a.`, `(1)`, `ii)` with no bullet glyph, inside a numbered unit: a citable unit of its own, labelled as
         a citation reads (`2(a)`, `LW 72/2122(a)(1)`), keeping its parent's label. Bulleted items stay in the
         paragraph that introduces them."""
+        if self.unit is None and not self.numbered_seen and line.kind == "bullet" and self.top_items(line):
+            return True
         if self.unit is None or not (line.gap or self.open is None or self.open.last_ends_sentence
                                      or self.open.text.rstrip().endswith((":", ";", ",", "-", "—"))):
             return False
@@ -355,7 +369,8 @@ class PaperChunker:
         last = self.schemes.get(cand.scheme)
         first = self.scheme_first.get(cand.scheme)
         again = first is not None and cand == first and self.scheme_count.get(cand.scheme, 0) >= 3
-        fits = last is None or again or is_successor(last, cand, 2) or (last.parts == cand.parts and line.gap)
+        # A reference scheme only moves forward, by any step: a log lists the minutes that have actions.
+        fits = last is None or again or cand.parts >= last.parts
         if not at_start or not fits:
             self._as_text(line)
             return False
