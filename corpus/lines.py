@@ -82,6 +82,8 @@ def _paragraph_like(text: str, m: re.Match) -> bool:
     """`- 183 ISC orders` is a bullet with a number, `31 homicides were` a wrapped line: neither
     is a paragraph number. Paragraph text starts with a capital, a quote or a bracket."""
     rest = (m.group("rest") or "").lstrip("*")
+    if rest and not any(ch.isalpha() for ch in rest):
+        return False  # `296 70 521 68`, `1.0 2.0 3.0`: a chart's axis or a row of figures, not a paragraph
     path = m.group("num").count(".") >= 2 or any(ch.isalpha() for ch in m.group("num"))
     if (rest[:1].islower() and not path) or _DATE_REST.match(rest):
         return False  # `31 homicides were`, `28 July 2025`: prose and dates, not paragraph numbers
@@ -198,6 +200,7 @@ def to_lines(pages: list[Page]) -> list[Line]:
             gap = False
         if lines and lines[-1].page == page.number and _BARE_NUMBER.match(lines[-1].text) and "." in lines[-1].text + "0.":
             carry = lines[-1] if lines[-1].kind == "numbered" else None
+    _mark_filler_pages(lines)
     for i, line in enumerate(lines):
         line.index = i
         # Only a file with pages says where a page starts (a text file is one long page).
@@ -205,6 +208,21 @@ def to_lines(pages: list[Page]) -> list[Line]:
             line.page_line = lines[i - 1].page_line + 1
     _drop_lone_schemes(lines)
     return lines
+
+
+def _mark_filler_pages(lines: list[Line]) -> None:
+    """A page that holds one short line of words and nothing else (a blank page's notice) ends what came before
+    it; it never names the paper that follows."""
+    by_page: dict[int, list[Line]] = defaultdict(list)
+    for line in lines:
+        by_page[line.page].append(line)
+    if len(by_page) < 2:
+        return
+    for page_lines in by_page.values():
+        if len(page_lines) == 1:
+            only = page_lines[0]
+            if len(only.text.split()) <= 8 and not any(ch.isdigit() for ch in only.text) and only.kind in ("short", "text"):
+                only.kind = "end"
 
 
 def _drop_lone_schemes(lines: list[Line]) -> None:

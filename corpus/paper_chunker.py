@@ -107,6 +107,7 @@ class PaperChunker:
         self.unit: str | None = None  # the label sub-items are qualified by
         self.nesting = Nesting()
         self.top_nesting = Nesting()
+        self.table_caption = ""  # `Table 1` while its rows run
         self.unit_ref: Label | None = None  # the reference-style unit open (`AGM-2006/3`), whose paths extend it
         self.unit_prefix = ""
         self.path_last: Label | None = None
@@ -184,7 +185,11 @@ class PaperChunker:
         label = self.caption or self.heading or self.part or ("Cover" if not (self.numbered_seen or self.tables_seen) else "Text")
         if label == "Cover" and self.open is None and self.items and self.items[-1].kind == "cover":
             self.open = self.items.pop()
-        if self.open is None or self.open.kind not in ("block", "list", "cover"):
+        if self.caption.lower().startswith("table"):
+            kind = "table"
+        elif self.table_caption and label == self.heading:
+            label, kind = f'{self.table_caption}, row "{label}"', "row"  # a row named by its first cell
+        if self.open is None or self.open.kind not in ("block", "list", "cover") or kind != "block":
             self.close()
             self.open = Draft(label=label, kind=kind, section=self.section, part=self.part)
             for caption in self.caption_lines:
@@ -230,6 +235,8 @@ class PaperChunker:
                     self.close()
                     self.caption = line.num
                     self.caption_lines.append(line)
+                    if line.num.lower().startswith("table"):
+                        self.table_caption, self.unit = line.num, None  # its cells are not sub-items
             elif kind == "end":
                 self.resolve_pending()
                 if self.open is None or self.open.kind != "signoff":
@@ -306,7 +313,7 @@ class PaperChunker:
             self.last_head = cand
             return False
         kind = "titled" if title_like else "numbered"
-        self.unit, self.nesting = line.num, Nesting()
+        self.unit, self.nesting, self.table_caption = line.num, Nesting(), ""
         self.open = Draft(label=line.num, kind=kind, section=self.section, part=self.part)
         self.open.add(line, text=rest)
         self.last_para = cand
@@ -386,7 +393,7 @@ class PaperChunker:
         self.open = Draft(label=line.num, kind=kind, section=self.section, part=self.part)
         self.open.add(line, text=line.rest)
         self.unit, self.nesting = line.num, Nesting()
-        self.unit_ref, self.path_last = cand, None
+        self.unit_ref, self.path_last, self.table_caption = cand, None, ""
         self.unit_prefix = re.match(r"^(.*?)\d+\D*$", line.num).group(1)
         return False
 
