@@ -221,7 +221,10 @@ def _mark_filler_pages(lines: list[Line]) -> None:
     for page_lines in by_page.values():
         if len(page_lines) == 1:
             only = page_lines[0]
-            if len(only.text.split()) <= 8 and not any(ch.isdigit() for ch in only.text) and only.kind in ("short", "text"):
+            before = lines[only.index - 1] if only.index else None
+            stands_alone = only.text[:1].isupper() and (before is None or before.ends_sentence or before.kind != "text")
+            if stands_alone and len(only.text.split()) <= 8 and not any(ch.isdigit() for ch in only.text) \
+                    and only.kind in ("short", "text"):
                 only.kind = "end"
 
 
