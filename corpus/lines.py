@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from corpus.numbering import ANNEX, BULLET, CAPTION, LETTERED, NUMBERED, SENTENCE_END, Label, reference
 from corpus.records import Page
+from corpus.subitems import SUBITEM
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _LINK = re.compile(r"\[([^\]]*)\]\((?:#|[^)\s]*)\)")
@@ -113,6 +114,9 @@ def classify(text: str) -> tuple[str, str, str]:
     m = LETTERED.match(text)
     if m:
         return "lettered", m.group("item"), m.group("rest")
+    m = SUBITEM.match(text)
+    if m and not (m.group("close") == "." and m.group("item").isdigit()):
+        return "lettered", m.group("item"), m.group("rest")
     if BULLET.match(text):
         return "bullet", "", text
     if END_MARKER.match(text):
@@ -139,6 +143,17 @@ def _join_bare_numbers(raw_lines: list[str]) -> list[str]:
     return out
 
 
+# `(a)`, `(1)`, `(iv)`, `b)`: a bracketed item marker at a line's start begins an item, whatever ended the line above
+_BRACKETED = re.compile(r"^\s*(?:\((?:[a-z]|[ivx]{1,5}|\d{1,2})\)|(?:[a-z]|\d{1,2})\))\s+\S")
+_LEADING_NUMBER = re.compile(r"^\s*\(?(\d{1,3})[.)]?\s")
+
+
+def _next_in_list(prev: str, line: str) -> bool:
+    """`3. Reports` under `2. Mr. Secretary to move ...`: the next number of a list starts a new line."""
+    a, b = _LEADING_NUMBER.match(prev), _LEADING_NUMBER.match(line)
+    return bool(a and b) and int(b.group(1)) == int(a.group(1)) + 1
+
+
 def wrap_width(pages: list[Page]) -> int:
     """The printed line width of a PDF's text layer (its 90th-percentile line length); 0 when the
     text is not wrapped (one line per paragraph, as in text files)."""
@@ -159,7 +174,7 @@ def _unwrap(raw_lines: list[str], width: int) -> list[str]:
             prev = out[-1]
             full = len(prev) >= 0.8 * width
             new_item = (bool(_MARKER.match(line)) and bool(SENTENCE_END.search(prev))) or reference(line) is not None \
-                or bool(_DOTTED.match(line))
+                or bool(_DOTTED.match(line)) or _next_in_list(prev, line) or bool(_BRACKETED.match(line))
             if full and not new_item and "\t" not in prev and "\t" not in line:
                 out[-1] = f"{prev} {line}"
                 continue
@@ -222,7 +237,8 @@ def _mark_filler_pages(lines: list[Line]) -> None:
         if len(page_lines) == 1:
             only = page_lines[0]
             before = lines[only.index - 1] if only.index else None
-            stands_alone = only.text[:1].isupper() and (before is None or before.ends_sentence or before.kind != "text")
+            stands_alone = only.text[:1].isupper() and not only.ends_sentence \
+                and (before is None or before.ends_sentence or before.kind != "text")
             if stands_alone and len(only.text.split()) <= 8 and not any(ch.isdigit() for ch in only.text) \
                     and only.kind in ("short", "text"):
                 only.kind = "end"

@@ -75,6 +75,13 @@ def _adjacent(lines: list[Line], i: int, nxt: Line) -> bool:
     return nxt.index == i + 1
 
 
+def _one_line_entries(lines: list[Line], i: int, nxt: Line, end: int) -> bool:
+    """`8 Elections to the Board` / `8.1 Chair` / `8.2 Vice-Chair`: each number on one short line, the next
+    number on the very next line; entries of a list, not a heading and its paragraphs."""
+    after = nxt.index + 1
+    return _adjacent(lines, i, nxt) and is_short(nxt.rest) and after < end and lines[after].kind == "numbered"
+
+
 def _body_follows(lines: list[Line], i: int, end: int) -> bool:
     """After a numbered title line: does prose follow (a minute) or only more headings/numbers (a section)?"""
     for k in range(i + 1, min(end, i + 12)):
@@ -295,7 +302,8 @@ class PaperChunker:
         if not rest and i + 1 < self.end and self.lines[i + 1].kind in ("text", "short"):
             rest = ""  # number on a line of its own: the text follows on the next lines
         nxt = _next_numbered(self.lines, i, self.end)
-        child_next = nxt is not None and children_of(cand, Label.parse(nxt.num))
+        child_next = nxt is not None and children_of(cand, Label.parse(nxt.num)) \
+            and not _one_line_entries(self.lines, i, nxt, self.end)  # `8 Elections` / `8.1 Chair`: a list
         title_like = bool(rest) and is_short(rest) and not rest.endswith(":")
         # A short numbered line with no prose after it is a heading (`1. Purpose`), unless it is one
         # item of a numbered list of short entries (`9.1 Police Reform Act 2011`, `9.2 ...`).
@@ -394,7 +402,10 @@ class PaperChunker:
         self.open.add(line, text=line.rest)
         self.unit, self.nesting = line.num, Nesting()
         self.unit_ref, self.path_last, self.table_caption = cand, None, ""
-        self.unit_prefix = re.match(r"^(.*?)\d+\D*$", line.num).group(1)
+        numbered = re.match(r"^(.*?)\d+\D*$", line.num)
+        self.unit_prefix = numbered.group(1) if numbered else ""
+        if not numbered:
+            self.unit_ref = None  # `II`: its clauses are sub-items, not dotted paths
         return False
 
     def _contents(self, scheme: str) -> None:
