@@ -281,6 +281,10 @@ class PaperChunker:
             return self.referenced(line, cand, at_start)
         if self.extends_reference(line, cand, at_start):
             return False
+        following = self.lines[i + 1].text if i + 1 < self.end else ""
+        if not line.rest and not any(ch.isalpha() for ch in following):
+            self._as_text(line)  # `469` over `558`: figures of a chart or table, not a paragraph number
+            return False
         # A dotted number that is exactly the next one (`3.1.b` after `3.1.a`) starts a paragraph even where the
         # line above did not end a sentence: wrapped prose does not start with the next dotted number.
         at_start = at_start or (cand.depth >= 2 and self.last_para is not None and is_successor(self.last_para, cand))
@@ -342,7 +346,7 @@ class PaperChunker:
         """`a.`, `(1)`, `ii)` with no bullet glyph, inside a numbered unit: a citable unit of its own, labelled as
         a citation reads (`2(a)`, `LW 72/2122(a)(1)`), keeping its parent's label. Bulleted items stay in the
         paragraph that introduces them."""
-        if self.unit is None and not self.numbered_seen and line.kind == "bullet" and self.top_items(line):
+        if self.unit is None and not self.numbered_seen and self.top_items(line):
             return True
         if self.unit is None or not (line.gap or self.open is None or self.open.last_ends_sentence
                                      or self.open.text.rstrip().endswith((":", ";", ",", "-", "—"))):
