@@ -20,6 +20,8 @@ DIMS_PER_CODE = 8  # 384 dimensions -> 48 one-byte codes a vector
 NPROBE = 32
 RERANK = 200
 KINDS = ("flat", "hnsw", "ivfpq", "empty")
+# Fewer vectors than this cannot train the product quantiser's 256 centroids per code well; exact is fast there.
+IVF_MIN = 1024
 
 
 class Scored(NamedTuple):
@@ -57,15 +59,15 @@ class VectorIndex:
 
     @classmethod
     def build(cls, vectors: np.ndarray, exact_threshold: int) -> "VectorIndex":
-        """Index `vectors` (n, d) float32 unit rows: `IndexFlatIP` up to `exact_threshold` rows, IVF-PQ above
-        (the vectors stay the source of truth: candidates are re-scored exactly from them)."""
+        """Index `vectors` (n, d) float32 unit rows: `IndexFlatIP` up to `exact_threshold` rows (and below
+        `IVF_MIN`), IVF-PQ above (the vectors stay the source of truth: candidates are re-scored exactly)."""
         vectors = np.asarray(vectors, dtype=np.float32)
         if len(vectors) == 0:
             return cls(vectors, None)
         import faiss
 
         dim = vectors.shape[1]
-        if len(vectors) <= exact_threshold:
+        if len(vectors) <= max(exact_threshold, IVF_MIN - 1):
             index = faiss.IndexFlatIP(dim)
             vectors = np.ascontiguousarray(vectors)
             index.add(vectors)

@@ -121,16 +121,21 @@ def test_filtered_search_returns_only_allowed_positions(built: Index) -> None:
     assert built.search_dense(query, 5, np.array([], dtype=np.int64)) == []
 
 
-def test_large_index_uses_hnsw_and_still_finds_the_best_match(settings: Settings) -> None:
+def test_large_index_uses_ivfpq_and_still_finds_the_best_match(settings: Settings) -> None:
     settings.retrieval.exact_threshold = 10
     words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
-    texts = [f"{a} {b} item {i}" for i, (a, b) in enumerate((a, b) for a in words for b in words[:4])]
+    texts = [f"{a} {b} {c} item {i}" for i, (a, b, c) in
+             enumerate((a, b, c) for a in words for b in words for c in words + ["kilo"])]
+    assert len(texts) >= 1024  # IVF_MIN
     update_index(settings.index_dir, settings, [make_file("big.txt", texts)], embedder=FakeEmbedder())
     index = Index.load(settings.index_dir)
-    assert index.manifest["vectors"]["kind"] == "hnsw" and index.vectors.kind == "hnsw"
+    assert index.manifest["vectors"]["kind"] == "ivfpq" and index.vectors.kind == "ivfpq"
     assert (settings.index_dir / "faiss.index").is_file()  # an exact index is rebuilt from vectors.npy instead
-    target = texts.index("golf charlie item 26")
-    assert index.search_dense(FakeEmbedder().encode_query("golf charlie item 26"), 3)[0].position == target
+    target = 700
+    query = FakeEmbedder().encode_query(texts[target])
+    hit = index.search_dense(query, 3)[0]
+    assert hit.position == target
+    assert hit.score == pytest.approx(float(index.vectors.vectors[target] @ query), abs=1e-6)  # re-scored exactly
 
 
 def test_missing_index_is_an_error_or_empty(tmp_path: Path) -> None:
@@ -397,9 +402,10 @@ def test_a_tampered_index_is_refused_naming_the_file(built: Index, settings: Set
 
 
 @pytest.mark.parametrize("verify", [True, False])
-def test_a_garbage_hnsw_file_is_refused(settings: Settings, verify: bool) -> None:
+def test_a_garbage_faiss_file_is_refused(settings: Settings, verify: bool) -> None:
     settings.retrieval.exact_threshold = 2
-    update_index(settings.index_dir, settings, [POLICE], embedder=FakeEmbedder())
+    texts = [f"paragraph {i} on topic {i % 37} and area {i % 11}" for i in range(1100)]
+    update_index(settings.index_dir, settings, [make_file("big.txt", texts)], embedder=FakeEmbedder())
     (settings.index_dir / "faiss.index").write_bytes(b"garbage" * 100)
     with pytest.raises(IndexCorrupt, match="index/faiss.index: "):
         Index.load(settings.index_dir, verify=verify)
