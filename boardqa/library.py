@@ -87,7 +87,7 @@ def _read(path: Path, *, max_bytes: int, max_chars: int, strip_running: bool, na
 
 def _parse_all(read: Callable[[Path], FileReport], files: list[Path]):
     """Reports of `files` in order, parsed in a process pool when there are several files and cores."""
-    pdf_bytes = sum(f.stat().st_size for f in files if f.suffix.lower() == ".pdf")
+    pdf_bytes = sum(f.stat().st_size for f in files if f.suffix.lower() == ".pdf" and f.is_file())
     if len(files) < 2 or PARSE_WORKERS < 2 or pdf_bytes < PARALLEL_PDF_BYTES:
         yield from map(read, files)
         return
