@@ -70,6 +70,12 @@ def _next_numbered(lines: list[Line], i: int, end: int) -> Line | None:
     return None
 
 
+def _capitals(text: str) -> bool:
+    """`CONSENT AGENDA`: a short line in capitals is a heading, never the tail of the paragraph above."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and all(ch.isupper() for ch in letters)
+
+
 def _adjacent(lines: list[Line], i: int, nxt: Line) -> bool:
     """The next number comes on the very next line: `1 Welcome` / `2 Apologies` is a list of entries."""
     return nxt.index == i + 1
@@ -115,6 +121,7 @@ class PaperChunker:
         self.nesting = Nesting()
         self.top_nesting = Nesting()
         self.table_caption = ""  # `Table 1` while its rows run
+        self.scope = ""  # the unnumbered heading that scopes restarting item numbers
         self.unit_ref: Label | None = None  # the reference-style unit open (`AGM-2006/3`), whose paths extend it
         self.unit_prefix = ""
         self.path_last: Label | None = None
@@ -211,7 +218,7 @@ class PaperChunker:
             line = lines[i]
             prev = lines[i - 1] if i > self.start else None
             kind = line.kind
-            if kind == "short" and self.open is not None and not self.pending and (
+            if kind == "short" and self.open is not None and not self.pending and not _capitals(line.text) and (
                 self.open.kind == "titled"
                 or (self.open.kind in ("list", "cover", "signoff") and self.open.last_kind not in ("bullet", "lettered"))
                 or (not self.open.last_ends_sentence and not line.gap)
@@ -293,6 +300,8 @@ class PaperChunker:
         fits = self.last_para is None \
             or is_successor(self.last_para, cand, 2) \
             or (self.last_head is not None and is_successor(self.last_head, cand, 1))
+        if at_start and not fits and cand.depth == 1 and self.restarts_in_scope(line, cand):
+            return False
         if not at_start or not plausible_number(line.num) or not fits:
             if at_start and is_restart(cand) and self.numbered_seen and not (self.pending and self.part):
                 return True
@@ -325,8 +334,9 @@ class PaperChunker:
             self.last_head = cand
             return False
         kind = "titled" if title_like else "numbered"
-        self.unit, self.nesting, self.table_caption = line.num, Nesting(), ""
-        self.open = Draft(label=line.num, kind=kind, section=self.section, part=self.part)
+        label = f"{self.scope} ¶{line.num}" if self.scope else line.num
+        self.unit, self.nesting, self.table_caption = label, Nesting(), ""
+        self.open = Draft(label=label, kind=kind, section=self.section, part=self.part)
         self.open.add(line, text=rest)
         self.last_para = cand
         return False
@@ -360,6 +370,44 @@ class PaperChunker:
         self.open = Draft(label=label, kind="numbered", section=self.section, part=self.part, parent=self.unit)
         self.open.add(line, text=rest_of(line.text))
         return True
+
+    def restarts_in_scope(self, line: Line, cand: Label) -> bool:
+        """Items numbered again from 1 under each unnumbered heading of one paper (`CONSENT AGENDA` / `1.` ...):
+        the heading scopes them, and they read `Consent Agenda ¶1`. A 1 with no heading before it, inside such an
+        item, starts a list of the item (`Consent Agenda ¶1(1)`)."""
+        if not is_restart(cand) or self.last_head is not None or self.part or not self.numbered_seen:
+            return False
+        if len(self.pending) == 1 and is_short(self.pending[0].text):
+            heading = title_case(self.pending[0].text.strip(" *:"))
+            if not self.scope:
+                run_heading = ""
+                for draft in self.items:  # the first run was scoped by the heading it started under
+                    if draft.kind in ("numbered", "titled") and draft.label[:1].isdigit():
+                        if is_restart(Label.parse(draft.label)) or not run_heading:
+                            run_heading = title_case(draft.section.split(" › ")[-1].strip(" *:"))
+                        if run_heading:
+                            draft.label = f"{run_heading} ¶{draft.label}"
+            self.resolve_pending()
+            self.close()
+            self.scope = heading
+            self.last_para = cand
+            self.numbered_open(line, cand)
+            return True
+        if self.scope and not self.pending and self.unit and self.unit.startswith(self.scope):
+            self.close()
+            self.open = Draft(label=f"{self.unit}({line.num})", kind="numbered", section=self.section,
+                              part=self.part, parent=self.unit)
+            self.open.add(line, text=line.rest)
+            return True
+        return False
+
+    def numbered_open(self, line: Line, cand: Label) -> None:
+        label = f"{self.scope} ¶{line.num}" if self.scope else line.num
+        kind = "titled" if line.rest and is_short(line.rest) else "numbered"
+        self.unit, self.nesting, self.table_caption = label, Nesting(), ""
+        self.open = Draft(label=label, kind=kind, section=self.section, part=self.part)
+        self.open.add(line, text=line.rest)
+        self.numbered_seen = True
 
     def extends_reference(self, line: Line, cand: Label, at_start: bool) -> bool:
         """`3.1.a` printed inside minute `AGM-2006/3`: the document prints the full path under the minute, so the
