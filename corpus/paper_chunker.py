@@ -122,6 +122,8 @@ class PaperChunker:
         self.top_nesting = Nesting()
         self.table_caption = ""  # `Table 1` while its rows run
         self.scope = ""  # the unnumbered heading that scopes restarting item numbers
+        self.inner: Label | None = None  # the last item of a list numbered inside a unit
+        self.inner_parent = ""
         self.unit_ref: Label | None = None  # the reference-style unit open (`AGM-2006/3`), whose paths extend it
         self.unit_prefix = ""
         self.path_last: Label | None = None
@@ -302,6 +304,10 @@ class PaperChunker:
             or (self.last_head is not None and is_successor(self.last_head, cand, 1))
         if at_start and not fits and cand.depth == 1 and self.restarts_in_scope(line, cand):
             return False
+        if at_start and self.inner is not None and cand.depth == 1 and is_successor(self.inner, cand) \
+                and not (self.last_para is not None and is_successor(self.last_para, cand)):
+            self.inner_item(line, cand)
+            return False
         if not at_start or not plausible_number(line.num) or not fits:
             if at_start and is_restart(cand) and self.numbered_seen and not (self.pending and self.part):
                 return True
@@ -329,13 +335,13 @@ class PaperChunker:
         self.close()
         self.numbered_seen = True
         if heading:
-            self.unit, self.nesting = line.num, Nesting()
+            self.unit, self.nesting, self.inner = line.num, Nesting(), None
             self.section = self.top = self.heading = f"{line.num}{'.' if line.text.lstrip('-–• *').startswith(line.num + '.') else ''} {rest}".strip()
             self.last_head = cand
             return False
         kind = "titled" if title_like else "numbered"
         label = f"{self.scope} ¶{line.num}" if self.scope else line.num
-        self.unit, self.nesting, self.table_caption = label, Nesting(), ""
+        self.unit, self.nesting, self.table_caption, self.inner = label, Nesting(), "", None
         self.open = Draft(label=label, kind=kind, section=self.section, part=self.part)
         self.open.add(line, text=rest)
         self.last_para = cand
@@ -393,18 +399,25 @@ class PaperChunker:
             self.last_para = cand
             self.numbered_open(line, cand)
             return True
-        if self.scope and not self.pending and self.unit and self.unit.startswith(self.scope):
-            self.close()
-            self.open = Draft(label=f"{self.unit}({line.num})", kind="numbered", section=self.section,
-                              part=self.part, parent=self.unit)
-            self.open.add(line, text=line.rest)
+        if not self.pending and self.unit and not Label.parse(self.unit.split("¶")[-1]).scheme:
+            self.inner_parent = self.unit
+            self.inner_item(line, cand)
             return True
         return False
+
+    def inner_item(self, line: Line, cand: Label) -> None:
+        """One item of a list numbered from 1 inside a numbered unit (`5(1)`, `Consent Agenda ¶1(1)`)."""
+        self.resolve_pending()
+        self.close()
+        self.open = Draft(label=f"{self.inner_parent}({line.num})", kind="numbered", section=self.section,
+                          part=self.part, parent=self.inner_parent)
+        self.open.add(line, text=line.rest)
+        self.inner = cand
 
     def numbered_open(self, line: Line, cand: Label) -> None:
         label = f"{self.scope} ¶{line.num}" if self.scope else line.num
         kind = "titled" if line.rest and is_short(line.rest) else "numbered"
-        self.unit, self.nesting, self.table_caption = label, Nesting(), ""
+        self.unit, self.nesting, self.table_caption, self.inner = label, Nesting(), "", None
         self.open = Draft(label=label, kind=kind, section=self.section, part=self.part)
         self.open.add(line, text=line.rest)
         self.numbered_seen = True
