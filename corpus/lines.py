@@ -109,7 +109,8 @@ def classify(text: str) -> tuple[str, str, str]:
     if m and _paragraph_like(text, m):
         return "numbered", m.group("num"), (m.group("rest") or "").strip()
     ref = reference(text)
-    if ref and not ref[2][:1].islower():
+    # `Item 6 of the last minutes` wraps onto a line's start; `TB(5)5 data.gov.uk` is a label before lower case
+    if ref and (not ref[2][:1].islower() or any(ch in ref[0] for ch in "()/-.")):
         return "numbered", ref[0], ref[2]
     m = LETTERED.match(text)
     if m:

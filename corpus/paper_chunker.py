@@ -70,6 +70,13 @@ def _next_numbered(lines: list[Line], i: int, end: int) -> Line | None:
     return None
 
 
+def _date_like(num: str) -> bool:
+    """`02.03.11`, `18.04.24`: three two-digit parts, zero-padded, as dates are printed."""
+    parts = num.split(".")
+    return len(parts) == 3 and all(len(p) == 2 for p in parts) and any(p.startswith("0") for p in parts) \
+        or (len(parts) == 3 and all(len(p) == 2 for p in parts) and 1 <= int(parts[1]) <= 12 and int(parts[0]) <= 31)
+
+
 def _capitals(text: str) -> bool:
     """`CONSENT AGENDA`: a short line in capitals is a heading, never the tail of the paragraph above."""
     letters = [ch for ch in text if ch.isalpha()]
@@ -123,6 +130,7 @@ class PaperChunker:
         self.table_caption = ""  # `Table 1` while its rows run
         self.scope = ""  # the unnumbered heading that scopes restarting item numbers
         self.inner: Label | None = None  # the last item of a list numbered inside a unit
+        self.prose_since_item = False  # a paragraph of the unit's own came after its last sub-item
         self.inner_parent = ""
         self.unit_ref: Label | None = None  # the reference-style unit open (`AGM-2006/3`), whose paths extend it
         self.unit_prefix = ""
@@ -268,6 +276,8 @@ class PaperChunker:
                 else:
                     self.block(line, kind="list")
             else:  # prose
+                if line.gap and self.open is not None and self.open.parent:
+                    self.prose_since_item = True
                 if self.pending and (line.starts_lower or (self.open and not self.open.last_ends_sentence and not line.gap)):
                     for p in self.pending:
                         (self.open.add(p) if self.open else self.block(p))
@@ -289,6 +299,9 @@ class PaperChunker:
         if cand.scheme:
             return self.referenced(line, cand, at_start)
         if self.extends_reference(line, cand, at_start):
+            return False
+        if _date_like(line.num) and not self._continued(i, cand):
+            self._as_text(line)  # `02.03.11 TRANSPARENCY BOARD`: a date, unless numbers of its shape follow
             return False
         following = self.lines[i + 1].text if i + 1 < self.end else ""
         if not line.rest and not any(ch.isalpha() for ch in following):
@@ -367,15 +380,22 @@ class PaperChunker:
         if self.unit is None or not (line.gap or self.open is None or self.open.last_ends_sentence
                                      or self.open.text.rstrip().endswith((":", ";", ",", "-", "—"))):
             return False
-        path = self.nesting.place(line.text)
+        path = self.nesting.place(line.text, fresh=self.prose_since_item)
         if path is None:
             return False
+        self.prose_since_item = False
         self.resolve_pending()
         self.close()
         label = self.unit + "".join(marker.qualified for marker in path)
         self.open = Draft(label=label, kind="numbered", section=self.section, part=self.part, parent=self.unit)
         self.open.add(line, text=rest_of(line.text))
         return True
+
+    def _continued(self, i: int, cand: Label) -> bool:
+        if self.last_para is not None and is_successor(self.last_para, cand, 2):
+            return True
+        nxt = _next_numbered(self.lines, i, self.end)
+        return nxt is not None and not Label.parse(nxt.num).scheme and is_successor(cand, Label.parse(nxt.num), 2)
 
     def restarts_in_scope(self, line: Line, cand: Label) -> bool:
         """Items numbered again from 1 under each unnumbered heading of one paper (`CONSENT AGENDA` / `1.` ...):
