@@ -146,13 +146,18 @@ def _join_bare_numbers(raw_lines: list[str]) -> list[str]:
 
 # `(a)`, `(1)`, `(iv)`, `b)`: a bracketed item marker at a line's start begins an item, whatever ended the line above
 _BRACKETED = re.compile(r"^\s*(?:\((?:[a-z]|[ivx]{1,5}|\d{1,2})\)|(?:[a-z]|\d{1,2})\))\s+\S")
-_LEADING_NUMBER = re.compile(r"^\s*\(?(\d{1,3})[.)]?\s")
+_LEADING_NUMBER = re.compile(r"^\s*\(?(\d{1,3}|[a-z])[.)]?\s")
 
 
 def _next_in_list(prev: str, line: str) -> bool:
-    """`3. Reports` under `2. Mr. Secretary to move ...`: the next number of a list starts a new line."""
+    """`3. Reports` under `2. Mr. Secretary to move ...`, `c.` under `b.`: the next number or letter of a list
+    starts a new line."""
     a, b = _LEADING_NUMBER.match(prev), _LEADING_NUMBER.match(line)
-    return bool(a and b) and int(b.group(1)) == int(a.group(1)) + 1
+    if not (a and b) or a.group(1).isdigit() != b.group(1).isdigit():
+        return False
+    if a.group(1).isdigit():
+        return int(b.group(1)) == int(a.group(1)) + 1
+    return ord(b.group(1)) == ord(a.group(1)) + 1
 
 
 def wrap_width(pages: list[Page]) -> int:

@@ -377,7 +377,8 @@ class PaperChunker:
         paragraph that introduces them."""
         if self.unit is None and not self.numbered_seen and self.top_items(line):
             return True
-        if self.unit is None or not (line.gap or self.open is None or self.open.last_ends_sentence
+        bracketed = line.text.lstrip().startswith("(") or bool(re.match(r"^\s*\w{1,5}\)", line.text))
+        if self.unit is None or not (bracketed or line.gap or self.open is None or self.open.last_ends_sentence
                                      or self.open.text.rstrip().endswith((":", ";", ",", "-", "—"))):
             return False
         path = self.nesting.place(line.text, fresh=self.prose_since_item)
