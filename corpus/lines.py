@@ -221,6 +221,9 @@ def to_lines(pages: list[Page]) -> list[Line]:
             gap = False
         if lines and lines[-1].page == page.number and _BARE_NUMBER.match(lines[-1].text) and "." in lines[-1].text + "0.":
             carry = lines[-1] if lines[-1].kind == "numbered" else None
+    for before, line in zip(lines, lines[1:]):
+        if line.kind == "end" and not line.gap and before.kind in ("text", "short", "numbered") and not before.ends_sentence:
+            line.kind = "short"  # `the discretion of the` / `Chair`: a wrapped title's last word, not a signature
     _mark_filler_pages(lines)
     for i, line in enumerate(lines):
         line.index = i

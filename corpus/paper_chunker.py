@@ -378,7 +378,8 @@ class PaperChunker:
         if self.unit is None and not self.numbered_seen and self.top_items(line):
             return True
         bracketed = line.text.lstrip().startswith("(") or bool(re.match(r"^\s*\w{1,5}\)", line.text))
-        if self.unit is None or not (bracketed or line.gap or self.open is None or self.open.last_ends_sentence
+        if self.unit is None or not (bracketed or self.nesting.continues(line.text) or line.gap
+                                     or (self.open is not None and self.open.kind == "titled") or self.open is None or self.open.last_ends_sentence
                                      or self.open.text.rstrip().endswith((":", ";", ",", "-", "—"))):
             return False
         path = self.nesting.place(line.text, fresh=self.prose_since_item)

@@ -68,6 +68,11 @@ class Nesting:
     def __init__(self) -> None:
         self.levels: list[Marker] = []
 
+    def continues(self, text: str) -> bool:
+        """Whether `text` starts with the next marker of an open level (`c.` after `b.`)."""
+        return any(marker.style == level.style and marker.value == level.value + 1
+                   for marker in readings(text) for level in self.levels)
+
     def place(self, text: str, fresh: bool = False) -> list[Marker] | None:
         """The marker path (outermost first) if `text` opens or continues a level, else None.
 
