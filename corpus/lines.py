@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from corpus.numbering import ANNEX, BULLET, CAPTION, LETTERED, NUMBERED, SENTENCE_END, Label, reference
 from corpus.records import Page
-from corpus.subitems import SUBITEM
+from corpus.subitems import SUBITEM, roman
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _LINK = re.compile(r"\[([^\]]*)\]\((?:#|[^)\s]*)\)")
@@ -146,7 +146,7 @@ def _join_bare_numbers(raw_lines: list[str]) -> list[str]:
 
 # `(a)`, `(1)`, `(iv)`, `b)`: a bracketed item marker at a line's start begins an item, whatever ended the line above
 _BRACKETED = re.compile(r"^\s*(?:\((?:[a-z]|[ivx]{1,5}|\d{1,2})\)|(?:[a-z]|\d{1,2})\))\s+\S")
-_LEADING_NUMBER = re.compile(r"^\s*\(?(\d{1,3}|[a-z])[.)]?\s")
+_LEADING_NUMBER = re.compile(r"^\s*\(?(\d{1,3}|[a-z]|[IVX]{1,5})[.)]?\s")
 
 
 def _next_in_list(prev: str, line: str) -> bool:
@@ -157,7 +157,9 @@ def _next_in_list(prev: str, line: str) -> bool:
         return False
     if a.group(1).isdigit():
         return int(b.group(1)) == int(a.group(1)) + 1
-    return ord(b.group(1)) == ord(a.group(1)) + 1
+    if a.group(1).isupper() and b.group(1).isupper():
+        return roman(b.group(1)) == roman(a.group(1)) + 1
+    return len(a.group(1)) == 1 and len(b.group(1)) == 1 and ord(b.group(1)) == ord(a.group(1)) + 1
 
 
 def wrap_width(pages: list[Page]) -> int:

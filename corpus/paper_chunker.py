@@ -228,7 +228,9 @@ class PaperChunker:
             line = lines[i]
             prev = lines[i - 1] if i > self.start else None
             kind = line.kind
-            if kind == "short" and self.open is not None and not self.pending and not _capitals(line.text) and (
+            if kind == "short" and self.open is not None and not self.open.lines and not self.pending:
+                self.open.add(line)  # `3.` printed alone: its words follow on the next lines
+            elif kind == "short" and self.open is not None and not self.pending and not _capitals(line.text) and (
                 self.open.kind == "titled"
                 or (self.open.kind in ("list", "cover", "signoff") and self.open.last_kind not in ("bullet", "lettered"))
                 or (not self.open.last_ends_sentence and not line.gap)
