@@ -59,6 +59,7 @@ class Draft:
 class ChunkedPaper:
     head: PaperHead
     items: list[Draft]
+    front: list[str] = field(default_factory=list)  # the paper's first lines, where its body and date are printed
 
 
 def _next_numbered(lines: list[Line], i: int, end: int) -> Line | None:
