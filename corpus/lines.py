@@ -80,10 +80,16 @@ def is_meta(text: str) -> bool:
 _DATE_REST = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b|/\d{1,2}/\d{2,4}\b", re.I)
 
 
+_DIGIT_SHAPE = re.compile(r"\d+")
+
+
 def _paragraph_like(text: str, m: re.Match) -> bool:
     """`- 183 ISC orders` is a bullet with a number, `31 homicides were` a wrapped line: neither
     is a paragraph number. Paragraph text starts with a capital, a quote or a bracket."""
     rest = (m.group("rest") or "").lstrip("*")
+    first = rest.split()[0] if rest.split() else ""
+    if _DIGIT_SHAPE.sub("#", first.rstrip(".,;:")) == _DIGIT_SHAPE.sub("#", m.group("num")):
+        return False  # `11.10 - 11.30 Welcome`, `12 - 14 May`: a range of times or numbers, not a label
     if rest and not any(ch.isalpha() for ch in rest):
         return False  # `296 70 521 68`, `1.0 2.0 3.0`: a chart's axis or a row of figures, not a paragraph
     path = m.group("num").count(".") >= 2 or any(ch.isalpha() for ch in m.group("num"))

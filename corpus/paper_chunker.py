@@ -172,6 +172,15 @@ class PaperChunker:
             self.pending = after
             self.resolve_pending()
             return
+        last = self.pending[-1]
+        if len(self.pending) >= 3 and _capitals(last.text) and not _capitals(self.pending[-2].text):
+            # Lines of a front sheet, then a heading in capitals: the front is a block, the heading heads what follows.
+            self.pending = self.pending[:-1]
+            self.resolve_pending()
+            self.close()
+            self.pending = [last]
+            self.resolve_pending()
+            return
         if len(self.pending) >= 3 or any(_DECLARED.match(line.text) for line in self.pending):
             label = self.caption or self._label(self.pending[0].text.rstrip(" :-–"))
             block = Draft(label=label, kind="list", section=self.section, part=self.part)
@@ -322,7 +331,8 @@ class PaperChunker:
         if at_start and not fits and cand.depth == 1 and self.restarts_in_scope(line, cand):
             return False
         if at_start and self.inner is not None and cand.depth == 1 and is_successor(self.inner, cand) \
-                and not (self.last_para is not None and is_successor(self.last_para, cand)):
+                and not (self.last_para is not None and is_successor(self.last_para, cand)
+                         and not self._inner_goes_on(i, cand)):
             self.inner_item(line, cand)
             return False
         if not at_start or not plausible_number(line.num) or not fits:
@@ -397,6 +407,15 @@ class PaperChunker:
         self.open.add(line, text=rest_of(line.text))
         return True
 
+    def _inner_goes_on(self, i: int, cand: Label) -> bool:
+        """`3.` that could be the next item of a list inside section 2 or section 3 itself: it is the list's when
+        the next number printed is `3.` again or `4.` of the list's kind (a sentence, not a heading)."""
+        nxt = _next_numbered(self.lines, i, self.end)
+        if nxt is None or Label.parse(nxt.num).scheme:
+            return False
+        following = Label.parse(nxt.num)
+        return following == cand or (is_successor(cand, following) and not is_short(nxt.rest))
+
     def _continued(self, i: int, cand: Label) -> bool:
         if self.last_para is not None and is_successor(self.last_para, cand, 2):
             return True
@@ -412,6 +431,8 @@ class PaperChunker:
         plain = self.last_head is None and not self.part
         if plain and len(self.pending) == 1 and is_short(self.pending[0].text):
             heading = title_case(self.pending[0].text.strip(" *:"))
+            self.resolve_pending()
+            self.close()
             if not self.scope:
                 run_heading = ""
                 for draft in self.items:  # the first run was scoped by the heading it started under
@@ -420,8 +441,6 @@ class PaperChunker:
                             run_heading = title_case(draft.section.split(" › ")[-1].strip(" *:"))
                         if run_heading:
                             draft.label = f"{run_heading} ¶{draft.label}"
-            self.resolve_pending()
-            self.close()
             self.scope = heading
             self.last_para = cand
             self.numbered_open(line, cand)
