@@ -1,4 +1,5 @@
-"""`boardqa eval`: score the system and its baselines (or an answers file) on the gold set, check thresholds."""
+"""`boardqa eval`: score the system and its baselines (or an answers file) on a gold set, or the chunker's labels
+against an inventory (`--inventory`); check thresholds."""
 
 from __future__ import annotations
 
@@ -23,7 +24,14 @@ class ThresholdsError(ValueError):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the `eval` options to `parser` (the `boardqa eval` subparser)."""
-    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="gold set, JSON lines (default: bundled)")
+    parser.add_argument("--gold", type=Path, help="gold set, JSON lines (default: the bundled one, unless only "
+                                                  "--inventory is given)")
+    parser.add_argument("--inventory", type=Path, metavar="FILE",
+                        help="score the chunker's printed labels, text coverage and pages against this inventory "
+                             "(JSON {file: {papers: [{title, labels}], traps}})")
+    parser.add_argument("--corpus", type=Path, metavar="DIR",
+                        help="folder of papers: the inventory's files (default: the inventory's folder), and the "
+                             "corpus the gold questions are asked of (indexed in a cache, not in --index)")
     parser.add_argument("--split", choices=[*SPLITS, "all"],
                         help="score one split, or all items together (default: dev, test and all, one table each)")
     parser.add_argument("--answers", type=Path,
@@ -98,7 +106,22 @@ def load_thresholds(path: Path | str) -> dict:
             raise ThresholdsError(f"{path}: unknown metric {key!r}; use one of {known} (`<metric>_max` for a maximum)")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ThresholdsError(f"{path}: threshold {key!r} should be a number, got {value!r}")
+    _check_inventory_section(path, data.get("inventory", {}))
     return data
+
+
+def _check_inventory_section(path: Path, section: object) -> None:
+    from evals.inventory import INVENTORY_BOUNDS
+
+    if not isinstance(section, dict):
+        raise ThresholdsError(f"{path}: `inventory` should be an object {{bound: value}}")
+    for key, value in section.items():
+        if key == "note":
+            continue
+        if key not in INVENTORY_BOUNDS:
+            raise ThresholdsError(f"{path}: unknown inventory bound {key!r}; use one of {', '.join(INVENTORY_BOUNDS)}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ThresholdsError(f"{path}: inventory bound {key!r} should be a number, got {value!r}")
 
 
 def check_thresholds(results: Mapping[str, Mapping[str, dict]], thresholds: Mapping, system: str = "system",
@@ -128,8 +151,25 @@ def check_thresholds(results: Mapping[str, Mapping[str, dict]], thresholds: Mapp
     return failures
 
 
+def run_inventory(args: argparse.Namespace, thresholds: Mapping | None) -> tuple[str, dict, list[str]]:
+    """The inventory check: (Markdown, JSON, threshold failures)."""
+    from evals.inventory import check, load_inventory, markdown, score_inventory
+
+    inventory = load_inventory(args.inventory)
+    corpus = args.corpus or args.inventory.resolve().parent
+    settings = _settings(args)
+    scores = score_inventory(inventory, corpus, max_bytes=settings.max_file_bytes,
+                             max_chars=settings.chunker.max_chars,
+                             strip_running=settings.chunker.strip_running_lines, progress=_progress)
+    failures = check(scores.overall, thresholds.get("inventory", {})) if thresholds is not None else []
+    return markdown(scores, str(args.inventory)), scores.to_json(), failures
+
+
 def run(args: argparse.Namespace) -> int:
     """Run `boardqa eval`; 0 when done (and thresholds met), 1 when a threshold is missed, 2 on bad input."""
+    if args.inventory and not args.gold:
+        return _run_inventory_only(args)
+    args.gold = args.gold or DEFAULT_GOLD
     from evals.answers import AnswersFileError
     from evals.baselines import UnknownSystem
     from evals.gold import GoldFileError, load_gold
@@ -163,6 +203,30 @@ def run(args: argparse.Namespace) -> int:
             print(f"threshold missed: {line}", file=sys.stderr)
         return 1 if failures else 0
     return 0
+
+
+def _run_inventory_only(args: argparse.Namespace) -> int:
+    from evals.inventory import InventoryFileError
+
+    try:
+        thresholds = load_thresholds(args.thresholds) if args.check_thresholds else None
+        if thresholds is not None and not thresholds.get("inventory"):
+            raise ThresholdsError(f"{args.thresholds}: no `inventory` section to check against")
+        text, data, failures = run_inventory(args, thresholds)
+    except (InventoryFileError, ThresholdsError) as exc:
+        print(f"boardqa eval: {exc}", file=sys.stderr)
+        return 2
+    report = {"meta": {"inventory": str(args.inventory), "corpus": str(args.corpus or args.inventory.parent)},
+              "inventory": data}
+    print(json.dumps(report, indent=2) if args.json else text)
+    if args.report:
+        args.report.mkdir(parents=True, exist_ok=True)
+        for name, body in (("report.md", f"# Evaluation\n\n{text}"), ("report.json", json.dumps(report, indent=2))):
+            (args.report / name).write_text(body + "\n", encoding="utf-8")
+            print(f"wrote {args.report / name}", file=sys.stderr)
+    for line in failures:
+        print(f"threshold missed: {line}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def main(argv: list[str] | None = None) -> int:
