@@ -253,7 +253,9 @@ def run(args: argparse.Namespace) -> int:
                for s in splits}
     meta = {"gold": str(args.gold), "answers": str(args.answers) if args.answers else None,
             "corpus": str(args.corpus) if args.corpus else None, "systems": list(outcomes), "splits": splits}
-    sections = {"inventory": (extra[0], extra[1])} if extra else {}
+    sections = _confidence_section(outcomes, groups)
+    if extra:
+        sections["inventory"] = (extra[0], extra[1])
     if args.json:
         print(json.dumps(to_json(results, notes, meta, sections), indent=2))
     else:
@@ -269,6 +271,18 @@ def run(args: argparse.Namespace) -> int:
             print(f"threshold missed: {line}", file=sys.stderr)
         return 1 if failures else 0
     return 0
+
+
+def _confidence_section(outcomes: Mapping[str, Sequence], groups: Mapping) -> dict:
+    """The reliability table and leave-one-body-out check of the first system's confidence (all questions)."""
+    from evals import reliability
+
+    if not outcomes:
+        return {}
+    name, outs = next(iter(outcomes.items()))
+    rel = reliability.reliability(outs)
+    lobo = reliability.lobo_confidence(outs, {k: g.body for k, g in groups.items()})
+    return {"confidence": (reliability.markdown(name, rel, lobo), {"system": name, "reliability": rel, "lobo": lobo})}
 
 
 def _run_inventory_only(args: argparse.Namespace) -> int:

@@ -1,11 +1,13 @@
 """Which body and which document each gold question is about, for the tables by body and by document.
 
 The document of a question is the file of its first gold paragraph. Its body is, in order: an override from a
-`--groups` file (JSON `{doc name or question id: body}`); else the `body` field of that document's records when the
-chunker fills it; else the file name's part before the first `_`, the development set's naming convention
+`--groups` file (JSON `{doc name or question id: body name or doc name}`; a value that is a document's name stands
+for that document's body, found as below); else the `body` field of that document's records when the chunker fills
+it; else the file name's part before the first `_`, the development set's naming convention
 (`souldern-parish-council_parish-council-meeting_2026-01-29_minutes.pdf` -> `souldern-parish-council`). A question
 with no gold paragraph (an unanswerable one) has document `(none)` and body `(none)` unless the groups file names
-its id.
+its id (`evals/gold/papers-groups.json` does so for `../shared/papers/gold.jsonl`, naming a document of the body
+each question asks about, so the body reads the same as for its answerable questions).
 """
 
 from __future__ import annotations
@@ -75,17 +77,22 @@ def item_groups(items: Sequence[GoldItem], paragraphs: Iterable[Paragraph] = (),
                 overrides: Mapping[str, str] | None = None) -> dict[str, Group]:
     """`{question id: Group}` for every item (see the module docstring for the order of sources)."""
     overrides = dict(overrides or {})
+    paragraphs = list(paragraphs)
     bodies = record_bodies(paragraphs)
+    docs = {doc_name(p.doc) for p in paragraphs} | {doc_name(e.doc) for i in items for e in i.gold}
+
+    def body_of(doc: str) -> str:
+        return overrides.get(doc) or bodies.get(doc) or name_body(doc)
+
     out = {}
     for item in items:
         doc = doc_name(item.gold[0].doc) if item.gold else NONE
         if item.id in overrides:
-            body = overrides[item.id]
-        elif doc in overrides:
-            body = overrides[doc]
+            value = overrides[item.id]
+            body = body_of(value) if value in docs else value
         elif doc == NONE:
             body = NONE
         else:
-            body = bodies.get(doc) or name_body(doc)
+            body = body_of(doc)
         out[item.id] = Group(body=body, doc=doc)
     return out

@@ -108,6 +108,8 @@ def test_body_from_the_records_else_the_file_name_else_an_override(outside, tmp_
     path.write_text(json.dumps({"b2": "parish-council", DOC_B: "Rivergrove"}))
     groups = item_groups(items, records, load_groups(path))
     assert groups["b2"].body == "parish-council" and groups["b1"].body == "Rivergrove"
+    path.write_text(json.dumps({"b2": DOC_B}))                              # a document stands for its body
+    assert item_groups(items, records, load_groups(path))["b2"] == Group(body="City of Rivergrove", doc=NONE)
     assert name_body("papers/no-underscore.pdf") == "no-underscore"
 
 
