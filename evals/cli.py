@@ -75,7 +75,7 @@ def _settings(args: argparse.Namespace):
 
 
 def _progress(name: str, done: int, total: int) -> None:
-    if done == total or done % 25 == 0:
+    if done == total or done % min(25, max(1, total // 5)) == 0:
         print(f"eval {name}: {done}/{total}", file=sys.stderr, flush=True)
 
 
