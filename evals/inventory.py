@@ -16,9 +16,9 @@ An inventory is JSON `{file name: {"papers": [{"title", "labels": [...]}], "trap
 - **coverage** = share of the file's word tokens that occur in our records. Word tokens are alphabetic runs of two or
   more letters (any script), NFKC-normalised and case-folded, after dropping format characters (soft hyphens,
   zero-width spaces); the source's tokens are a multiset taken from pypdf's `extract_text()` of every page (a text
-  file's own text for `.txt`/`.md`). Ours are the multiset of tokens of every record's text plus every distinct
-  section, paper title and document title (each distinct string once, so a title repeated on every record cannot
-  cover a word the records dropped). Covered = sum over words of min(source count, our count). The most frequent
+  file's own text for `.txt`/`.md`). Ours are the multiset of tokens of every record's text and label (`FGB`,
+  `Item`: a label is printed text the record carries) plus every distinct section, paper title and document title
+  (each distinct string once, so a title repeated on every record cannot cover a word the records dropped). Covered = sum over words of min(source count, our count). The most frequent
   missing words are listed so a developer sees what was dropped.
 - **pages** = share of records' quotable sentences (three or more word tokens) whose every word token occurs on the
   pages the record gives (tokens of those pages' `extract_text()`): a citation's quote must be found on the page it
@@ -189,10 +189,16 @@ def words(text: str) -> list[str]:
 
 
 def record_words(paragraphs: Sequence[Paragraph]) -> Counter:
-    """Our word multiset: every record's text plus each distinct section, paper title and document title once."""
+    """Our word multiset: every record's text and label (a split paragraph's label once), plus each distinct
+    section, paper title and document title once."""
     counts: Counter = Counter()
+    previous: tuple | None = None
     for p in paragraphs:
         counts.update(words(p.text))
+        key = (p.doc_id, p.paper, p.part, p.label)
+        if not (previous is not None and previous == (key, p.seq - 1)):
+            counts.update(words(p.label))
+        previous = (key, p.seq)
     for extra in dict.fromkeys(s for p in paragraphs for s in (p.section, p.paper, p.doc_title) if s):
         counts.update(words(extra))
     return counts

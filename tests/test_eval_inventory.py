@@ -78,8 +78,9 @@ def test_a_sentence_on_another_page_than_the_record_says_is_reported():
 
 
 def test_titles_and_sections_cover_words_once_however_many_records_repeat_them():
-    records = [para(str(i), "x", i, section="Finance report", paper="Finance minutes") for i in range(5)]
-    assert record_words(records) == {"finance": 2, "report": 1, "minutes": 1}
+    records = [para(f"Item {i}", "x", i, section="Finance report", paper="Finance minutes") for i in range(5)]
+    records.append(para("Item 4", "continued", 5, section="Finance report", paper="Finance minutes"))
+    assert record_words(records) == {"finance": 2, "report": 1, "minutes": 1, "item": 5, "continued": 1}
 
 
 def test_pooled_figures_are_micro_averages_and_the_lowest_file_recall():
