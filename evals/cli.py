@@ -200,7 +200,7 @@ def run_inventory(args: argparse.Namespace, thresholds: Mapping | None) -> tuple
 
 def _corpus(args: argparse.Namespace, notes: list[str]):
     """(settings, sources) of the run: a cached corpus index with --corpus, else --index."""
-    if not args.corpus:
+    if not args.corpus or args.answers:  # an answers file is scored as it is: nothing to index
         return _settings(args), None
     from evals.corpus_index import corpus_index
 
@@ -241,7 +241,7 @@ def run(args: argparse.Namespace) -> int:
         notes: list[str] = []
         settings, sources = _corpus(args, notes)
         outcomes = _outcomes(args, items, needed, notes, settings, sources)
-        paragraphs = _paragraphs(settings)
+        paragraphs = [] if args.answers else _paragraphs(settings)
         extra = run_inventory(args, thresholds) if args.inventory else None
     except (GoldFileError, AnswersFileError, ThresholdsError, UnknownSystem, CorpusError, GroupsFileError,
             InventoryFileError) as exc:
