@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from corpus.numbering import ANNEX, BULLET, CAPTION, LETTERED, NUMBERED, SENTENCE_END, Label, reference
 from corpus.records import Page
+from corpus.subitems import SUBITEM, roman
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _LINK = re.compile(r"\[([^\]]*)\]\((?:#|[^)\s]*)\)")
@@ -108,10 +109,14 @@ def classify(text: str) -> tuple[str, str, str]:
     if m and _paragraph_like(text, m):
         return "numbered", m.group("num"), (m.group("rest") or "").strip()
     ref = reference(text)
-    if ref and not ref[2][:1].islower():
+    # `Item 6 of the last minutes` wraps onto a line's start; `TB(5)5 data.gov.uk` is a label before lower case
+    if ref and (not ref[2][:1].islower() or any(ch in ref[0] for ch in "()/-.")):
         return "numbered", ref[0], ref[2]
     m = LETTERED.match(text)
     if m:
+        return "lettered", m.group("item"), m.group("rest")
+    m = SUBITEM.match(text)
+    if m and not (m.group("close") == "." and m.group("item").isdigit()):
         return "lettered", m.group("item"), m.group("rest")
     if BULLET.match(text):
         return "bullet", "", text
@@ -139,6 +144,24 @@ def _join_bare_numbers(raw_lines: list[str]) -> list[str]:
     return out
 
 
+# `(a)`, `(1)`, `(iv)`, `b)`: a bracketed item marker at a line's start begins an item, whatever ended the line above
+_BRACKETED = re.compile(r"^\s*(?:\((?:[a-z]|[ivx]{1,5}|\d{1,2})\)|(?:[a-z]|\d{1,2})\))\s+\S")
+_LEADING_NUMBER = re.compile(r"^\s*\(?(\d{1,3}|[a-z]|[IVX]{1,5})[.)]?\s")
+
+
+def _next_in_list(prev: str, line: str) -> bool:
+    """`3. Reports` under `2. Mr. Secretary to move ...`, `c.` under `b.`: the next number or letter of a list
+    starts a new line."""
+    a, b = _LEADING_NUMBER.match(prev), _LEADING_NUMBER.match(line)
+    if not (a and b) or a.group(1).isdigit() != b.group(1).isdigit():
+        return False
+    if a.group(1).isdigit():
+        return int(b.group(1)) == int(a.group(1)) + 1
+    if a.group(1).isupper() and b.group(1).isupper():
+        return roman(b.group(1)) == roman(a.group(1)) + 1
+    return len(a.group(1)) == 1 and len(b.group(1)) == 1 and ord(b.group(1)) == ord(a.group(1)) + 1
+
+
 def wrap_width(pages: list[Page]) -> int:
     """The printed line width of a PDF's text layer (its 90th-percentile line length); 0 when the
     text is not wrapped (one line per paragraph, as in text files)."""
@@ -159,7 +182,7 @@ def _unwrap(raw_lines: list[str], width: int) -> list[str]:
             prev = out[-1]
             full = len(prev) >= 0.8 * width
             new_item = (bool(_MARKER.match(line)) and bool(SENTENCE_END.search(prev))) or reference(line) is not None \
-                or bool(_DOTTED.match(line))
+                or bool(_DOTTED.match(line)) or _next_in_list(prev, line) or bool(_BRACKETED.match(line))
             if full and not new_item and "\t" not in prev and "\t" not in line:
                 out[-1] = f"{prev} {line}"
                 continue
@@ -200,6 +223,9 @@ def to_lines(pages: list[Page]) -> list[Line]:
             gap = False
         if lines and lines[-1].page == page.number and _BARE_NUMBER.match(lines[-1].text) and "." in lines[-1].text + "0.":
             carry = lines[-1] if lines[-1].kind == "numbered" else None
+    for before, line in zip(lines, lines[1:]):
+        if line.kind == "end" and not line.gap and before.kind in ("text", "short", "numbered") and not before.ends_sentence:
+            line.kind = "short"  # `the discretion of the` / `Chair`: a wrapped title's last word, not a signature
     _mark_filler_pages(lines)
     for i, line in enumerate(lines):
         line.index = i
@@ -222,7 +248,8 @@ def _mark_filler_pages(lines: list[Line]) -> None:
         if len(page_lines) == 1:
             only = page_lines[0]
             before = lines[only.index - 1] if only.index else None
-            stands_alone = only.text[:1].isupper() and (before is None or before.ends_sentence or before.kind != "text")
+            stands_alone = only.text[:1].isupper() and not only.ends_sentence \
+                and (before is None or before.ends_sentence or before.kind != "text")
             if stands_alone and len(only.text.split()) <= 8 and not any(ch.isdigit() for ch in only.text) \
                     and only.kind in ("short", "text"):
                 only.kind = "end"

@@ -36,6 +36,8 @@ _REFERENCES = (
     re.compile(r"^(?P<pre>[A-Z][a-z]{2}\d{2}\.)(?P<n>\d{1,3})(?P<post>)(?![\d.])"),
     # an action log's `103b/2122`, `72a1)/2122`: the minute it comes from, a sub-item, the year
     re.compile(r"^(?P<pre>)(?P<n>(?!(?:19|20)\d\d)\d{1,4})(?P<sub>[a-z]\d?\)?)?(?P<post>/\d{4})(?![\d/])"),
+    # a resolution's clauses `I`, `II`, `III` printed without a stop, the clause's words after them
+    re.compile(r"^(?P<pre>)(?P<n>[IVX]{1,4})(?P<post>)(?=\s+[A-Z][a-z])"),
 )
 REFERENCE_REST = re.compile(r"^[\s:.–-]*(?P<rest>.*)$")
 
@@ -48,7 +50,7 @@ def reference(text: str) -> tuple[str, str, str] | None:
         if m:
             label = m.group(0).strip()
             rest = REFERENCE_REST.match(stripped[m.end():]).group("rest").strip(" *")
-            return label, scheme_of(m), rest
+            return label, scheme_of(m) + ("" if m.group("n").isdigit() else "roman"), rest
     return None
 
 
@@ -59,9 +61,11 @@ def scheme_of(m: re.Match) -> str:
 
 def _reference_label(text: str) -> "Label | None":
     for pattern in _REFERENCES:
-        m = pattern.match(text)
+        # the label alone, or as if the words of its paragraph followed it (`II` before `This AGM ...`)
+        m = pattern.match(text) or pattern.match(f"{text} Xx")
         if m and m.end() == len(text):
-            return Label((int(m.group("n")),), scheme_of(m))
+            n = m.group("n")
+            return Label((int(n) if n.isdigit() else _roman(n),), scheme_of(m) + ("" if n.isdigit() else "roman"))
     return None
 
 

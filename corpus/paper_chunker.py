@@ -70,9 +70,29 @@ def _next_numbered(lines: list[Line], i: int, end: int) -> Line | None:
     return None
 
 
+def _date_like(num: str) -> bool:
+    """`02.03.11`, `18.04.24`: three two-digit parts, zero-padded, as dates are printed."""
+    parts = num.split(".")
+    return len(parts) == 3 and all(len(p) == 2 for p in parts) and any(p.startswith("0") for p in parts) \
+        or (len(parts) == 3 and all(len(p) == 2 for p in parts) and 1 <= int(parts[1]) <= 12 and int(parts[0]) <= 31)
+
+
+def _capitals(text: str) -> bool:
+    """`CONSENT AGENDA`: a short line in capitals is a heading, never the tail of the paragraph above."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and all(ch.isupper() for ch in letters)
+
+
 def _adjacent(lines: list[Line], i: int, nxt: Line) -> bool:
     """The next number comes on the very next line: `1 Welcome` / `2 Apologies` is a list of entries."""
     return nxt.index == i + 1
+
+
+def _one_line_entries(lines: list[Line], i: int, nxt: Line, end: int) -> bool:
+    """`8 Elections to the Board` / `8.1 Chair` / `8.2 Vice-Chair`: each number on one short line, the next
+    number on the very next line; entries of a list, not a heading and its paragraphs."""
+    after = nxt.index + 1
+    return _adjacent(lines, i, nxt) and is_short(nxt.rest) and after < end and lines[after].kind == "numbered"
 
 
 def _body_follows(lines: list[Line], i: int, end: int) -> bool:
@@ -108,6 +128,10 @@ class PaperChunker:
         self.nesting = Nesting()
         self.top_nesting = Nesting()
         self.table_caption = ""  # `Table 1` while its rows run
+        self.scope = ""  # the unnumbered heading that scopes restarting item numbers
+        self.inner: Label | None = None  # the last item of a list numbered inside a unit
+        self.prose_since_item = False  # a paragraph of the unit's own came after its last sub-item
+        self.inner_parent = ""
         self.unit_ref: Label | None = None  # the reference-style unit open (`AGM-2006/3`), whose paths extend it
         self.unit_prefix = ""
         self.path_last: Label | None = None
@@ -204,7 +228,9 @@ class PaperChunker:
             line = lines[i]
             prev = lines[i - 1] if i > self.start else None
             kind = line.kind
-            if kind == "short" and self.open is not None and not self.pending and (
+            if kind == "short" and self.open is not None and not self.open.lines and not self.pending:
+                self.open.add(line)  # `3.` printed alone: its words follow on the next lines
+            elif kind == "short" and self.open is not None and not self.pending and not _capitals(line.text) and (
                 self.open.kind == "titled"
                 or (self.open.kind in ("list", "cover", "signoff") and self.open.last_kind not in ("bullet", "lettered"))
                 or (not self.open.last_ends_sentence and not line.gap)
@@ -252,6 +278,8 @@ class PaperChunker:
                 else:
                     self.block(line, kind="list")
             else:  # prose
+                if line.gap and self.open is not None and self.open.parent:
+                    self.prose_since_item = True
                 if self.pending and (line.starts_lower or (self.open and not self.open.last_ends_sentence and not line.gap)):
                     for p in self.pending:
                         (self.open.add(p) if self.open else self.block(p))
@@ -274,6 +302,13 @@ class PaperChunker:
             return self.referenced(line, cand, at_start)
         if self.extends_reference(line, cand, at_start):
             return False
+        if _date_like(line.num) and not self._continued(i, cand):
+            self._as_text(line)  # `02.03.11 TRANSPARENCY BOARD`: a date, unless numbers of its shape follow
+            return False
+        following = self.lines[i + 1].text if i + 1 < self.end else ""
+        if not line.rest and not any(ch.isalpha() for ch in following):
+            self._as_text(line)  # `469` over `558`: figures of a chart or table, not a paragraph number
+            return False
         # A dotted number that is exactly the next one (`3.1.b` after `3.1.a`) starts a paragraph even where the
         # line above did not end a sentence: wrapped prose does not start with the next dotted number.
         at_start = at_start or (cand.depth >= 2 and self.last_para is not None and is_successor(self.last_para, cand))
@@ -282,6 +317,12 @@ class PaperChunker:
         fits = self.last_para is None \
             or is_successor(self.last_para, cand, 2) \
             or (self.last_head is not None and is_successor(self.last_head, cand, 1))
+        if at_start and not fits and cand.depth == 1 and self.restarts_in_scope(line, cand):
+            return False
+        if at_start and self.inner is not None and cand.depth == 1 and is_successor(self.inner, cand) \
+                and not (self.last_para is not None and is_successor(self.last_para, cand)):
+            self.inner_item(line, cand)
+            return False
         if not at_start or not plausible_number(line.num) or not fits:
             if at_start and is_restart(cand) and self.numbered_seen and not (self.pending and self.part):
                 return True
@@ -295,7 +336,8 @@ class PaperChunker:
         if not rest and i + 1 < self.end and self.lines[i + 1].kind in ("text", "short"):
             rest = ""  # number on a line of its own: the text follows on the next lines
         nxt = _next_numbered(self.lines, i, self.end)
-        child_next = nxt is not None and children_of(cand, Label.parse(nxt.num))
+        child_next = nxt is not None and children_of(cand, Label.parse(nxt.num)) \
+            and not _one_line_entries(self.lines, i, nxt, self.end)  # `8 Elections` / `8.1 Chair`: a list
         title_like = bool(rest) and is_short(rest) and not rest.endswith(":")
         # A short numbered line with no prose after it is a heading (`1. Purpose`), unless it is one
         # item of a numbered list of short entries (`9.1 Police Reform Act 2011`, `9.2 ...`).
@@ -308,13 +350,14 @@ class PaperChunker:
         self.close()
         self.numbered_seen = True
         if heading:
-            self.unit, self.nesting = line.num, Nesting()
+            self.unit, self.nesting, self.inner = line.num, Nesting(), None
             self.section = self.top = self.heading = f"{line.num}{'.' if line.text.lstrip('-–• *').startswith(line.num + '.') else ''} {rest}".strip()
             self.last_head = cand
             return False
         kind = "titled" if title_like else "numbered"
-        self.unit, self.nesting, self.table_caption = line.num, Nesting(), ""
-        self.open = Draft(label=line.num, kind=kind, section=self.section, part=self.part)
+        label = f"{self.scope} ¶{line.num}" if self.scope else line.num
+        self.unit, self.nesting, self.table_caption, self.inner = label, Nesting(), "", None
+        self.open = Draft(label=label, kind=kind, section=self.section, part=self.part)
         self.open.add(line, text=rest)
         self.last_para = cand
         return False
@@ -334,20 +377,74 @@ class PaperChunker:
         """`a.`, `(1)`, `ii)` with no bullet glyph, inside a numbered unit: a citable unit of its own, labelled as
         a citation reads (`2(a)`, `LW 72/2122(a)(1)`), keeping its parent's label. Bulleted items stay in the
         paragraph that introduces them."""
-        if self.unit is None and not self.numbered_seen and line.kind == "bullet" and self.top_items(line):
+        if self.unit is None and not self.numbered_seen and self.top_items(line):
             return True
-        if self.unit is None or not (line.gap or self.open is None or self.open.last_ends_sentence
+        bracketed = line.text.lstrip().startswith("(") or bool(re.match(r"^\s*\w{1,5}\)", line.text))
+        if self.unit is None or not (bracketed or self.nesting.continues(line.text) or line.gap
+                                     or (self.open is not None and self.open.kind == "titled") or self.open is None or self.open.last_ends_sentence
                                      or self.open.text.rstrip().endswith((":", ";", ",", "-", "—"))):
             return False
-        path = self.nesting.place(line.text)
+        path = self.nesting.place(line.text, fresh=self.prose_since_item)
         if path is None:
             return False
+        self.prose_since_item = False
         self.resolve_pending()
         self.close()
         label = self.unit + "".join(marker.qualified for marker in path)
         self.open = Draft(label=label, kind="numbered", section=self.section, part=self.part, parent=self.unit)
         self.open.add(line, text=rest_of(line.text))
         return True
+
+    def _continued(self, i: int, cand: Label) -> bool:
+        if self.last_para is not None and is_successor(self.last_para, cand, 2):
+            return True
+        nxt = _next_numbered(self.lines, i, self.end)
+        return nxt is not None and not Label.parse(nxt.num).scheme and is_successor(cand, Label.parse(nxt.num), 2)
+
+    def restarts_in_scope(self, line: Line, cand: Label) -> bool:
+        """Items numbered again from 1 under each unnumbered heading of one paper (`CONSENT AGENDA` / `1.` ...):
+        the heading scopes them, and they read `Consent Agenda ¶1`. A 1 with no heading before it, inside such an
+        item, starts a list of the item (`Consent Agenda ¶1(1)`)."""
+        if not is_restart(cand) or self.last_head is not None or self.part or not self.numbered_seen:
+            return False
+        if len(self.pending) == 1 and is_short(self.pending[0].text):
+            heading = title_case(self.pending[0].text.strip(" *:"))
+            if not self.scope:
+                run_heading = ""
+                for draft in self.items:  # the first run was scoped by the heading it started under
+                    if draft.kind in ("numbered", "titled") and draft.label[:1].isdigit():
+                        if is_restart(Label.parse(draft.label)) or not run_heading:
+                            run_heading = title_case(draft.section.split(" › ")[-1].strip(" *:"))
+                        if run_heading:
+                            draft.label = f"{run_heading} ¶{draft.label}"
+            self.resolve_pending()
+            self.close()
+            self.scope = heading
+            self.last_para = cand
+            self.numbered_open(line, cand)
+            return True
+        if not self.pending and self.unit and not Label.parse(self.unit.split("¶")[-1]).scheme:
+            self.inner_parent = self.unit
+            self.inner_item(line, cand)
+            return True
+        return False
+
+    def inner_item(self, line: Line, cand: Label) -> None:
+        """One item of a list numbered from 1 inside a numbered unit (`5(1)`, `Consent Agenda ¶1(1)`)."""
+        self.resolve_pending()
+        self.close()
+        self.open = Draft(label=f"{self.inner_parent}({line.num})", kind="numbered", section=self.section,
+                          part=self.part, parent=self.inner_parent)
+        self.open.add(line, text=line.rest)
+        self.inner = cand
+
+    def numbered_open(self, line: Line, cand: Label) -> None:
+        label = f"{self.scope} ¶{line.num}" if self.scope else line.num
+        kind = "titled" if line.rest and is_short(line.rest) else "numbered"
+        self.unit, self.nesting, self.table_caption, self.inner = label, Nesting(), "", None
+        self.open = Draft(label=label, kind=kind, section=self.section, part=self.part)
+        self.open.add(line, text=line.rest)
+        self.numbered_seen = True
 
     def extends_reference(self, line: Line, cand: Label, at_start: bool) -> bool:
         """`3.1.a` printed inside minute `AGM-2006/3`: the document prints the full path under the minute, so the
@@ -394,7 +491,10 @@ class PaperChunker:
         self.open.add(line, text=line.rest)
         self.unit, self.nesting = line.num, Nesting()
         self.unit_ref, self.path_last, self.table_caption = cand, None, ""
-        self.unit_prefix = re.match(r"^(.*?)\d+\D*$", line.num).group(1)
+        numbered = re.match(r"^(.*?)\d+\D*$", line.num)
+        self.unit_prefix = numbered.group(1) if numbered else ""
+        if not numbered:
+            self.unit_ref = None  # `II`: its clauses are sub-items, not dotted paths
         return False
 
     def _contents(self, scheme: str) -> None:
