@@ -38,6 +38,7 @@ class Line:
     index: int = 0
     page_from: int = 0  # the page where a paragraph number printed at the foot of a page stood
     page_line: int = 0  # how many lines of its page stand before it
+    opens_paper: bool = False  # a paper's own reference at the head of its first page (`AGM-2007/04: Minutes`)
 
     @property
     def ends_sentence(self) -> bool:
@@ -263,6 +264,12 @@ def _drop_lone_schemes(lines: list[Line]) -> None:
         if line.kind == "numbered" and not line.num[:1].isdigit():
             members[Label.parse(line.num).scheme].append(line)
     for scheme, found in members.items():
+        heads = sum(1 for x in found if x.page_line <= 2 and x.page > 1)
+        if len(found) >= 2 and heads >= 0.75 * len(found):
+            # Nearly every one heads a page: the references of the papers in a pack, titles, not paragraphs.
+            for line in found:
+                line.kind, line.opens_paper = "short", True
+            continue
         values = sorted(Label.parse(x.num).parts[0] for x in found)
         distinct = sorted(set(values))
         if len(distinct) >= 3 or (len(distinct) == 2 and distinct[0] == 1):

@@ -36,6 +36,8 @@ _REFERENCES = (
     re.compile(r"^(?P<pre>[A-Z][a-z]{2}\d{2}\.)(?P<n>\d{1,3})(?P<post>)(?![\d.])"),
     # an action log's `103b/2122`, `72a1)/2122`: the minute it comes from, a sub-item, the year
     re.compile(r"^(?P<pre>)(?P<n>(?!(?:19|20)\d\d)\d{1,4})(?P<sub>[a-z]\d?\)?)?(?P<post>/\d{4})(?![\d/])"),
+    # an annex's own sections `A.1`, `B.2`
+    re.compile(r"^(?P<pre>[A-Z]\.)(?P<n>\d{1,2})(?P<post>)(?![\d.])"),
     # a resolution's clauses `I`, `II`, `III` printed without a stop, the clause's words after them
     re.compile(r"^(?P<pre>)(?P<n>[IVX]{1,4})(?P<post>)(?=\s+[A-Z][a-z])"),
 )

@@ -134,6 +134,7 @@ class PaperChunker:
         self.inner_parent = ""
         self.unit_ref: Label | None = None  # the reference-style unit open (`AGM-2006/3`), whose paths extend it
         self.unit_prefix = ""
+        self.unit_label = ""  # the reference-style unit's own label
         self.path_last: Label | None = None
         self.schemes: dict[str, Label] = {}
         self.scheme_first: dict[str, Label] = {}
@@ -405,9 +406,10 @@ class PaperChunker:
         """Items numbered again from 1 under each unnumbered heading of one paper (`CONSENT AGENDA` / `1.` ...):
         the heading scopes them, and they read `Consent Agenda ¶1`. A 1 with no heading before it, inside such an
         item, starts a list of the item (`Consent Agenda ¶1(1)`)."""
-        if not is_restart(cand) or self.last_head is not None or self.part or not self.numbered_seen:
+        if not is_restart(cand) or not self.numbered_seen:
             return False
-        if len(self.pending) == 1 and is_short(self.pending[0].text):
+        plain = self.last_head is None and not self.part
+        if plain and len(self.pending) == 1 and is_short(self.pending[0].text):
             heading = title_case(self.pending[0].text.strip(" *:"))
             if not self.scope:
                 run_heading = ""
@@ -423,7 +425,7 @@ class PaperChunker:
             self.last_para = cand
             self.numbered_open(line, cand)
             return True
-        if not self.pending and self.unit and not Label.parse(self.unit.split("¶")[-1]).scheme:
+        if not self.pending and self.unit:
             self.inner_parent = self.unit
             self.inner_item(line, cand)
             return True
@@ -489,8 +491,9 @@ class PaperChunker:
         kind = "titled" if line.rest and is_short(line.rest) else "numbered"
         self.open = Draft(label=line.num, kind=kind, section=self.section, part=self.part)
         self.open.add(line, text=line.rest)
-        self.unit, self.nesting = line.num, Nesting()
+        self.unit, self.nesting, self.inner = line.num, Nesting(), None
         self.unit_ref, self.path_last, self.table_caption = cand, None, ""
+        self.unit_label = line.num
         numbered = re.match(r"^(.*?)\d+\D*$", line.num)
         self.unit_prefix = numbered.group(1) if numbered else ""
         if not numbered:

@@ -61,6 +61,8 @@ def is_caps_meeting(lines: list[Line], i: int) -> bool:
 def starts_paper(lines: list[Line], i: int) -> bool:
     """A line that opens a new paper wherever it stands."""
     line = lines[i]
+    if line.opens_paper:
+        return True
     if line.kind not in ("short", "text"):
         return False
     if not line.gap and i and lines[i - 1].kind in ("numbered", "text", "short") and not lines[i - 1].ends_sentence:

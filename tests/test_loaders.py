@@ -191,10 +191,21 @@ def test_oversize_is_refused_before_reading_with_sizes_in_mb(tmp_path):
         load_pages(path, LIMIT)
 
 
-def test_pdf_with_an_empty_user_password_opens(tmp_path):
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_pdf_with_an_empty_user_password_opens(tmp_path, algorithm):
+    # Published papers are often encrypted with an owner password only (no printing or copying), often AES.
     path = tmp_path / "owner_only.pdf"
-    path.write_bytes(encrypted_pdf(pdf_bytes(), ""))
-    assert len(load_pages(path, LIMIT)) == 3
+    path.write_bytes(encrypted_pdf(pdf_bytes(), "", algorithm=algorithm))
+    pages = load_pages(path, LIMIT)
+    assert len(pages) == 3 and "1.1" in pages[0].text
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_pdf_with_a_user_password_is_refused_saying_so(tmp_path, algorithm):
+    path = tmp_path / "locked.pdf"
+    path.write_bytes(encrypted_pdf(pdf_bytes(), "secret", algorithm=algorithm))
+    with pytest.raises(UnreadableFile, match=r"locked.pdf: encrypted PDF \(needs a password\)"):
+        load_pages(path, LIMIT)
 
 
 def test_truncated_pdf_keeps_the_pages_that_still_read(bad):
