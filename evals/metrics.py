@@ -245,3 +245,11 @@ def score_by_kind(outcomes: Sequence[Outcome]) -> dict[str, dict[str, float | in
     for o in outcomes:
         kinds.setdefault(o.item.kind, []).append(o)
     return {kind: score(group) for kind, group in kinds.items()}
+
+
+def score_by_group(outcomes: Sequence[Outcome], group_of: Mapping[str, str]) -> dict[str, dict[str, float | int | None]]:
+    """`score` for each group (`group_of`: question id -> group; unknown ids go to `(none)`), groups sorted."""
+    groups: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        groups.setdefault(group_of.get(o.item.id, "(none)"), []).append(o)
+    return {name: score(groups[name]) for name in sorted(groups)}
