@@ -81,6 +81,8 @@ def _date_like(num: str) -> bool:
 def _capitals(text: str) -> bool:
     """`CONSENT AGENDA`: a short line in capitals is a heading, never the tail of the paragraph above."""
     letters = [ch for ch in text if ch.isalpha()]
+    if text.rstrip(" *").endswith((":", "–", "-", "—", ",")):
+        return False  # `RESOLVED –`: it introduces the words that follow
     return len(letters) >= 4 and all(ch.isupper() for ch in letters)
 
 
