@@ -81,6 +81,7 @@ _DATE_REST = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-
 
 
 _DIGIT_SHAPE = re.compile(r"\d+")
+_FIGURE = re.compile(r"^[£$€(-]?\d[\d,.]*%?\)?$")
 
 
 def _paragraph_like(text: str, m: re.Match) -> bool:
@@ -92,6 +93,10 @@ def _paragraph_like(text: str, m: re.Match) -> bool:
         return False  # `11.10 - 11.30 Welcome`, `12 - 14 May`: a range of times or numbers, not a label
     if rest and not any(ch.isalpha() for ch in rest):
         return False  # `296 70 521 68`, `1.0 2.0 3.0`: a chart's axis or a row of figures, not a paragraph
+    words = rest.split()
+    figures = sum(1 for w in words if _FIGURE.match(w))
+    if figures >= 3 and figures * 2 >= len(words):
+        return False  # `3150 Grants and Donations 22,305 27,702.70 ...`: an account code leading a row of figures
     path = m.group("num").count(".") >= 2 or any(ch.isalpha() for ch in m.group("num"))
     if (rest[:1].islower() and not path) or _DATE_REST.match(rest):
         return False  # `31 homicides were`, `28 July 2025`: prose and dates, not paragraph numbers

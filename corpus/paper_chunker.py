@@ -319,8 +319,9 @@ class PaperChunker:
             self._as_text(line)  # `02.03.11 TRANSPARENCY BOARD`: a date, unless numbers of its shape follow
             return False
         following = self.lines[i + 1].text if i + 1 < self.end else ""
-        if not line.rest and not any(ch.isalpha() for ch in following):
-            self._as_text(line)  # `469` over `558`: figures of a chart or table, not a paragraph number
+        if not line.rest and (not any(ch.isalpha() for ch in following) or following.lstrip()[:1].islower()):
+            # `469` over `558`: figures of a chart; `203` over `water rights ...`: a number inside a sentence
+            self._as_text(line)
             return False
         # A dotted number that is exactly the next one (`3.1.b` after `3.1.a`) starts a paragraph even where the
         # line above did not end a sentence: wrapped prose does not start with the next dotted number.
