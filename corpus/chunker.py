@@ -7,7 +7,8 @@ from pathlib import Path
 
 from corpus.front import read_front
 from corpus.lines import Line, to_lines
-from corpus.paper_chunker import PaperChunker, Draft, ChunkedPaper
+from corpus.drafts import ChunkedPaper, Draft
+from corpus.paper_chunker import PaperChunker
 from corpus.papers import BODY, PaperHead, read_head, starts_paper, walk_back
 from corpus.records import Page, Paragraph
 
