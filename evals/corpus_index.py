@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from index.store import file_digest
+
 if TYPE_CHECKING:
     from boardqa.settings import Settings
 
@@ -70,14 +72,6 @@ def corpus_files(folder: Path | str) -> list[Path]:
     return files
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def code_digest(root: Path = ROOT, dirs: tuple[str, ...] = CODE_DIRS) -> str:
     """sha256 over the Python source of the packages that read files and build the index."""
     digest = hashlib.sha256()
@@ -93,7 +87,7 @@ def key_inputs(files: list[Path], settings: "Settings") -> dict:
     from index.update import _package_version
 
     return {
-        "files": [[f.name, _sha256(f)] for f in files],
+        "files": [[f.name, file_digest(f)["sha256"]] for f in files],
         "chunker": settings.chunker.model_dump(),
         "passages": PASSAGE_FORMAT,
         "model": settings.embedding.model,
