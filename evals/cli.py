@@ -11,7 +11,7 @@ from pathlib import Path
 
 from evals.baselines import SYSTEMS
 from evals.gold import DEFAULT_GOLD, SPLITS, GoldItem
-from evals.metrics import METRICS
+from evals.metrics import METRICS, bound_missed
 
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.json"
 RETRIEVAL_METRICS = ("recall@1", "recall@5", "recall@10", "mrr")
@@ -175,12 +175,9 @@ def check_thresholds(results: Mapping[str, Mapping[str, dict]], thresholds: Mapp
         metric, is_max = (key[:-4], True) if key.endswith("_max") else (key, False)
         if metric in skip:
             continue
-        value = scores.get(metric)
-        if value is None:
-            failures.append(f"{metric}: not measured (threshold {bound})")
-        elif (value > bound) if is_max else (value < bound):
-            word = "above the maximum" if is_max else "below the threshold"
-            failures.append(f"{metric}: {value:.3f} is {word} {bound} ({split})")
+        missed = bound_missed(metric, scores.get(metric), bound, is_max, where=split)
+        if missed:
+            failures.append(missed)
     return failures
 
 

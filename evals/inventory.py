@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.records import FileReport, Paragraph
+from evals.metrics import bound_missed
 
 WORD = re.compile(r"[^\W\d_]{2,}")
 SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
@@ -393,9 +394,7 @@ def check(overall: Mapping, bounds: Mapping[str, float]) -> list[str]:
             continue
         name, is_max = INVENTORY_BOUNDS[key]
         value = overall.get(name)
-        if value is None:
-            failures.append(f"inventory {name}: not measured (threshold {bound})")
-        elif (value > bound) if is_max else (value < bound):
-            word = "above the maximum" if is_max else "below the threshold"
-            failures.append(f"inventory {name}: {_cell(value)} is {word} {bound}")
+        missed = bound_missed(f"inventory {name}", value, bound, is_max, shown=_cell(value) if value is not None else "")
+        if missed:
+            failures.append(missed)
     return failures

@@ -253,3 +253,13 @@ def score_by_group(outcomes: Sequence[Outcome], group_of: Mapping[str, str]) -> 
     for o in outcomes:
         groups.setdefault(group_of.get(o.item.id, "(none)"), []).append(o)
     return {name: score(groups[name]) for name in sorted(groups)}
+
+
+def bound_missed(name: str, value: float | None, bound: float, is_max: bool, shown: str = "", where: str = "") -> str:
+    """The line for people when `value` misses `bound` (an upper bound when `is_max`), else ``."""
+    if value is None:
+        return f"{name}: not measured (threshold {bound})"
+    if (value > bound) if is_max else (value < bound):
+        word = "above the maximum" if is_max else "below the threshold"
+        return f"{name}: {shown or f'{value:.3f}'} is {word} {bound}" + (f" ({where})" if where else "")
+    return ""
