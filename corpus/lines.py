@@ -17,7 +17,8 @@ _BOLD = re.compile(r"\*\*|__")
 _ITALIC = re.compile(r"(?<![\w*])\*(\S[^*\n]*?\S|\S)\*(?![\w*])")
 _SPACES = re.compile(r"[ \u00a0]{2,}")
 
-END_MARKER = re.compile(r"^\s*(?:author\(?s?\)?\s*:|job title\s*:|meeting closed\b|chair(?:man|person)?\s*$|signed\s*:?\s*$)", re.I)
+END_MARKER = re.compile(r"^\s*(?:author\(?s?\)?\s*:|job title\s*:|(?:the\s+)?meeting (?:closed|ended)\b|chair(?:man|person)?\s*$"
+                        r"|signed\s*:?\s*$|signed as a (?:true|correct) record)", re.I)
 _META = re.compile(
     r"^\s*(?:presented by|report of|report author|author|date|email|e-mail|tel|telephone|contact(?: officer)?|"
     r"job title|wards? affected|key decision|classification|purpose|lead officer)\b\s*:?",
@@ -188,17 +189,20 @@ def _unwrap(raw_lines: list[str], width: int) -> list[str]:
     """Join a paragraph's printed lines: a line that runs to the right margin continues on the next
     one, unless the next starts a new item (a bullet or a number) after a finished sentence."""
     out: list[str] = []
+    printed = ""  # the last printed line: whether it ran to the margin, not the joined paragraph
     for raw in raw_lines:
         line = raw.strip()
         if out and out[-1] and line:
             prev = out[-1]
-            full = len(prev) >= 0.8 * width
+            full = len(printed) >= 0.8 * width
             new_item = (bool(_MARKER.match(line)) and bool(SENTENCE_END.search(prev))) or reference(line) is not None \
                 or bool(_DOTTED.match(line)) or _next_in_list(prev, line) or bool(_BRACKETED.match(line))
             if full and not new_item and "\t" not in prev and "\t" not in line:
                 out[-1] = f"{prev} {line}"
+                printed = line
                 continue
         out.append(raw if line else "")
+        printed = line
     return out
 
 

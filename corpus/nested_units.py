@@ -37,11 +37,13 @@ class NestedUnits:
         if self.unit is None and not self.numbered_seen and self.top_items(line):
             return True
         bracketed = line.text.lstrip().startswith("(") or bool(re.match(r"^\s*\w{1,5}\)", line.text))
-        if self.unit is None or not (bracketed or self.nesting.continues(line.text) or line.gap
+        heading = self.open is not None and self.open.parent != "" and "\n" not in self.open.text.strip() \
+            and len(self.open.text.split()) <= 6 and not self.open.text.rstrip().endswith((".", "?", "!", ";"))
+        if self.unit is None or not (bracketed or heading or self.nesting.continues(line.text) or line.gap
                                      or (self.open is not None and self.open.kind == "titled") or self.open is None or self.open.last_ends_sentence
                                      or self.open.text.rstrip().endswith((":", ";", ",", "-", "—"))):
             return False
-        path = self.nesting.place(line.text, fresh=self.prose_since_item)
+        path = self.nesting.place(line.text, fresh=self.prose_since_item, under_heading=heading)
         if path is None:
             return False
         self.prose_since_item = False
@@ -119,6 +121,9 @@ class NestedUnits:
         ref = self.unit_ref
         if ref is None or cand.depth < 2 or cand.parts[0] != ref.parts[-1]:
             return False
+        # The path that comes next starts a paragraph even after a line that ends without a stop, when words
+        # (not a figure's unit) follow it: `... withdrew his candidature` / `7.1 For the post of the Chair`.
+        at_start = at_start or line.rest[:1].isupper()
         first = at_start and self.path_last is None and cand.depth == 2 and cand.parts[1] in (0, 1)
         if not first and not (self.path_last is not None and is_successor(self.path_last, cand, 1)):
             return False

@@ -6,7 +6,7 @@ import re
 
 from corpus.drafts import Draft
 from corpus.lines import Line, is_short
-from corpus.lookahead import _adjacent, _body_follows, _capitals, _date_like, _next_numbered, _one_line_entries
+from corpus.lookahead import _last_entry, _adjacent, _body_follows, _capitals, _date_like, _next_numbered, _one_line_entries
 from corpus.nested_units import NestedUnits
 from corpus.numbering import Label, children_of, is_restart, is_successor, plausible_number
 from corpus.papers import title_case
@@ -228,6 +228,12 @@ class PaperChunker(NestedUnits):
             return self.referenced(line, cand, at_start)
         if self.extends_reference(line, cand, at_start):
             return False
+        if at_start and is_restart(cand) and self.last_para is None and not self.pending and self.unit \
+                and self.unit == self.unit_label and self.open is not None and self.open.label == self.unit:
+            # `A.1 Current licensees ...` / `1.`: a list numbered inside a referenced unit is its list (`A.1(1)`)
+            self.inner_parent = self.unit
+            self.inner_item(line, cand)
+            return False
         if _date_like(line.num) and not self._continued(i, cand):
             self._as_text(line)  # `02.03.11 TRANSPARENCY BOARD`: a date, unless numbers of its shape follow
             return False
@@ -264,15 +270,19 @@ class PaperChunker(NestedUnits):
         if not rest and i + 1 < self.end and self.lines[i + 1].kind in ("text", "short"):
             rest = ""  # number on a line of its own: the text follows on the next lines
         nxt = _next_numbered(self.lines, i, self.end)
-        child_next = nxt is not None and children_of(cand, Label.parse(nxt.num)) \
-            and not _one_line_entries(self.lines, i, nxt, self.end)  # `8 Elections` / `8.1 Chair`: a list
+        has_children = nxt is not None and children_of(cand, Label.parse(nxt.num))
+        # `7 Motion` / `8 Elections` / `8.1 Chair`: in a list of one-line entries, an entry with entries under it
+        entries = has_children and _one_line_entries(self.lines, i, nxt, self.end) \
+            and prev is not None and prev.kind == "numbered" and is_short(prev.rest)
+        child_next = has_children and not entries
         title_like = bool(rest) and is_short(rest) and not rest.endswith(":")
         # A short numbered line with no prose after it is a heading (`1. Purpose`), unless it is one
         # item of a numbered list of short entries (`9.1 Police Reform Act 2011`, `9.2 ...`).
         deeper_next = nxt is not None and Label.parse(nxt.num).depth > cand.depth
         sibling_next = nxt is not None and is_successor(cand, Label.parse(nxt.num)) \
             and Label.parse(nxt.num).depth == cand.depth and _adjacent(self.lines, i, nxt)
-        heading = child_next or (title_like and not _body_follows(self.lines, i, self.end)
+        heading = child_next or (title_like and not entries and not _body_follows(self.lines, i, self.end)
+                                 and not _last_entry(self.lines, i, self.end)
                                  and (deeper_next or (cand.depth == 1 and not sibling_next)))
         self.resolve_pending()
         self.close()

@@ -174,6 +174,15 @@ def walk_back(lines: list[Line], start: int, restart: int) -> int:
     while i >= start and lines[i].kind not in ("table", "end", "numbered", "bullet", "lettered", "annex"):
         i -= 1
     j = i + 1
-    while j < restart and lines[j].kind != "short":
+    while j < restart and (lines[j].kind != "short" or _wraps_on(lines, j)):
         j += 1
     return j if j < restart else i + 1
+
+
+def _wraps_on(lines: list[Line], j: int) -> bool:
+    """A short line whose sentence runs on to the next line with no gap: the start of a wrapped paragraph,
+    not a paper's title (`On a vote taken by the Chair, the members closed the` / `meeting at 10:14 a.m.`)."""
+    nxt = lines[j + 1] if j + 1 < len(lines) else None
+    if nxt is None or nxt.gap or lines[j].ends_sentence:
+        return False
+    return nxt.starts_lower or (nxt.kind == "text" and lines[j].text.rstrip()[-1:].islower())

@@ -28,7 +28,9 @@ class Paragraph:
     caption or position (`Cover`, `Table 2`, a slide title). `parent` is the label of the unit
     a nested one belongs to (`292` for `292(3)`), so a question about minute 292 finds all of it.
     `body` and `committee` are read from the paper's front sheet or header (`Souldern Parish
-    Council`, `Learning & Wellbeing Committee`).
+    Council`, `Learning & Wellbeing Committee`). `piece` is 0 for a paragraph's first (or only)
+    record and 1, 2, ... for the further records a long paragraph is split into, so a label printed
+    twice (`5.1` and `5.1` again) stays two paragraphs.
     """
 
     doc_id: str
@@ -48,6 +50,7 @@ class Paragraph:
     committee: str = ""
     parent: str = ""
     printed: bool = False
+    piece: int = 0
 
     @property
     def key(self) -> str:

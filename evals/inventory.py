@@ -6,8 +6,8 @@ An inventory is JSON `{file name: {"papers": [{"title", "labels": [...]}], "trap
 - **Labels** are compared after normalisation (`normalise_label`: ends stripped, whitespace runs collapsed to one
   space, a leading `¶` dropped), as multisets, ignoring which paper they belong to. Inventory labels are every
   paper's `labels`. Our labels are the `label` of records with `printed` True (printed numbers, not derived labels
-  such as `Cover` or a heading); records split from one long paragraph (same paper, part and label, consecutive
-  `seq`) count once.
+  such as `Cover` or a heading); records split from one long paragraph count once (only `piece` 0 counts), so a
+  label printed twice counts twice.
 - **matched** = size of the multiset intersection; **recall** = matched / inventory labels (None for a file whose
   inventory lists none); **precision** = matched / our labels (None when we print none).
 - **found twice**: copies of a label beyond what the inventory lists (a label it does not list counts from its
@@ -171,15 +171,7 @@ def load_inventory(path: Path | str) -> dict[str, InventoryEntry]:
 
 def our_labels(paragraphs: Sequence[Paragraph]) -> list[str]:
     """Normalised printed labels of the records, one per paragraph (split pieces of one paragraph count once)."""
-    out: list[str] = []
-    previous: tuple | None = None
-    for p in paragraphs:
-        key = (p.doc_id, p.paper, p.part, p.label)
-        continues = previous is not None and previous[0] == key and previous[1] == p.seq - 1
-        previous = (key, p.seq)
-        if p.printed and not continues:
-            out.append(normalise_label(p.label))
-    return out
+    return [normalise_label(p.label) for p in paragraphs if p.printed and not p.piece]
 
 
 def words(text: str) -> list[str]:
@@ -193,13 +185,10 @@ def record_words(paragraphs: Sequence[Paragraph]) -> Counter:
     """Our word multiset: every record's text and label (a split paragraph's label once), plus each distinct
     section, paper title and document title once."""
     counts: Counter = Counter()
-    previous: tuple | None = None
     for p in paragraphs:
         counts.update(words(p.text))
-        key = (p.doc_id, p.paper, p.part, p.label)
-        if not (previous is not None and previous == (key, p.seq - 1)):
+        if not p.piece:
             counts.update(words(p.label))
-        previous = (key, p.seq)
     for extra in dict.fromkeys(s for p in paragraphs for s in (p.section, p.paper, p.doc_title) if s):
         counts.update(words(extra))
     return counts

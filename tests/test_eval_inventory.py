@@ -14,9 +14,9 @@ from evals.inventory import (
 )
 
 
-def para(label, text, seq, printed=True, paper="P", part="", pages=(1,), section="", doc_title="T"):
+def para(label, text, seq, printed=True, paper="P", part="", pages=(1,), section="", doc_title="T", piece=0):
     return Paragraph(doc_id="f.pdf@1", doc="f.pdf", doc_title=doc_title, paper=paper, label=label, text=text,
-                     section=section, part=part, pages=tuple(pages), seq=seq, printed=printed)
+                     section=section, part=part, pages=tuple(pages), seq=seq, printed=printed, piece=piece)
 
 
 def test_labels_are_normalised_before_comparing():
@@ -28,12 +28,13 @@ def test_labels_are_normalised_before_comparing():
 def test_derived_labels_and_the_pieces_of_one_split_paragraph_are_not_counted_twice():
     records = [
         para("Cover", "Front sheet", 0, printed=False),
-        para("1", "first half", 1), para("1", "second half", 2),  # one paragraph split in two
+        para("1", "first half", 1), para("1", "second half", 2, piece=1),  # one paragraph split in two
         para("2", "two", 3),
-        para("1", "a later paragraph 1 of another paper", 4, paper="Q"),
+        para("2", "2 printed again just after (a repeated number)", 4),
+        para("1", "a later paragraph 1 of another paper", 5, paper="Q"),
         para("2", "two again, not adjacent", 6),
     ]
-    assert our_labels(records) == ["1", "2", "1", "2"]
+    assert our_labels(records) == ["1", "2", "2", "1", "2"]
 
 
 def test_words_are_letter_runs_of_two_or_more_case_folded_without_soft_hyphens():
@@ -79,7 +80,7 @@ def test_a_sentence_on_another_page_than_the_record_says_is_reported():
 
 def test_titles_and_sections_cover_words_once_however_many_records_repeat_them():
     records = [para(f"Item {i}", "x", i, section="Finance report", paper="Finance minutes") for i in range(5)]
-    records.append(para("Item 4", "continued", 5, section="Finance report", paper="Finance minutes"))
+    records.append(para("Item 4", "continued", 5, section="Finance report", paper="Finance minutes", piece=1))
     assert record_words(records) == {"finance": 2, "report": 1, "minutes": 1, "item": 5, "continued": 1}
 
 

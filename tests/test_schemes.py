@@ -84,17 +84,71 @@ The board is asked to note three lessons from the project:
 The team will report back to the board at its next meeting in the autumn.
 """
 
+ORDER_OF_BUSINESS = """Annual General Meeting
+Order of Business
+1 Election of the chair of the meeting
+2 Apologies for absence
+3 Elections to the Board
+3.1 Chair
+3.2 Vice-Chair
+4 Other Business
+5 Close
+
+Minutes of the Previous Annual General Meeting
+AGM-2006/1 The agenda was accepted without dissent by the members present.
+AGM-2006/2 Board elections
+Changes to the nominees were detailed: one candidate withdrew his candidature
+2.1 For the post of the Chair, Mark Lowe was proposed and elected without dissent.
+2.2 For the post of the Vice-Chair, Dana Shaw was proposed and elected
+2.3 The three candidates for the ordinary members were:
+2.3.a Jim Crane, a founding member
+2.3.b Ann Roberts, a campaigner
+AGM-2006/3 The meeting closed at 13:40.
+"""
+
+ANNEX_LIST = """Business case for the release of vehicle data
+1. Summary
+The agency holds a valuable data set which could be released to everyone at no charge.
+2. Context
+The data set is sold today to a few companies under licence, at a price set to recover costs.
+Annex A: Case studies
+A.1 Current licensees
+There are eight companies which buy the data. Ideally, the savings would have these effects:
+1. They are passed on to the end user as lower prices for the products built on the data.
+2. This would encourage their role as intermediaries who build services on the data.
+A.2 Case Study 2
+The second case study shows strong demand for a more accessible release of the data.
+"""
+
+HEADING_SUB_ITEMS = """Minutes of the Full Governing Body, 23 May 2022
+FGB 113/2122 Information from the clerk. New governors were advised of the documents they will receive.
+FGB 114/2122 Matters for the next agenda
+The following matters were agreed for the next agenda:
+a. Teaching and Learning
+b. Finance
+c. Committee Reports
+a. Learning Committee (27 June 2022)
+b. Business Committee (4 July 2022)
+d. Policies and other documents
+FGB 115/2122 Date of next meeting: Monday 11 July 2022 at the school.
+"""
+
+REPEATED_NUMBER = """Panel minutes, 14 February 2014
+4. Licensing
+4.1 The panel discussed the type of licence that would suit the data best.
+5. Updates from members
+5.1 John Moss outlined his idea, which had recently been put to the board.
+5.1 Mary Knox explained that in her force's case the data was already published.
+5.2 Will Price described his experience of a similar process in another department.
+"""
+
 
 def _labels(tmp_path, text: str, layout: dict) -> list[str]:
     path = tmp_path / "paper.pdf"
     render_pdf(text, path, **layout)
     report = read_file(path, max_bytes=10_000_000)
     assert report.ok, report.error
-    labels: list[str] = []
-    for p in report.paragraphs:
-        if p.printed and (not labels or labels[-1] != p.label):
-            labels.append(p.label)
-    return labels
+    return [p.label for p in report.paragraphs if p.printed and not p.piece]
 
 
 @pytest.mark.parametrize("layout", LAYOUTS.values(), ids=LAYOUTS.keys())
@@ -148,3 +202,31 @@ def test_front_sheet_names_body_committee_and_date(tmp_path):
 ])
 def test_dates_times_and_figures_are_not_labels(tmp_path, text):
     assert _labels(tmp_path, text, dict(header=None, footer=None)) == []
+
+
+@pytest.mark.parametrize("layout", LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_an_order_of_business_keeps_every_entry_and_minute_paths_follow_any_line(tmp_path, layout):
+    labels = _labels(tmp_path, ORDER_OF_BUSINESS, layout)
+    # `3 Elections` over `3.1 Chair` is an entry of the list, not a heading; `5 Close` is its last entry.
+    # `2.1` follows a line with no full stop and `2.3` follows one: each is the minute's next printed path.
+    assert labels == ["1", "2", "3", "3.1", "3.2", "4", "5", "AGM-2006/1", "AGM-2006/2", "AGM-2006/2.1",
+                      "AGM-2006/2.2", "AGM-2006/2.3", "AGM-2006/2.3.a", "AGM-2006/2.3.b", "AGM-2006/3"]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_a_list_numbered_inside_a_referenced_unit_belongs_to_it(tmp_path, layout):
+    labels = _labels(tmp_path, ANNEX_LIST, layout)
+    assert labels == ["1", "2", "A.1", "A.1(1)", "A.1(2)", "A.2"]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_a_list_under_a_heading_item_nests_even_in_the_same_style(tmp_path, layout):
+    labels = _labels(tmp_path, HEADING_SUB_ITEMS, layout)
+    assert labels == ["FGB 113/2122", "FGB 114/2122", "FGB 114/2122(a)", "FGB 114/2122(b)", "FGB 114/2122(c)",
+                      "FGB 114/2122(c)(a)", "FGB 114/2122(c)(b)", "FGB 114/2122(d)", "FGB 115/2122"]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_a_number_printed_twice_is_two_paragraphs(tmp_path, layout):
+    labels = _labels(tmp_path, REPEATED_NUMBER, layout)
+    assert labels == ["4.1", "5.1", "5.1", "5.2"]
