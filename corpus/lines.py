@@ -243,6 +243,7 @@ def to_lines(pages: list[Page]) -> list[Line]:
         if line.kind == "end" and not line.gap and before.kind in ("text", "short", "numbered") and not before.ends_sentence:
             line.kind = "short"  # `the discretion of the` / `Chair`: a wrapped title's last word, not a signature
     _mark_filler_pages(lines)
+    _letter_entries(lines)
     for i, line in enumerate(lines):
         line.index = i
         # Only a file with pages says where a page starts (a text file is one long page).
@@ -269,6 +270,35 @@ def _mark_filler_pages(lines: list[Line]) -> None:
             if stands_alone and len(only.text.split()) <= 8 and not any(ch.isdigit() for ch in only.text) \
                     and only.kind in ("short", "text"):
                 only.kind = "end"
+
+
+# `A.` or `G. (a little off the map)` alone on its line: the letter of an entry whose words follow on the next lines.
+_LETTER_ENTRY = re.compile(r"^(?P<letter>[A-Z])\.(?:\s+(?P<rest>\(.*\)))?$")
+_ENTRY_LINES = 6
+
+
+def _letter_entries(lines: list[Line]) -> None:
+    """Capital letters alone on their lines, each heading a few lines (a list of venues, of options), are the
+    entries of a lettered list: kind `entry`, labelled by the letter. When the letters of a page are A, B, C...
+    without a gap or a repeat, four or more, but out of order, the list was printed in columns that the text layer
+    interleaves (A, F, B, G, ...): the entries are put back in letter order."""
+    pages: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        pages.setdefault(line.page, []).append(i)
+    for where in pages.values():
+        heads = [i for i in where if _LETTER_ENTRY.match(lines[i].text.strip())]
+        letters = [lines[i].text.strip()[0] for i in heads]
+        if len(heads) < 4 or sorted(letters) != [chr(ord("A") + k) for k in range(len(heads))]:
+            continue
+        sizes = [b - a for a, b in zip(heads, heads[1:])]
+        if max(sizes) > _ENTRY_LINES:
+            continue
+        end = min(where[-1] + 1, heads[-1] + max(sizes))
+        blocks = sorted((lines[a:b] for a, b in zip(heads, heads[1:] + [end])), key=lambda block: block[0].text.strip())
+        lines[heads[0]:end] = [line for block in blocks for line in block]
+        for block in blocks:
+            m = _LETTER_ENTRY.match(block[0].text.strip())
+            block[0].kind, block[0].num, block[0].rest = "entry", m.group("letter"), m.group("rest") or ""
 
 
 def _drop_lone_schemes(lines: list[Line]) -> None:

@@ -52,6 +52,7 @@ class PaperChunker(NestedUnits):
         self.unit_prefix = ""
         self.unit_label = ""  # the reference-style unit's own label
         self.path_last: Label | None = None
+        self.entry_page: int | None = None  # the page of the lettered entry open: its lines are its own
         self.schemes: dict[str, Label] = {}
         self.scheme_first: dict[str, Label] = {}
         self.scheme_count: dict[str, int] = {}
@@ -154,6 +155,12 @@ class PaperChunker(NestedUnits):
             line = lines[i]
             prev = lines[i - 1] if i > self.start else None
             kind = line.kind
+            if self.entry_page == line.page and not line.gap and kind in ("short", "text", "numbered") \
+                    and self.open is not None:
+                self.open.add(line)  # an entry's own lines, up to a gap: a name, an address, a phone number
+                i += 1
+                continue
+            self.entry_page = None
             if kind == "short" and self.open is not None and not self.open.lines and not self.pending:
                 self.open.add(line)  # `3.` printed alone: its words follow on the next lines
             elif kind == "short" and self.open is not None and not self.pending and not _capitals(line.text) and (
@@ -169,6 +176,13 @@ class PaperChunker(NestedUnits):
                 restart = self.numbered(i, line, prev)
                 if restart:
                     return i
+            elif kind == "entry":  # `A.` of a lettered list of entries (see `corpus.lines._letter_entries`)
+                self.resolve_pending()
+                self.close()
+                self.open = Draft(label=line.num, kind="numbered", section=self.section, part=self.part)
+                self.open.add(line, text=line.rest)
+                self.unit, self.nesting, self.inner = line.num, Nesting(), None
+                self.entry_page = line.page
             elif kind == "table":
                 self.resolve_pending()
                 i = self.table(i)

@@ -230,3 +230,32 @@ def test_a_list_under_a_heading_item_nests_even_in_the_same_style(tmp_path, layo
 def test_a_number_printed_twice_is_two_paragraphs(tmp_path, layout):
     labels = _labels(tmp_path, REPEATED_NUMBER, layout)
     assert labels == ["4.1", "5.1", "5.1", "5.2"]
+
+
+VENUES_IN_TWO_COLUMNS = """Annual General Meeting, 12 May 2007
+Places to eat close to the hall
+A.
+The Clarendon
+52 Cambridge Street
+D.
+The Constitution
+42 Churton Street
+B.
+The Contented Vine
+17 Sussex Street
+E.
+The Rising Sun
+46 Ebury Bridge Road
+C.
+The White Ferry
+1A Sutherland Street
+"""
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS.values())[:2], ids=list(LAYOUTS)[:2])
+def test_lettered_entries_printed_in_two_columns_come_back_in_letter_order(tmp_path, layout):
+    path = tmp_path / "paper.pdf"
+    render_pdf(VENUES_IN_TWO_COLUMNS, path, **layout)
+    entries = [p for p in read_file(path, max_bytes=10_000_000).paragraphs if p.printed]
+    assert [p.label for p in entries] == ["A", "B", "C", "D", "E"]
+    assert entries[3].text == "The Constitution 42 Churton Street"
