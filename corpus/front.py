@@ -17,8 +17,10 @@ _DOCUMENT_WORDS = {"minutes", "meeting", "meetings", "agenda", "report", "notes"
                    "supplementary", "annual", "general", "extraordinary", "ordinary", "special", "draft"}
 _WORD = re.compile(r"[A-Za-z][\w'’&.-]*|&")
 _LABEL_WORDS = re.compile(r"^(?:committee|date|venue|time|meeting|title|report of|present|minutes of)\s*:?\s*$", re.I)
-_MARKING = re.compile(r"^\W*(?:unclassified|official(?:[-‐ ]sensitive)?|restricted|not protectively marked|"
-                      r"protect|public|confidential|draft)\W*$", re.I)
+# A protective marking printed over a page (`UNCLASSIFIED`, `This document was classified as: OFFICIAL`).
+MARKING = re.compile(r"^\W*(?:(?:this (?:document|page|report) (?:was|is|has been) )?(?:classified|classification|"
+                     r"security classification)(?: as)?\W*)?(?:unclassified|official(?:[-‐ ]sensitive)?|restricted|"
+                     r"not protectively marked|protect|public|confidential|draft)\W*$", re.I)
 
 
 NAME_LINES = 12  # a body or committee is named in a front sheet's first lines; later names are the papers' subject
@@ -39,7 +41,7 @@ def _title(text: str) -> str:
     return " ".join(w if (i and w in _JOINERS) else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
-def _names(line: str) -> list[tuple[str, bool]]:
+def names(line: str) -> list[tuple[str, bool]]:
     """Organisation names in `line`, each with True when it names a committee of a body: the run of capitalised
     words (and joining words) that ends with an organisation noun."""
     words = _WORD.findall(line)
@@ -75,10 +77,10 @@ def read_front(lines: list[str]) -> Front:
     body = committee = date = ""
     for k, line in enumerate(lines):
         text = line.strip(" *")
-        if not text or _MARKING.match(text) or _LABEL_WORDS.match(text) or len(text.split()) > 20:
+        if not text or MARKING.match(text) or _LABEL_WORDS.match(text) or len(text.split()) > 20:
             continue
         sentence = len(text.split()) > 8 and text.rstrip().endswith((".", ";", ":"))
-        for name, part in ([] if sentence or k >= NAME_LINES else _names(text)):
+        for name, part in ([] if sentence or k >= NAME_LINES else names(text)):
             if part and not committee:
                 committee = name
             elif not part and not body:

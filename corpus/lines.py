@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from collections import defaultdict
 
 from corpus.numbering import ANNEX, BULLET, CAPTION, LETTERED, NUMBERED, SENTENCE_END, Label, reference
-from corpus.records import Page
+from corpus.records import Page, style_key
 from corpus.subitems import SUBITEM, roman
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -40,6 +40,8 @@ class Line:
     page_from: int = 0  # the page where a paragraph number printed at the foot of a page stood
     page_line: int = 0  # how many lines of its page stand before it
     opens_paper: bool = False  # a paper's own reference at the head of its first page (`AGM-2007/04: Minutes`)
+    size: float = 1.0  # font size relative to the document's body text (PDFs; 1.0 when unknown)
+    bold: bool = False
 
     @property
     def ends_sentence(self) -> bool:
@@ -217,6 +219,7 @@ def to_lines(pages: list[Page]) -> list[Line]:
     carry: Line | None = None  # a bare paragraph number left at the foot of the previous page
     for page in pages:
         gap = True
+        styles = {key: (size, bold) for key, size, bold in page.styled}
         raw_lines = page.text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "").split("\n")
         raw_lines = _join_bare_numbers(raw_lines)
         if width:
@@ -234,8 +237,9 @@ def to_lines(pages: list[Page]) -> list[Line]:
                 lines.pop()
                 carry = None
             kind, num, rest = classify(text)
+            size, bold = _style(styles, text)
             lines.append(Line(text=text, page=page.number, gap=gap, kind=kind, num=num, rest=rest, index=len(lines),
-                              page_from=page_from))
+                              page_from=page_from, size=size, bold=bold))
             gap = False
         if lines and lines[-1].page == page.number and _BARE_NUMBER.match(lines[-1].text) and "." in lines[-1].text + "0.":
             carry = lines[-1] if lines[-1].kind == "numbered" else None
@@ -270,6 +274,19 @@ def _mark_filler_pages(lines: list[Line]) -> None:
             if stands_alone and len(only.text.split()) <= 8 and not any(ch.isdigit() for ch in only.text) \
                     and only.kind in ("short", "text"):
                 only.kind = "end"
+
+
+def _style(styles: dict[str, tuple[float, bool]], text: str) -> tuple[float, bool]:
+    """A line's font size and weight from its page's styled lines (a line joined from several: its first)."""
+    if not styles:
+        return 1.0, False
+    key = style_key(text)
+    if key in styles:
+        return styles[key]
+    for styled, style in styles.items():
+        if len(styled) >= 8 and key.startswith(styled):
+            return style
+    return 1.0, False
 
 
 # `A.` or `G. (a little off the map)` alone on its line: the letter of an entry whose words follow on the next lines.

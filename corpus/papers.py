@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 
 from corpus.lines import Line, is_meta
+from corpus.front import MARKING
 from corpus.meta import find_date
+from corpus.titles import styled_title
 
 MINUTES = re.compile(r"^\W*minutes of\b", re.I)
 AGENDA = re.compile(r"^\W*agenda\W*$", re.I)
@@ -105,12 +107,15 @@ def read_head(lines: list[Line], start: int, end: int) -> PaperHead:
             break
         if AGENDA.match(lines[k].text):
             title = "Agenda"  # an agenda's title is the word itself; the lines above name the meeting
+    weak = False  # the title is only the first short line: the typography may know better
     while j < limit:
         line = lines[j]
         if line.kind not in ("short", "text") or (line.kind == "text" and not title and len(line.text) > 200):
             break
         t = line.text.strip()
-        if MINUTES.match(t):
+        if MARKING.match(t.strip(" *")):
+            used = j + 1  # `UNCLASSIFIED` over the page: a marking, never the title
+        elif MINUTES.match(t):
             block, nxt = _joined_block(lines, j, end)
             title = _minutes_title(block)
             date = date or find_date(block)
@@ -155,13 +160,15 @@ def read_head(lines: list[Line], start: int, end: int) -> PaperHead:
                 and not _GENERIC.match(lines[j + 1].text) and not find_date(lines[j + 1].text):
             used = j + 1  # the organisation's name above the paper's own title
         elif line.kind == "short" and not title and not _GENERIC.match(t):
-            title = title_case(t.strip(" *"))
+            title, weak = title_case(t.strip(" *")), not line.opens_paper  # `AGM-2007/6: Expense Accounts` is sure
             used = j + 1
         elif line.kind == "short" and _GENERIC.match(t):
             used = j + 1
         else:
             break
         j += 1
+    if not title or weak:
+        title = title_case(styled_title(lines, start, end)) or title
     if not title and meeting:
         title, meeting = meeting, ""
     return PaperHead(title=title, meeting=meeting, date=date, used=used - start)

@@ -8,10 +8,21 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass(frozen=True)
 class Page:
-    """One page of text as a loader read it (`number` is 1-based; text files are one page)."""
+    """One page of text as a loader read it (`number` is 1-based; text files are one page).
+
+    `styled` lists the page's lines printed larger than the document's body text or in bold, as
+    (`style_key` of the line, font size relative to the body text, bold): what the PDF's own
+    typography says is a title or a heading. Text files have none.
+    """
 
     number: int
     text: str
+    styled: tuple[tuple[str, float, bool], ...] = ()
+
+
+def style_key(text: str) -> str:
+    """A line's letters and digits, case-folded: the same printed line before and after cleaning."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())[:80]
 
 
 @dataclass(frozen=True)
