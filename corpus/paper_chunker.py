@@ -252,8 +252,10 @@ class PaperChunker(NestedUnits):
             self._as_text(line)  # `02.03.11 TRANSPARENCY BOARD`: a date, unless numbers of its shape follow
             return False
         following = self.lines[i + 1].text if i + 1 < self.end else ""
-        if not line.rest and (not any(ch.isalpha() for ch in following) or following.lstrip()[:1].islower()):
-            # `469` over `558`: figures of a chart; `203` over `water rights ...`: a number inside a sentence
+        axis = prev is not None and prev.kind == "numbered" and not prev.rest and line.num.endswith(".0")
+        if not line.rest and (not any(ch.isalpha() for ch in following) or following.lstrip()[:1].islower() or axis):
+            # `469` over `558`: figures of a chart (`5.0` under `4.0`: its axis); `203` over `water rights ...`: a
+            # number inside a sentence
             self._as_text(line)
             return False
         # A dotted number that is exactly the next one (`3.1.b` after `3.1.a`) starts a paragraph even where the
