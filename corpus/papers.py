@@ -114,8 +114,9 @@ def read_head(lines: list[Line], start: int, end: int) -> PaperHead:
             break
         t = line.text.strip()
         if MARKING.match(t.strip(" *")):
-            used = j + 1  # `UNCLASSIFIED` over the page: a marking, never the title
-        elif MINUTES.match(t):
+            used = j = j + 1  # `UNCLASSIFIED` over the page: a marking, never the title
+            continue
+        if MINUTES.match(t):
             block, nxt = _joined_block(lines, j, end)
             title = _minutes_title(block)
             date = date or find_date(block)
@@ -159,7 +160,9 @@ def read_head(lines: list[Line], start: int, end: int) -> PaperHead:
                 and not ORG.search(lines[j + 1].text) and not is_meta(lines[j + 1].text) \
                 and not _GENERIC.match(lines[j + 1].text) and not find_date(lines[j + 1].text):
             used = j + 1  # the organisation's name above the paper's own title
-        elif line.kind == "short" and not title and not _GENERIC.match(t):
+        elif line.kind == "short" and not title and not _GENERIC.match(t) \
+                and not (meeting and t.upper() == t and j + 1 < end and lines[j + 1].kind == "numbered"):
+            # (under the meeting's name, a heading in capitals straight over a numbered item heads the item)
             title, weak = title_case(t.strip(" *")), not line.opens_paper  # `AGM-2007/6: Expense Accounts` is sure
             used = j + 1
         elif line.kind == "short" and _GENERIC.match(t):

@@ -259,3 +259,12 @@ def test_lettered_entries_printed_in_two_columns_come_back_in_letter_order(tmp_p
     entries = [p for p in read_file(path, max_bytes=10_000_000).paragraphs if p.printed]
     assert [p.label for p in entries] == ["A", "B", "C", "D", "E"]
     assert entries[3].text == "The Constitution 42 Churton Street"
+
+
+@pytest.mark.parametrize("text, iso", [("December 17, 2021", "2021-12-17"), ("Jan 22, 2026 (approved)", "2026-01-22"),
+                                       ("held on Monday 5th January 2026", "2026-01-05"), ("May 2025", "2025-05"),
+                                       ("March 31, 2005 and 1 April 2006", "2005-03-31")])
+def test_meeting_dates_read_in_either_order_of_day_and_month(text, iso):
+    from corpus.meta import find_date
+
+    assert find_date(text) == iso
