@@ -150,13 +150,13 @@ def chunk_pages(pages: list[Page], doc: str, doc_id: str, max_chars: int = 6000)
                 used_labels[key] = used_labels.get(key, 0) + 1
                 if used_labels[key] > 1:
                     label = f"{label} ({used_labels[key]})"
-            for n, piece in enumerate(_split_long(item.text, max_chars, by_line=item.kind in ("table", "list"))):
+            for piece_no, piece in enumerate(_split_long(item.text, max_chars, by_line=item.kind in ("table", "list"))):
                 out.append(Paragraph(
                     doc_id=doc_id, doc=doc, doc_title=doc_title, paper=title, label=label, text=piece,
                     section=item.section, part=item.part, kind=item.kind, meeting=meeting, date=date,
                     body=body, committee=committee,
                     pages=tuple(sorted(n for n in item.pages if n > 0)), seq=len(out),
-                    parent=item.parent, printed=_printed(item.kind, label), piece=n,
+                    parent=item.parent, printed=_printed(item.kind, label), piece=piece_no,
                 ))
     return out
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from corpus.cleaning import clean_text, strip_running_lines
-from corpus.records import Page, style_key
+from corpus.records import EMPHASIS, Page, style_key
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,6 @@ EDGE_BAND_SHARE = 0.075
 
 # text, height of its first glyphs on the page, their font size, whether their font is bold
 PageLines = list[tuple[str, float | None, float, bool]]
-EMPHASIS = 1.15  # a line printed at least this much larger than the body text is a title or heading
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 
 _CATALOG = re.compile(rb"(\d+)\s+(\d+)\s+obj\s*<<(?:(?!endobj).){0,400}?/Type\s*/Catalog", re.S)
@@ -320,8 +319,9 @@ def _styled(lines: PageLines, body: float) -> tuple[tuple[str, float, bool], ...
     out = []
     for text, _, size, bold in lines:
         relative = round(size / body, 2) if body and size else 1.0
-        if text.strip() and (relative >= EMPHASIS or bold) and style_key(text):
-            out.append((style_key(text), relative, bold))
+        key = style_key(text)
+        if key and (relative >= EMPHASIS or bold):
+            out.append((key, relative, bold))
     return tuple(out)
 
 

@@ -20,6 +20,9 @@ class Page:
     styled: tuple[tuple[str, float, bool], ...] = ()
 
 
+EMPHASIS = 1.15  # a line printed at least this much larger than the body text is display type (a title, a heading)
+
+
 def style_key(text: str) -> str:
     """A line's letters and digits, case-folded: the same printed line before and after cleaning."""
     return "".join(ch for ch in text.casefold() if ch.isalnum())[:80]

@@ -8,8 +8,8 @@ import re
 from corpus.front import MARKING, names
 from corpus.lines import Line, is_meta
 from corpus.meta import find_date
+from corpus.records import EMPHASIS
 
-EMPHASIS = 1.15  # as `corpus.loaders.EMPHASIS`: larger than this, relative to the body text, is display type
 TITLE_WINDOW = 14  # a title stands in a paper's first lines
 PLAIN_ABOVE = 1  # plain lines over a title block besides markings and dates (a running line `As discussed on ...`)
 _FORM_LABEL = re.compile(r"^\W*(?:date|time|venue|place|present|apologies|attendees|contact|report of|author|"
