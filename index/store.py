@@ -203,10 +203,12 @@ class Index:
         return best_per_paragraph(hits, self.owners, k)
 
     def positions_where(self, doc: str | Iterable[str] | None = None, paper: str | Iterable[str] | None = None,
-                        date_from: str | None = None, date_to: str | None = None) -> np.ndarray:
+                        date_from: str | None = None, date_to: str | None = None,
+                        body: str | Iterable[str] | None = None,
+                        committee: str | Iterable[str] | None = None) -> np.ndarray:
         """Sorted positions of the paragraphs passing every given filter (all of them when none is given).
 
-        `doc` matches file names or doc ids; `paper` matches titles ignoring case. Dates are ISO
+        `doc` matches file names or doc ids; `paper`, `body` and `committee` match ignoring case. Dates are ISO
         strings compared as text, so `date_to="2025-05"` includes all of May 2025; paragraphs with
         an unknown date are excluded whenever a date filter is set.
         """
@@ -214,8 +216,9 @@ class Index:
         if doc:
             wanted = _as_set(doc)
             mask &= np.isin(self._column("doc"), wanted) | np.isin(self._column("doc_id"), wanted)
-        if paper:
-            mask &= np.isin(self._column("paper"), [p.casefold() for p in _as_set(paper)])
+        for name, value in (("paper", paper), ("body", body), ("committee", committee)):
+            if value:
+                mask &= np.isin(self._column(name), [v.casefold() for v in _as_set(value)])
         if date_from or date_to:
             dates = self._column("date")
             mask &= dates != ""
@@ -228,7 +231,7 @@ class Index:
     def _column(self, name: str) -> np.ndarray:
         if name not in self._columns:
             values = [getattr(p, name) for p in self.paragraphs]
-            if name == "paper":
+            if name in ("paper", "body", "committee"):
                 values = [v.casefold() for v in values]
             self._columns[name] = np.array(values, dtype=str) if values else np.zeros(0, dtype="<U1")
         return self._columns[name]

@@ -22,21 +22,24 @@ RETRIEVAL_MODES = ("hybrid", "bm25", "dense")
 
 @dataclass(frozen=True)
 class Filters:
-    """Optional restrictions: file names, paper titles, meeting dates (ISO, inclusive)."""
+    """Optional restrictions: file names, paper titles, meeting dates (ISO, inclusive), bodies and committees."""
 
     doc: tuple[str, ...] = ()
     paper: tuple[str, ...] = ()
     date_from: str = ""
     date_to: str = ""
+    body: tuple[str, ...] = ()
+    committee: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.doc or self.paper or self.date_from or self.date_to)
+        return not (self.doc or self.paper or self.date_from or self.date_to or self.body or self.committee)
 
     @classmethod
-    def of(cls, doc=None, paper=None, date_from=None, date_to=None) -> "Filters":
+    def of(cls, doc=None, paper=None, date_from=None, date_to=None, body=None, committee=None) -> "Filters":
         as_tuple = lambda v: tuple([v] if isinstance(v, str) else (v or ()))  # noqa: E731
-        return cls(as_tuple(doc), as_tuple(paper), date_from or "", date_to or "")
+        return cls(as_tuple(doc), as_tuple(paper), date_from or "", date_to or "", as_tuple(body),
+                   as_tuple(committee))
 
 
 class Engine:
@@ -111,7 +114,8 @@ class Engine:
         if filters is None or filters.empty:
             return None
         return self.index.positions_where(doc=filters.doc or None, paper=filters.paper or None,
-                                          date_from=filters.date_from or None, date_to=filters.date_to or None)
+                                          date_from=filters.date_from or None, date_to=filters.date_to or None,
+                                          body=filters.body or None, committee=filters.committee or None)
 
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         """Paragraphs for a question, best first: exact references, then dense and BM25 fused by RRF."""

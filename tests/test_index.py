@@ -34,13 +34,15 @@ class FakeEmbedder(BaseFakeEmbedder):
         super().__init__(dim=dim, delay=delay, model_id=model_id)
 
 
-def make_file(name: str, texts: list[str], paper: str = "", date: str = "2025-05-14") -> tuple:
+def make_file(name: str, texts: list[str], paper: str = "", date: str = "2025-05-14", body: str = "",
+              committee: str = "") -> tuple:
     """A source file as update_index receives it: (name, sha256, paragraphs)."""
     sha = hashlib.sha256("\n".join(texts).encode()).hexdigest()
     doc_id = make_doc_id(name, sha)
     paper = paper or f"Report {name}"
     paras = [Paragraph(doc_id=doc_id, doc=name, doc_title=paper, paper=paper, label=f"{i + 1}", text=t,
-                       section="Performance", date=date, pages=(1,), seq=i) for i, t in enumerate(texts)]
+                       section="Performance", date=date, pages=(1,), seq=i, body=body, committee=committee)
+             for i, t in enumerate(texts)]
     return name, sha, paras
 
 
@@ -52,7 +54,7 @@ POLICE = make_file("agb-2025-05.txt", [
 FIRE = make_file("fire-2025-01.txt", [
     "Fire engines reached 80 per cent of incidents within five minutes.",
     "Home fire safety visits rose to 12,000.",
-], paper="Fire Service Report", date="2025-01-20")
+], paper="Fire Service Report", date="2025-01-20", body="County Fire Authority", committee="Scrutiny Committee")
 UNDATED = make_file("notes.txt", ["Notes of an informal briefing on estates."], paper="Briefing", date="")
 
 
@@ -110,6 +112,12 @@ def test_filters_select_positions_by_doc_paper_and_date(built: Index) -> None:
     assert built.positions_where(date_to="2025-01").tolist() == [3, 4]  # a month includes its days
     assert built.positions_where(date_from="2025-01-20", date_to="2025-05-14").tolist() == [0, 1, 2, 3, 4]
     assert built.positions_where(doc="fire-2025-01.txt", date_to="2024").tolist() == []
+
+
+def test_filters_select_positions_by_body_and_committee(built: Index) -> None:
+    assert built.positions_where(body="county fire authority").tolist() == [3, 4]
+    assert built.positions_where(committee=["Scrutiny Committee"]).tolist() == [3, 4]
+    assert built.positions_where(body="County Fire Authority", committee="Audit Committee").tolist() == []
 
 
 def test_filtered_search_returns_only_allowed_positions(built: Index) -> None:
