@@ -115,6 +115,14 @@ def cmd_inspect(args) -> int:
                 text = p.text.replace("\n", " ⏎ ")
                 print(f"{p.reference}\n    [{p.kind}] {p.section + ' | ' if p.section else ''}"
                       f"{text[:160]}{'…' if len(text) > 160 else ''}")
+        # What the records leave out or a reader should check, after the records (on stderr beside JSON lines).
+        out = sys.stderr if args.json else sys.stdout
+        for note in report.notes:
+            print(f"note  {path}: {note}", file=out)
+        if report.running:
+            shown = "; ".join(f"“{line}” ×{n}" for line, n in report.running[:8])
+            more = f"; and {len(report.running) - 8} more" if len(report.running) > 8 else ""
+            print(f"left out as running headers, footers and page numbers: {shown}{more}", file=out)
     return status
 
 
