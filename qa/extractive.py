@@ -272,21 +272,28 @@ class _Numbering:
         return out
 
 
-def _compose(results: list[_Part], numbering: _Numbering, multi: bool) -> str:
-    """The answer text: each part's sentences, grouped by paragraph, each group followed by its `[n]`."""
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def _compose(results: list[_Part], numbering: _Numbering) -> str:
+    """The answer text: each part's sentences, grouped by paragraph, each group followed by its `[n]`.
+
+    A multi-part answer gives each part its own line of quoted sentences, never a heading made of the question's
+    words; a part the sentences above already answer adds nothing, and a part the papers do not answer is named in
+    one plain sentence (by its place, not by its words: a number asked about must not appear as if answered)."""
     lines = []
-    done: list[tuple[list[Unit], int]] = []
+    shown: set[tuple[int, tuple[int, int]]] = set()  # (paragraph, sentence span) already quoted
     for i, r in enumerate(results):
-        label = r.part.label or f"({chr(ord('a') + i % 26)})"
         if not r.answered:
-            lines.append(f"{label}: the papers found do not answer this part.")
+            which = _ORDINALS[i] if i < len(_ORDINALS) else "last"
+            lines.append(f"The papers found do not answer the {which} part of the question.")
             continue
-        same = next((n for units, n in done if units == r.units), 0)
-        if same:
-            lines.append(f"{label}: see [{same}] above.")
+        fresh = [u for u in r.units if any((u.rank, span) not in shown for span in u.spans)]
+        if not fresh:
             continue
+        shown.update((u.rank, span) for u in fresh for span in u.spans)
         groups: dict[int, list[Unit]] = {}
-        for u in r.units:
+        for u in fresh:
             groups.setdefault(u.rank, []).append(u)
         pieces = []
         for units in groups.values():
@@ -295,8 +302,7 @@ def _compose(results: list[_Part], numbering: _Numbering, multi: bool) -> str:
             for u in units:
                 n = numbering.n(u)
             pieces.append(" ".join(u.text for u in units) + f" [{n}]")
-        done.append((r.units, numbering.order.index(r.units[0].rank) + 1))
-        lines.append(f"{label}: {' '.join(pieces)}" if multi else " ".join(pieces))
+        lines.append(" ".join(pieces))
     return "\n".join(lines)
 
 
@@ -382,7 +388,7 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
     if not any(r.answered for r in results):
         return _abstain(question, ev, results, started)
     numbering = _Numbering(ev)
-    text = _compose(results, numbering, q.multi)
+    text = _compose(results, numbering)
     relevance: dict[int, float] = {}
     for r in results:
         w = weights(r.part, ev)
