@@ -72,15 +72,31 @@ def names(line: str) -> list[tuple[str, bool]]:
     return found
 
 
+def _wrapped(lines: list[str], k: int) -> str:
+    """`Adult Social Care` / `and Health Select` / `Committee`: a name set over several short lines of a front sheet,
+    joined up to line `k`; the lines before `k` must be fragments (no organisation noun, no sentence end)."""
+    run: list[str] = []
+    for j in range(k, max(-1, k - 4), -1):
+        text = lines[j].strip(" *")
+        if not text or len(text.split()) > 4 or text.endswith((".", ";", ":", ",")) or MARKING.match(text) \
+                or (j < k and (_LABEL_WORDS.match(text) or names(text))):
+            break
+        run.insert(0, text)
+    return " ".join(run) if len(run) > 1 else ""
+
+
 def read_front(lines: list[str]) -> Front:
     """Body, committee and meeting date from a paper's first lines (its front sheet or header)."""
     body = committee = date = ""
     for k, line in enumerate(lines):
         text = line.strip(" *")
+        if _LABEL_WORDS.match(text) and k < NAME_LINES:
+            text = _wrapped(lines, k)  # `Committee` alone is a form's field name, unless it ends a wrapped name
         if not text or MARKING.match(text) or _LABEL_WORDS.match(text) or len(text.split()) > 20:
             continue
         sentence = len(text.split()) > 8 and text.rstrip().endswith((".", ";", ":"))
-        for name, part in ([] if sentence or k >= NAME_LINES else names(text)):
+        found = [] if sentence or k >= NAME_LINES else names(_wrapped(lines, k)) or names(text)
+        for name, part in found:
             if part and not committee:
                 committee = name
             elif not part and not body:
