@@ -153,8 +153,9 @@ def cmd_remove(args) -> int:
     return 1 if missing else 0
 
 
-def format_answer(answer) -> str:
-    """The readable form: answer, then numbered references with their quotes."""
+def format_answer(answer, explain: bool = False) -> str:
+    """The readable form: answer, then numbered references with their quotes; `explain` adds the answerer's
+    working (its scores, or what a language model's answer lost in verification)."""
     lines = [answer.answer, ""]
     support = [c for c in answer.citations if c.role == "support"]
     see_also = [c for c in answer.citations if c.role != "support"]
@@ -164,7 +165,8 @@ def format_answer(answer) -> str:
     if see_also:
         lines.append("See also:")
         lines.extend(f"  - {c.reference}" for c in see_also)
-    lines.append(f"(confidence {answer.confidence:.2f}, {answer.answerer}{'; ' + answer.note if answer.note else ''})")
+    note = f"; {answer.note}" if explain and answer.note else ""
+    lines.append(f"(confidence {answer.confidence:.2f}, {answer.answerer}{note})")
     return "\n".join(lines)
 
 
@@ -196,7 +198,7 @@ def cmd_ask(args) -> int:
     elif args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
-        print(format_answer(answer))
+        print(format_answer(answer, explain=args.explain))
     return 0
 
 
@@ -269,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the answer contract as JSON")
     p.add_argument("--jsonl", action="store_true", help="batch: JSON lines {id, question, ...} on stdin, answers on stdout")
     p.add_argument("--reply", action="store_true", help="draft an officer's reply to a member of the public")
+    p.add_argument("--explain", action="store_true", help="also print how the answer was chosen (its scores)")
     p.add_argument("--doc", action="append", help="only this file (repeatable)")
     p.add_argument("--paper", action="append", help="only this paper title (repeatable)")
     p.add_argument("--body", action="append", help="only papers of this body, as `boardqa papers` names it (repeatable)")
