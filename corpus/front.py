@@ -82,7 +82,28 @@ def _wrapped(lines: list[str], k: int) -> str:
                 or (j < k and (_LABEL_WORDS.match(text) or names(text))):
             break
         run.insert(0, text)
-    return " ".join(run) if len(run) > 1 else ""
+    joined = " ".join(run)
+    # The name ends where its noun ends: `... Select` / `Committee`, never `MEMORANDUM F` / `OR THE EXECUTIVE DIRECTOR`.
+    ends = re.search(rf"\b(?:{_PART_NOUNS}|{_BODY_NOUNS})\W*$", joined, re.I)
+    return joined if len(run) > 1 and ends else ""
+
+
+_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+             "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "at",
+             "held", "on", "am", "pm", "to", "a", "an"}
+MAX_WORDS_BEFORE = 1  # words before a name on its line, besides document words and dates (a form's field name)
+
+
+def names_the_line(name: str, text: str) -> bool:
+    """Whether `name` heads its line (`Minutes of the Meeting of Souldern Parish Council`, `FEDERAL ... BOARD 77 K
+    Street`), rather than being an organisation a sentence or a table row mentions (`... to support the Department
+    in establishing a Transport Sector Panel`): the words before it are document words, dates or joiners."""
+    words = _WORD.findall(text)
+    first = (_WORD.findall(name) or [""])[0].lower()
+    at = next((i for i, w in enumerate(words) if w.lower() == first), 0)
+    before = [w for w in words[:at] if w.lower() not in _DOCUMENT_WORDS and w.lower() not in _JOINERS
+              and w.lower() not in _CALENDAR and not any(ch.isdigit() for ch in w)]
+    return len(before) <= MAX_WORDS_BEFORE
 
 
 def read_front(lines: list[str]) -> Front:
@@ -95,7 +116,10 @@ def read_front(lines: list[str]) -> Front:
         if not text or MARKING.match(text) or _LABEL_WORDS.match(text) or len(text.split()) > 20:
             continue
         sentence = len(text.split()) > 8 and text.rstrip().endswith((".", ";", ":"))
-        found = [] if sentence or k >= NAME_LINES else names(_wrapped(lines, k)) or names(text)
+        wrapped = _wrapped(lines, k)
+        found = [] if sentence or k >= NAME_LINES else \
+            [(n, p) for n, p in names(wrapped) if names_the_line(n, wrapped)] or \
+            [(n, p) for n, p in names(text) if names_the_line(n, text)]
         for name, part in found:
             if part and not committee:
                 committee = name

@@ -221,6 +221,18 @@ def test_a_committee_name_set_over_several_short_lines_of_a_front_sheet_is_read_
     assert read_front(["Committee:", "Date:"]) == ("", "", "")
 
 
+def test_an_organisation_a_sentence_or_table_row_mentions_is_not_the_papers_body():
+    from corpus.front import read_front
+
+    row = ["Action Log as of 2 March 2011", "Meeting date Action Deadline Progress",
+           "Team to support the Department in establishing a Transport Sector Panel. Mar-2011 On track"]
+    assert read_front(row).body == ""
+    assert read_front(["FEDERAL RETIREMENT THRIFT INVESTMENT BOARD 77 K Street NE, Washington, DC 20002"]).body == \
+        "Federal Retirement Thrift Investment Board"
+    assert read_front(["Minutes of the Meeting of Souldern Parish Council held on 29 January 2026"]).body == \
+        "Souldern Parish Council"
+
+
 @pytest.mark.parametrize("text", [
     "02.03.11 TRANSPARENCY BOARD\nThe board met in London and agreed its plan for the year.",
     "Meeting times\n11.10 - 11.30 Welcome and introductions from the chair of the panel.",
