@@ -147,14 +147,13 @@ class Evidence:
 
 
 def _metadata(p: Paragraph) -> str:
-    """Label, paper, body, committee, meeting and date words, the month spelt out ("2026-01-05" -> "5 January 2026")."""
+    """Label, paper, meeting and date words, the month spelt out ("2026-01-05" -> "5 January 2026")."""
     date = p.date
     parts = date.split("-") if date else []
     if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
         date = " ".join([parts[2] if len(parts) > 2 else "", MONTHS[int(parts[1]) - 1], parts[0]])
     section = re.sub(r"^[\s\d.]+", "", p.section)  # "8. An Equal and Fair..." must not offer an "8"
-    return " ".join([p.label, p.paper, p.doc_title, section, p.part, p.meeting, p.meeting_short, p.body, p.committee,
-                     date])
+    return " ".join([p.label, p.paper, p.doc_title, section, p.part, p.meeting, p.meeting_short, date])
 
 
 def _unit(rank: int, para: Paragraph, parts: list[Sentence], before: Sentence | None, row: bool,

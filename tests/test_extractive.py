@@ -282,27 +282,6 @@ def test_question_reading_of_names_references_and_scenes():
     assert analyse("By how much did arrests fall? The AGB paper and the Panel minutes differ.").compare
 
 
-def test_a_possessive_ends_a_name_and_a_day_before_a_month_is_not_part_of_one():
-    def names(question):
-        return {c.name: c.alternatives for c in analyse(question).parts[0].specifics}
-
-    dated = names("What did the Public Sector Transparency Board's 2 March 2011 meeting agree on data.gov.uk?")
-    assert dated["Public Sector Transparency Board"][0] == ("public", "sector", "transparency", "board")
-    two = names("What does the Open Data User Group's DVLA paper say about parking?")
-    assert "Open Data User Group" in two and two["DVLA"] == (("dvla",),)
-    assert names("What did Kieron O'Hara's review find?")["Kieron O'Hara"] == (("kieron", "o'hara"),)
-    assert names("What was the rate for Ethics Module 8 in 2024?")["Ethics Module 8"][0] == ("ethic", "modul_8")
-
-
-def test_a_paragraphs_body_and_committee_count_as_where_it_is_from():
-    from qa.evidence import _metadata
-
-    p = Paragraph(doc_id="m.pdf@1", doc="m.pdf", doc_title="Minutes", paper="Minutes", label="5", text="Agreed.",
-                  body="Open Data User Group", committee="Finance Sub-Committee", date="2013-05-14")
-    words = set(tokens(_metadata(p)))
-    assert set(tokens("Open Data User Group Finance Sub-Committee 14 May 2013")) <= words
-
-
 def test_vocabulary_folds_word_forms_and_pairs_identifiers():
     from qa.vocabulary import fold
 
