@@ -111,12 +111,12 @@ def read_front(lines: list[str]) -> Front:
     body = committee = date = ""
     for k, line in enumerate(lines):
         text = line.strip(" *")
+        wrapped = _wrapped(lines, k) if k < NAME_LINES else ""
         if _LABEL_WORDS.match(text) and k < NAME_LINES:
-            text = _wrapped(lines, k)  # `Committee` alone is a form's field name, unless it ends a wrapped name
+            text = wrapped  # `Committee` alone is a form's field name, unless it ends a wrapped name
         if not text or MARKING.match(text) or _LABEL_WORDS.match(text) or len(text.split()) > 20:
             continue
         sentence = len(text.split()) > 8 and text.rstrip().endswith((".", ";", ":"))
-        wrapped = _wrapped(lines, k)
         found = [] if sentence or k >= NAME_LINES else \
             [(n, p) for n, p in names(wrapped) if names_the_line(n, wrapped)] or \
             [(n, p) for n, p in names(text) if names_the_line(n, text)]
