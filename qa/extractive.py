@@ -65,7 +65,8 @@ class _Scorer:
         return max((self.semantic.get(u, self.floor) for u in units), default=0.0) if self.semantic else 0.0
 
     def ranked(self, avoid: set[int]) -> list[Unit]:
-        out = sorted(self.ev.units, key=lambda u: (-self.scores[u], u.rank, u.start))
+        out = sorted((u for u in self.ev.units if self.ev.says_something(u)),
+                     key=lambda u: (-self.scores[u], u.rank, u.start))
         fresh = [u for u in out if u.rank not in avoid]
         return fresh if avoid and fresh and self.scores[fresh[0]] >= 0.6 * self.scores[out[0]] else out
 

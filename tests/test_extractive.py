@@ -282,6 +282,27 @@ def test_question_reading_of_names_references_and_scenes():
     assert analyse("By how much did arrests fall? The AGB paper and the Panel minutes differ.").compare
 
 
+def test_a_possessive_ends_a_name_and_a_day_before_a_month_is_not_part_of_one():
+    def names(question):
+        return {c.name: c.alternatives for c in analyse(question).parts[0].specifics}
+
+    dated = names("What did the Public Sector Transparency Board's 2 March 2011 meeting agree on data.gov.uk?")
+    assert dated["Public Sector Transparency Board"][0] == ("public", "sector", "transparency", "board")
+    two = names("What does the Open Data User Group's DVLA paper say about parking?")
+    assert "Open Data User Group" in two and two["DVLA"] == (("dvla",),)
+    assert names("What did Kieron O'Hara's review find?")["Kieron O'Hara"] == (("kieron", "o'hara"),)
+    assert names("What was the rate for Ethics Module 8 in 2024?")["Ethics Module 8"][0] == ("ethic", "modul_8")
+
+
+def test_a_paragraphs_body_and_committee_count_as_where_it_is_from():
+    from qa.evidence import _metadata
+
+    p = Paragraph(doc_id="m.pdf@1", doc="m.pdf", doc_title="Minutes", paper="Minutes", label="5", text="Agreed.",
+                  body="Open Data User Group", committee="Finance Sub-Committee", date="2013-05-14")
+    words = set(tokens(_metadata(p)))
+    assert set(tokens("Open Data User Group Finance Sub-Committee 14 May 2013")) <= words
+
+
 def test_vocabulary_folds_word_forms_and_pairs_identifiers():
     from qa.vocabulary import fold
 
@@ -409,3 +430,21 @@ def test_with_an_embedder_unanswerable_questions_still_abstain(question, missing
 def test_with_an_embedder_a_two_part_question_keeps_the_contract():
     answer = ask("How many homicides were recorded, and how many knife crime offences?", embed=BagOfWords())
     assert not answer.abstained and "31" in answer.answer and "4,577" in answer.answer
+
+
+def test_a_sentence_that_says_only_where_it_is_from_or_leads_in_to_a_list_is_never_the_answer():
+    from qa.evidence import Evidence
+
+    src = dict(doc_id="o@1", doc="odug-minutes.pdf", doc_title="Minutes", paper="Minutes", body="Open Data User Group",
+               meeting="13th meeting", date="2013-05-14")
+    cover = Paragraph(label="Cover", kind="cover", text="Open Data User Group\n13th meeting\n14 May 2013, 14:00-17:00",
+                      pages=(1,), seq=0, **src)
+    nine = Paragraph(label="9", text="9. The benefits case is progressing; some work is needed to strengthen it.",
+                     pages=(2,), seq=1, **src)
+    lead = Paragraph(label="8.2", text="8.2 As Vice-Chair:", pages=(2,), seq=2, **src)
+    ev = Evidence.of([Hit(cover, 1.0, 0.8, 3.0), Hit(nine, 0.9, 0.7, 2.0), Hit(lead, 0.8, 0.6, 1.0)])
+    said = {ev.paragraph(u.rank).label for u in ev.units if ev.says_something(u)}
+    assert said == {"9"}
+    answer = answer_extractive("How was the benefits case described at the Open Data User Group's 13th meeting "
+                               "on 14 May 2013?", ev.hits, Settings())
+    assert not answer.abstained and [c.paragraph for c in answer.support] == ["9"]
