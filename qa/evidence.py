@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from corpus.meta import MONTHS
 from corpus.records import Paragraph
 from index.results import Hit
-from qa.question import Concept, QuestionPart
+from qa.question import BODY_WORDS, Concept, QuestionPart
 from qa.sentences import Sentence, display, split_sentences
 from qa.vocabulary import STOPWORDS, fold, tokens
 
@@ -126,27 +127,46 @@ class Evidence:
     meta_tokens: list[frozenset[str]]
     sentences: list[list[Sentence]]
     units: list[Unit]
+    front_tokens: list[frozenset[str]] = field(default_factory=list)
 
     @property
     def vocabulary(self) -> frozenset[str]:
         return frozenset().union(*self.para_tokens, *self.meta_tokens)
 
     @classmethod
-    def of(cls, hits: list[Hit]) -> "Evidence":
-        para_tokens, meta_tokens, sentences, units = [], [], [], []
+    def of(cls, hits: list[Hit], fronts: Mapping[str, str] | None = None) -> "Evidence":
+        """`fronts`: the text of each document's front sheet, by doc id (where its papers are from)."""
+        para_tokens, meta_tokens, sentences, units, front_tokens = [], [], [], [], []
+        cache: dict[str, frozenset[str]] = {}
         for rank, hit in enumerate(hits):
             p = hit.paragraph
             para_tokens.append(frozenset(tokens(p.text)))
             meta_tokens.append(frozenset(tokens(_metadata(p))))
             sentences.append(split_sentences(p.text, p.label))
             units.extend(_units(rank, p, sentences[-1]))
-        return cls(hits, para_tokens, meta_tokens, sentences, units)
+            if p.doc_id not in cache:
+                cache[p.doc_id] = frozenset(tokens((fronts or {}).get(p.doc_id, "")))
+            front_tokens.append(cache[p.doc_id])
+        return cls(hits, para_tokens, meta_tokens, sentences, units, front_tokens)
 
     def paragraph(self, rank: int) -> Paragraph:
         return self.hits[rank].paragraph
 
     def haystack(self, rank: int) -> frozenset[str]:
         return self.para_tokens[rank] | self.meta_tokens[rank]
+
+    def where_from(self, c: Concept, rank: int) -> bool:
+        """Whether paragraph `rank`'s paper names `c` as where it is from: in its title, body, meeting or date,
+        its document's front sheet, or by the last words of its name ("Transparency Board" for the "Public
+        Sector Transparency Board"), when those are not words every body uses."""
+        meta = self.meta_tokens[rank] | (self.front_tokens[rank] if self.front_tokens else frozenset())
+        if c.found_in(meta):
+            return True
+        for alt in c.alternatives:
+            tail = alt[-2:]
+            if len(alt) > 2 and any(t not in BODY_WORDS for t in tail) and all(t in meta for t in tail):
+                return True
+        return False
 
     def says_something(self, u: Unit) -> bool:
         """Whether `u` states anything beyond where it is from: not a lead-in waiting for its list

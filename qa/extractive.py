@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 
 from boardqa.settings import Settings
@@ -183,11 +184,11 @@ def _specific_check(s: _Scorer, units: list[Unit]) -> tuple[list[str], list[str]
     absent, elsewhere = [], []
     key = [c for c in s.part.topical if not c.generic and not c.context]
     for c in s.part.specifics:
-        if not any(c.found_in(s.ev.haystack(r)) for r in range(len(s.ev.hits))):
+        if not any(c.found_in(s.ev.haystack(r)) or s.ev.where_from(c, r) for r in range(len(s.ev.hits))):
             absent.append(c.name)
             continue
-        beside = any(c.found_in(s.ev.haystack(u.rank)) and (not c.restrictive or not key or any(
-            t.found_in(s.ev.para_tokens[u.rank]) for t in key)) for u in units)
+        beside = any(s.ev.where_from(c, u.rank) or c.found_in(s.ev.haystack(u.rank)) and (
+            not c.restrictive or not key or any(t.found_in(s.ev.para_tokens[u.rank]) for t in key)) for u in units)
         if not beside:
             elsewhere.append(c.name)
     return absent, elsewhere
@@ -282,7 +283,7 @@ def _answer_parts(q: Question, ev: Evidence, settings: Settings, max_citations: 
 
 
 def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max_citations: int = 3,
-                      embed=None) -> Answer:
+                      embed=None, fronts: Mapping[str, str] | None = None) -> Answer:
     """Answer `question` from `hits` with sentences quoted from them, each cited, or abstain.
 
     Args:
@@ -293,6 +294,8 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
         max_citations: most paragraphs cited as support (at least one per part of the question).
         embed: optional sentence embedder (texts -> (n, d) array, e.g. `Embedder.encode`); with it the
             sentences are also chosen, and abstention decided, by their closeness in meaning to the question.
+        fronts: optional text of each document's front sheet, by doc id (`Engine.front`): a name or place
+            the question restricts to is found there as where the document's papers are from.
 
     Returns:
         An `Answer` that satisfies `qa.contract.violations`: verbatim sentences with `[n]` markers, or
@@ -305,7 +308,7 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
         return Answer(question=question, answer=REFUSAL, abstained=True, citations=[], confidence=0.0,
                       note="no paragraphs retrieved", timings={"answer_ms": _ms(started)})
     q = analyse(question)
-    ev = Evidence.of(hits)
+    ev = Evidence.of(hits, fronts)
     results = _answer_parts(q, ev, settings, max_citations, embed)
     exact = hits[0].lexical == EXACT_FLAG
     if exact:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from qa.vocabulary import (GENERIC, MONTHS, STOPWORDS, SYNONYM_RES, TOKEN, TREND_WORDS, YEAR, YEAR_RANGE,
                            expanded_query, fold, number_tokens, phrase, tokens)
 
-__all__ = ["Concept", "Question", "QuestionPart", "analyse", "expanded_query", "fact_types", "split_parts", "tokens"]
+__all__ = ["BODY_WORDS", "Concept", "Question", "QuestionPart", "analyse", "expanded_query", "fact_types", "split_parts", "tokens"]
 
 _FACT_CUES = {
     "money": r"£|\bmoney\b|\bbudget\w*|\bcosts?\b|\bcosting\b|\bspen[dt]\w*|\bfunding\b|\bfunded\b|\bprecept\b"
@@ -24,7 +24,8 @@ _FACT_CUES = {
     "yesno": r"^(?:is|are|was|were|has|have|had|did|does|do|will|can|could|should|would)\b",
     "trend": r"\b(?:" + "|".join(sorted(TREND_WORDS)) + r")\b",
 }
-_BODY_WORDS = frozenset(fold(w) for w in GENERIC | frozenset(
+# words every body's name uses: a name made only of them names no body in particular
+BODY_WORDS = frozenset(fold(w) for w in GENERIC | frozenset(
     "report paper papers nhs trust authority cabinet chair government ministry office home service mayor".split()))
 _GENERIC_FOLDED = frozenset(fold(w) for w in GENERIC)
 _MONTH_YEAR = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november"
@@ -133,7 +134,7 @@ def _entities(text: str) -> list[tuple[int, int, str, bool]]:
             words = [w for w in words if w.lower() not in MONTHS and w.lower() not in STOPWORDS or w in ("to", "of")]
             while words and words[-1] in ("to", "of"):
                 words.pop()
-            if any(w[0].isalpha() and fold(w) not in _BODY_WORDS for w in words):
+            if any(w[0].isalpha() and fold(w) not in BODY_WORDS for w in words):
                 out.append((start, end, " ".join(words), start == m.start() and bool(_RESTRICTS.search(text[:start]))))
     return out
 

@@ -448,3 +448,25 @@ def test_a_sentence_that_says_only_where_it_is_from_or_leads_in_to_a_list_is_nev
     answer = answer_extractive("How was the benefits case described at the Open Data User Group's 13th meeting "
                                "on 14 May 2013?", ev.hits, Settings())
     assert not answer.abstained and [c.paragraph for c in answer.support] == ["9"]
+
+
+def test_a_name_the_question_restricts_to_is_found_on_the_documents_front_sheet_or_by_its_last_words():
+    from qa.evidence import Evidence
+
+    src = dict(doc_id="s@1", doc="pack.pdf", doc_title="Agenda", paper="Interests", committee="Select Committee",
+               date="2023-10-24")
+    row = Paragraph(label="Table 1", kind="row", text="Guidance: securities of a body are an interest where their total "
+                    "nominal value exceeds £25,000.", pages=(5,), seq=3, **src)
+    board = Paragraph(label="4", text="4. The Board agreed a steering group would help.", pages=(1,), seq=0,
+                      doc_id="t@1", doc="tb.pdf", doc_title="Minutes", paper="Minutes", body="Transparency Board")
+    question = "Under the guidance in Riverton's 24 October 2023 agenda pack, what value of securities is an interest?"
+    bare = answer_extractive(question, [Hit(row, 1.0, 0.7, 2.0)], Settings())
+    assert bare.abstained and "Riverton" in bare.answer
+    fronts = {"s@1": "Select Committee\nAgenda\nVenue: Central Library, Riverton TS18 1TU"}
+    answer = answer_extractive(question, [Hit(row, 1.0, 0.7, 2.0)], Settings(), fronts=fronts)
+    assert not answer.abstained and "£25,000" in answer.answer
+    ev = Evidence.of([Hit(board, 1.0, 0.7, 2.0)])
+    named = analyse("What did the Public Sector Transparency Board agree?").parts[0].specifics
+    assert [ev.where_from(c, 0) for c in named] == [True]
+    other = analyse("What did the Public Sector Audit Board agree?").parts[0].specifics
+    assert [ev.where_from(c, 0) for c in other] == [False]  # "Board" alone names no body in particular
