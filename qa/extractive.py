@@ -39,6 +39,11 @@ class _Scorer:
         self.part, self.ev = part, ev
         self.semantic = semantic or {}
         self.floor = min(self.semantic.values(), default=0.0)
+        # a later sentence of an embedded paragraph is as close as that paragraph's typical sentence
+        per_rank: dict[int, list[float]] = {}
+        for u, value in self.semantic.items():
+            per_rank.setdefault(u.rank, []).append(value)
+        self.typical = {r: sorted(v)[len(v) // 2] for r, v in per_rank.items()}
         self.weights = weights(part, ev)
         self.expected = part.facts - {"yesno"}  # a yes/no question is answered by the fact it asks about
         self.top = max((h.score for h in ev.hits), default=0.0)
@@ -58,12 +63,17 @@ class _Scorer:
         # papers answer with figures: when no kind of fact is asked for, or a trend, a figure helps
         figure = 0.1 if (not self.expected or "trend" in self.expected) and re.search(r"\d", u.text) else 0.0
         long = 0.15 * max(0, len(u.text) - 400) / 400
-        meaning = SEMANTIC_WEIGHT * dense_norm(self.semantic.get(u, self.floor)) if self.semantic else 0.0
+        meaning = SEMANTIC_WEIGHT * dense_norm(self.closeness(u)) if self.semantic else 0.0
         return self.cover([u]) + fact + 0.25 * prior + 0.1 * dense_norm(hit.dense) + scene + figure - long + meaning
 
     def similarity(self, units: list[Unit]) -> float:
         """The closest meaning any of `units` has to the question (0 when nothing was embedded)."""
-        return max((self.semantic.get(u, self.floor) for u in units), default=0.0) if self.semantic else 0.0
+        return max((self.closeness(u) for u in units), default=0.0) if self.semantic else 0.0
+
+    def closeness(self, u: Unit) -> float:
+        """`u`'s cosine to the question; for a sentence not embedded (past the first few of its paragraph),
+        its paragraph's median sentence, else the lowest seen: a later sentence is not assumed unrelated."""
+        return self.semantic.get(u, self.typical.get(u.rank, self.floor))
 
     def ranked(self, avoid: set[int]) -> list[Unit]:
         out = sorted((u for u in self.ev.units if self.ev.says_something(u)),
@@ -96,6 +106,7 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
         chosen.append(extra)
         used += extra.sentences
     limit = budget + 2 * compare  # each other paper's figure may need its sentence of context
+    chosen = [_with_verdict(u, s) for u in chosen]
     for i, u in enumerate(chosen):
         longer = _extend(u, s) if used < limit else None
         if longer is not None and not any(longer.overlaps(c) for c in chosen if c is not u):
@@ -161,6 +172,23 @@ def _counterparts(s: _Scorer, ranked: list[Unit], chosen: list[Unit], compare: i
         out.append(u)
         ranks.add(u.rank)
     return out
+
+
+VERDICT_WORDS = 3  # "Supported.", "No objection.", "Carried unanimously.": a decision on what was just said
+
+
+def _with_verdict(u: Unit, s: _Scorer) -> Unit:
+    """`u` with the next sentence of its paragraph when that is only a few words: the decision, vote or
+    outcome on what `u` says ("Journey's End - dormer extension." "Supported.")."""
+    nxt = next((x for x in s.ev.sentences[u.rank] if x.start >= u.end and not x.row), None)
+    if nxt is None or any(nxt.start < e and b < nxt.end for b, e in u.spans):
+        return u
+    raw = s.ev.paragraph(u.rank).text[nxt.start:nxt.end]
+    words = re.findall(r"[A-Za-z]+", raw)
+    if not words or len(words) > VERDICT_WORDS or re.search(r"\d", raw) or raw.rstrip().endswith(":"):
+        return u
+    return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
+                u.tokens | frozenset(tokens(raw)), u.facts | facts_in(raw), u.before)
 
 
 def _extend(u: Unit, s: _Scorer) -> Unit | None:

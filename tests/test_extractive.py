@@ -470,3 +470,39 @@ def test_a_name_the_question_restricts_to_is_found_on_the_documents_front_sheet_
     assert [ev.where_from(c, 0) for c in named] == [True]
     other = analyse("What did the Public Sector Audit Board agree?").parts[0].specifics
     assert [ev.where_from(c, 0) for c in other] == [False]  # "Board" alone names no body in particular
+
+
+def test_a_short_decision_after_the_quoted_sentence_is_quoted_with_it():
+    src = dict(doc_id="a@1", doc="ayton.pdf", doc_title="Minutes", paper="Minutes", date="2021-07-06")
+    planning = Paragraph(label="5", text="Planning Applications: Journey's End, High Street - alterations and dormer "
+                         "extension. Supported. Land East of the Old Glebe - erection of a stable block. Objected to.",
+                         pages=(2,), seq=5, **src)
+    answer = answer_extractive("Was the council happy with the dormer extension at Journey's End?",
+                               [Hit(planning, 1.0, 0.7, 2.0)], Settings())
+    assert not answer.abstained and "dormer extension. Supported." in answer.answer
+    assert "Objected" not in answer.answer
+
+
+def test_a_sentence_past_the_embedded_ones_is_judged_by_its_paragraphs_typical_sentence():
+    import numpy as np
+
+    from qa.evidence import Evidence, similarities
+    from qa.extractive import _Scorer
+
+    src = dict(doc_id="f@1", doc="frtib.pdf", doc_title="Minutes", paper="Minutes", date="2021-12-17")
+    text = ("4. Internal Audit Update. The 2021 internal audit plan is almost complete. Originally, five audits were "
+            "planned. An audit was added. Ms. Holmes presented the 2022 plan. Findings were closed. "
+            "MOTION: That the 2022 internal audit plan and 2023 tentative audit plan be approved.")
+    ev = Evidence.of([Hit(Paragraph(label="4", text=text, pages=(3,), seq=9, **src), 1.0, 0.7, 2.0)])
+
+    def embed(texts):  # the question, then the embedded sentences: one close, most middling, the last far
+        sims = [0.9] + [0.55] * (len(texts) - 3) + [0.25]
+        return np.array([[1.0, 0.0]] + [[c, (1 - c * c) ** 0.5] for c in sims], dtype=np.float32)
+
+    question = "Which audit plans did the members approve?"
+    scorer = _Scorer(analyse(question).parts[0], ev, similarities([question], ev, embed)[0])
+    motion = next(u for u in ev.units if u.text.startswith("MOTION"))
+    assert motion not in scorer.semantic and abs(scorer.closeness(motion) - 0.55) < 1e-3
+    assert abs(scorer.similarity([motion]) - 0.55) < 1e-3
+    answer = answer_extractive(question, ev.hits, Settings(), embed=embed)
+    assert "2023 tentative audit plan be approved" in answer.answer
