@@ -30,6 +30,8 @@ BLANK_GAP = 1.3
 FEW_GAPS = 10
 EDGE_BAND_PT = 54.0  # three quarters of an inch: where running headers and footers are printed
 EDGE_BAND_SHARE = 0.075
+SAME_LINE = 0.25  # two text runs whose baselines differ by less than this share of the type size share a line
+WORD_PER_LINE = 0.6  # a page whose text layer gives at least this share of its lines as single words
 
 # text, height of its first glyphs on the page, their font size, whether their font is bold
 PageLines = list[tuple[str, float | None, float, bool]]
@@ -359,7 +361,39 @@ def _page_lines(page) -> PageLines | str:
             if line_y is None and y is not None and piece.strip():
                 line_y, line_height, line_bold = y, height, bold
             lines[-1] = (line + piece, line_y, line_height, line_bold)
-    return lines
+    return _same_line_rejoined(lines)
+
+
+def _same_line_rejoined(lines: PageLines) -> PageLines:
+    """Runs of text printed on one line of the page, which the text layer gave as separate lines, joined again.
+
+    Some exporters (Google Docs, some web-to-PDF tools) draw every word as its own text object, so pypdf
+    puts each word on a line of its own; the words' baselines say they share one printed line. Only a page
+    whose lines are mostly single words is read so: elsewhere a number printed in a column of its own, level
+    with its paragraph, is a line the chunker needs as it is.
+    """
+    texts = [line[0].split() for line in lines if line[0].strip()]
+    if not texts or sum(len(words) == 1 for words in texts) < WORD_PER_LINE * len(texts):
+        return lines  # an ordinary text layer: a line of its own (a number in a margin column) stays one
+    out: PageLines = []
+    spaces: PageLines = []  # whitespace-only lines since the last line of text
+    for line in lines:
+        text, y, height, bold = line
+        if not text.strip():
+            spaces.append(line)
+            continue
+        if out and y is not None and out[-1][1] is not None and out[-1][0].strip():
+            prev_text, prev_y, prev_height, prev_bold = out[-1]
+            if abs(prev_y - y) < SAME_LINE * max(height, prev_height, 1.0):
+                out[-1] = (f"{prev_text.rstrip()} {text.strip()}", prev_y, max(prev_height, height),
+                           prev_bold and bold)
+                spaces = []
+                continue
+        out.extend(spaces)
+        spaces = []
+        out.append(line)
+    out.extend(spaces)
+    return out
 
 
 def _page_height(page) -> float:

@@ -16,6 +16,10 @@ from qa.vocabulary import STOPWORDS, fold, tokens
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+# what kind of body a name names: one body's papers call it "Association" where a question says "Board"
+_KINDS_OF_BODY = frozenset(fold(w) for w in """association society group trust authority council board committee
+    panel partnership forum commission agency institute foundation company corporation club network alliance
+    federation union""".split())
 # words of a date or time that say when, not what: "Thursday 17th October 2013, 11am"
 _WHEN_WORDS = frozenset(fold(w) for w in [*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday",
                                           "saturday", "sunday", "am", "pm", "st", "nd", "rd", "th", "hrs"])
@@ -158,13 +162,18 @@ class Evidence:
     def where_from(self, c: Concept, rank: int) -> bool:
         """Whether paragraph `rank`'s paper names `c` as where it is from: in its title, body, meeting or date,
         its document's front sheet, or by the last words of its name ("Transparency Board" for the "Public
-        Sector Transparency Board"), when those are not words every body uses."""
+        Sector Transparency Board"), when those are not words every body uses, or by its name's own words
+        with another kind of body ("Falls Creek Ranch Association" for the "Falls Creek Ranch Board")."""
         meta = self.meta_tokens[rank] | (self.front_tokens[rank] if self.front_tokens else frozenset())
         if c.found_in(meta):
             return True
         for alt in c.alternatives:
             tail = alt[-2:]
             if len(alt) > 2 and any(t not in BODY_WORDS for t in tail) and all(t in meta for t in tail):
+                return True
+            # "Falls Creek Ranch Association" for the "Falls Creek Ranch Board": the kind of body may differ
+            own = [t for t in alt if t not in _KINDS_OF_BODY]
+            if len(own) >= 2 and len(own) < len(alt) and all(t in meta for t in own):
                 return True
         return False
 

@@ -119,12 +119,13 @@ YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
+_ORDINAL = frozenset({"st", "nd", "rd", "th"})
 
 
 @lru_cache(maxsize=65536)  # pure, and called for every word of every retrieved paragraph
 def fold(word: str) -> str:
     """A crude stem so `burglaries`/`burglary`, `recorded`/`recording` and `offences`/`offence` meet."""
-    w = _POSSESSIVE.sub("", word.lower()).strip("'’")
+    w = _POSSESSIVE.sub("", word.lower()).strip("'’").replace("’", "'")  # O’Hara and O'Hara are one name
     if len(w) <= 3 or not w.isalpha():
         return w
     if w.endswith("ies") and len(w) > 4:
@@ -167,8 +168,13 @@ def tokens(text: str) -> list[str]:
     """
     out: list[str] = []
     word = ""
-    for token in TOKEN.findall(text.lower()):
+    number_end = -1
+    for m in TOKEN.finditer(text.lower()):
+        token = m.group()
+        if m.start() == number_end and token in _ORDINAL:
+            continue  # "13th" is the number 13
         if token[0] in "£0123456789":
+            number_end = m.end()
             nums = number_tokens(token)
             out.extend(nums)
             if word:

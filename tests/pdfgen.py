@@ -306,3 +306,18 @@ def make_bad_inputs(directory: str | Path, oversize_limit: int = 4096) -> dict[s
         target.write_bytes(data)
         paths[name] = target
     return paths
+
+
+def word_per_object_pdf(lines: list[str]) -> bytes:
+    """One page drawn as some web exporters draw it: a flipped page matrix and every word its own text
+    object, so that pypdf gives each word on a line of its own."""
+    ops = [b"1 0 0 -1 0 792 cm"]
+    for row, line in enumerate(lines):
+        x = 72.0
+        for word in line.split():
+            ops.append(b"BT /F1 12 Tf 1 0 0 -1 0 0 Tm %.2f %.2f Td (%s) Tj ET"
+                       % (x, -(100.0 + 20 * row), word.replace("(", r"\(").replace(")", r"\)").encode("latin-1")))
+            x += 7.0 * (len(word) + 1)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+               _text_page(2, 4), _stream(b"\n".join(ops))]
+    return raw_pdf(objects)

@@ -442,3 +442,20 @@ def test_repeated_boilerplate_is_dropped_from_the_edges_only_and_kept_once():
     titles = ["Budget", "Estates", "Fleet", "Custody"]
     middle = [Page(n, f"{titles[n - 1]}\n{body(n)}\nThe panel noted the report.\n{body(n + 9)}") for n in range(1, 5)]
     assert strip_running_lines(middle) == middle
+
+
+def test_words_drawn_one_by_one_are_read_as_the_lines_they_are_printed_on(tmp_path):
+    lines = ["Treasurer's Report", "Water $ 218,967.89", "1. The board approved the budget for the year."]
+    path = tmp_path / "exported.pdf"
+    path.write_bytes(pdfgen.word_per_object_pdf(lines))
+    text = load_pages(path, 10_000_000)[0].text
+    assert [ln for ln in text.splitlines() if ln.strip()] == ["Treasurer’s Report", "Water $ 218,967.89",
+                                                               "1. The board approved the budget for the year."]
+
+
+def test_a_number_printed_level_with_its_paragraph_in_a_column_of_its_own_stays_its_own_line():
+    lines = [("FGB 114/2122", 600.0, 11.0, True), ("", None, 0.0, False),
+             ("Dates of next meetings were agreed for the coming year.", 600.0, 11.0, False),
+             ("", None, 0.0, False), ("The clerk will circulate them to all governors this week.", 586.0, 11.0,
+                                      False)]
+    assert loaders._same_line_rejoined(lines) == lines
