@@ -20,6 +20,7 @@ _ROW_KEY = re.compile(
 )
 _DECLARED = re.compile(r"^\s*(?P<label>(?:appendix|annex|schedule)\s+\w{1,3})\s*[:–-]\s+(?P<title>\S.{3,})$", re.I)
 _TOKEN = re.compile(r"[a-z0-9]+")
+FIRST_NUMBER_ANYWHERE = 10  # a paper's first number this large continues a series (minute 921) wherever it stands
 
 
 class PaperChunker(NestedUnits):
@@ -266,8 +267,11 @@ class PaperChunker(NestedUnits):
         at_start = at_start or (cand.depth >= 2 and self.last_para is not None and is_successor(self.last_para, cand))
         # Headings and paragraphs may be numbered in two schemes (`1. Purpose` then `1. This report`):
         # the first paragraph number of a paper is free, later ones must follow one of the two.
-        fits = self.last_para is None \
-            or is_successor(self.last_para, cand, 2) \
+        # A paper's numbering starts where the paper does: at 1, or (an extract, a supplementary agenda) with its
+        # first page; a small number first met further in (`4 Primary Care Networks` on a slide) is a figure.
+        fits = self.last_para is None and (is_restart(cand) or line.page == self.lines[self.start].page
+                                           or cand.parts[0] >= FIRST_NUMBER_ANYWHERE) \
+            or self.last_para is not None and is_successor(self.last_para, cand, 2) \
             or (self.last_head is not None and is_successor(self.last_head, cand, 1))
         if at_start and not fits and cand.depth == 1 and self.restarts_in_scope(line, cand):
             return False

@@ -306,3 +306,50 @@ def test_meeting_dates_read_in_either_order_of_day_and_month(text, iso):
     from corpus.meta import find_date
 
     assert find_date(text) == iso
+
+
+SLIDES = """Access to GP services: presentation to the committee
+
+
+Overview of general practices
+
+
+21 Practices
+Smallest list size: 2,303
+4 Primary Care Networks
+Registered population: 205,984
+
+
+Number of practices and networks
+Practices Smallest Largest Networks
+21
+2,303
+21,555
+4
+The practices and their list sizes as of 31 August 2023 are shown in the table below.
+"""
+
+SUPPLEMENT = """Adult Social Care Committee
+Supplementary agenda, 24 October 2023
+8 Scrutiny Review of Access to GPs and Primary Medical Care
+To consider information on this scrutiny topic from the Integrated Care Board.
+(Pages 7 - 56)
+"""
+
+MINUTES_GO_ON = """Tintern Community Council
+Minutes of a meeting held on 29 October 2018
+Present: the chair, four councillors and the clerk.
+Apologies were received from two councillors.
+
+
+2587 Updates: the council will resurface the road in the new year.
+2588 Planning: no objection was raised to the application for the barn.
+"""
+
+
+def test_a_small_number_first_met_inside_a_paper_is_not_a_label(tmp_path):
+    # Each blank pair breaks the page: the slide's `4 Primary Care Networks` is on its third page.
+    layout = dict(header=None, footer=None, two_blank_page_break=True)
+    assert _labels(tmp_path, SLIDES, layout) == []
+    assert _labels(tmp_path, SUPPLEMENT, layout) == ["8"]  # an agenda may start at its item 8, on its first page
+    assert _labels(tmp_path, MINUTES_GO_ON, layout) == ["2587", "2588"]  # minutes continue their series
