@@ -60,7 +60,7 @@ def build_chain(engine: "Engine", filters: "Filters | None" = None, use_llm: boo
 
     def retrieve(question: str) -> dict:
         started = time.perf_counter()
-        hits = engine.retrieve(question, None, filters)
+        hits = with_parts(engine, question, engine.retrieve(question, None, filters), filters)
         return {"question": question, "hits": hits, "retrieve_ms": (time.perf_counter() - started) * 1000}
 
     def answer(state: dict) -> Answer:
@@ -71,6 +71,29 @@ def build_chain(engine: "Engine", filters: "Filters | None" = None, use_llm: boo
         return Answer(**{**result.__dict__, "timings": timings})
 
     return RunnableLambda(retrieve) | RunnableLambda(answer)
+
+
+PART_HITS = 3  # each later part of a question searched on its own adds up to this many paragraphs
+
+
+def with_parts(engine: "Engine", question: str, hits: list, filters: "Filters | None" = None) -> list:
+    """`hits` for the whole question, then the best paragraphs for each later part searched on its own (with
+    the names it refers back to): "How was X described at the meeting, and what action did the action log set
+    on it?" needs the log's row, which the whole question's words rarely rank."""
+    from qa.question import analyse, with_library
+
+    q = with_library(analyse(question), engine.library_words)
+    if not q.multi or not hits:
+        return hits
+    seen = {h.paragraph.key for h in hits}
+    out = list(hits)
+    for part in q.parts[1:]:
+        borrowed = [c.name for c in part.concepts if c.name.lower() not in part.text.lower()]
+        for hit in engine.retrieve(" ".join([part.text, *borrowed]), PART_HITS, filters):
+            if hit.paragraph.key not in seen and hit.lexical != -1.0:
+                seen.add(hit.paragraph.key)
+                out.append(hit)
+    return out
 
 
 def run_chain(engine: "Engine", question: str, filters: "Filters | None" = None, *, use_llm: bool | None = None) -> Answer:

@@ -272,6 +272,7 @@ _COMPARE = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?|\bdiffer\w*|\beach (?:of 
                       r"|\bboth (?:the )?(?:reports|papers)|\ball (?:the |three |two )?(?:reports|papers)"
                       r"|\bthe (?:two|three|different) (?:reports|papers)|\bbetween\b.+\band\b|\bover time\b"
                       r"|\bsince\b|\bagree\b", re.I)
+_ANAPHOR = re.compile(r"\b(?:it|its|this|these|those|they|them|the related|the same)\b", re.I)
 _SOURCES = re.compile(r"\b(?:paper|report|minutes|tracker|presentation|slides)\b", re.I)
 _NUMBERED_PARTS = re.compile(r"(?:^|\s)(?:\(?\d{1,2}\)|\d{1,2}\.|\([a-e]\)|[a-e]\))\s+")
 _CLAUSE = re.compile(r",?\s+(?:and|also|plus)\s+(?=(?:what|how|when|who|which|where|why|is|are|was|were|has|have|"
@@ -347,7 +348,12 @@ def analyse(question: str) -> Question:
         concepts = _concepts(text)
         facts = fact_types(text) or whole_facts
         label = _label(concepts)
-        if parts and not _key(concepts):
+        if parts and _ANAPHOR.search(text):
+            # "..., and what new action on it did the log set?": the part is about what the first part names
+            borrowed = tuple(replace(c, restrictive=False) for c in parts[0].concepts
+                             if not c.generic and not c.context and c not in concepts and not c.numeric and not c.dated)
+            concepts = concepts + borrowed
+        elif parts and not _key(concepts):
             borrowed = tuple(c for c in parts[0].concepts if not c.specific and c not in concepts)
             concepts = concepts + borrowed
             facts = facts | parts[0].facts

@@ -506,3 +506,30 @@ def test_a_sentence_past_the_embedded_ones_is_judged_by_its_paragraphs_typical_s
     assert abs(scorer.similarity([motion]) - 0.55) < 1e-3
     answer = answer_extractive(question, ev.hits, Settings(), embed=embed)
     assert "2023 tentative audit plan be approved" in answer.answer
+
+
+def test_a_later_part_that_refers_back_is_about_what_the_first_part_names():
+    q = analyse("How was the DVLA bulk data case described at the meeting, and what action on it did the log set?")
+    second = {c.name for c in q.parts[1].concepts}
+    assert {"DVLA", "bulk", "case"} <= second and not any(c.restrictive for c in q.parts[1].concepts)
+    plain = analyse("How was the DVLA bulk data case described, and what did the budget report say?")
+    assert "DVLA" not in {c.name for c in plain.parts[1].concepts}  # a part with its own topic keeps it
+
+
+def test_each_later_part_of_a_question_also_searches_on_its_own():
+    from fakes import FakeEmbedder
+
+    from qa.chain import with_parts
+    from qa.engine import Engine
+
+    src = dict(doc_id="o@1", doc="odug.pdf", doc_title="Minutes", paper="Minutes", date="2013-05-14")
+    paras = [Paragraph(label=str(i + 1), text=f"Item {i + 1}: the group discussed the DVLA benefits case, "
+                       f"which is progressing well, point {i}.", seq=i, **src) for i in range(12)]
+    log = Paragraph(doc_id="l@1", doc="log.pdf", doc_title="Action log", paper="Action log", label="Row 3",
+                    text="Secretary to circulate the revised budget template to members by June.", seq=0,
+                    date="2013-05-14")
+    engine = Engine.from_paragraphs(paras + [log], Settings(), embedder=FakeEmbedder())
+    question = "How was the DVLA benefits case described, and who must circulate the revised budget template?"
+    whole = engine.retrieve(question, 3)
+    assert "Row 3" not in [h.paragraph.label for h in whole]
+    assert "Row 3" in [h.paragraph.label for h in with_parts(engine, question, whole)]
