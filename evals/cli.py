@@ -71,7 +71,9 @@ def _in_split(item: GoldItem, split: str) -> bool:
 def _settings(args: argparse.Namespace):
     from boardqa.settings import Settings
 
-    return Settings.load(index_dir=getattr(args, "index", None), embedding__model=getattr(args, "model", None))
+    # evaluation reads (and caches) FAISS index folders; a Milvus store ($BOARDQA_STORE) is compared in benchmarks/
+    return Settings.load(index_dir=getattr(args, "index", None), embedding__model=getattr(args, "model", None),
+                         store="")
 
 
 def _progress(name: str, done: int, total: int) -> None:

@@ -1,0 +1,179 @@
+"""`MilvusIndex`: the `Index` the engine searches, with paragraphs, vectors and BM25 kept in Milvus collections."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+import numpy as np
+
+from corpus.records import Paragraph
+from index.milvus import StoreURL, parse_url
+from index.milvus.client import (connect, load, docs_name, has_collections, in_list, lexical_text, paragraphs_name,
+                                 passages_name, query_all, quote)
+from index.passages import best_per_paragraph
+from index.store import Index
+from index.vectors import Scored
+
+if TYPE_CHECKING:
+    from boardqa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+FETCH_BATCH = 512  # paragraph texts read per query
+MAX_LIMIT = 16_384  # Milvus's largest `limit` (top-k) for one search
+
+
+class MilvusParagraphs(Sequence):
+    """The store's paragraphs in position order: headings (every field but `text`) held here, texts read from
+    Milvus when a paragraph is asked for (recent ones cached)."""
+
+    def __init__(self, client, prefix: str, heads: list[Paragraph]) -> None:
+        self._client = client
+        self._collection = paragraphs_name(prefix)
+        self.heads = heads
+        self._text = lru_cache(maxsize=8192)(self._fetch_one)
+
+    def __len__(self) -> int:
+        return len(self.heads)
+
+    def _fetch(self, keys: list[str]) -> dict[str, str]:
+        rows = self._client.query(self._collection, filter=in_list("key", keys), output_fields=["key", "text"])
+        return {row["key"]: row["text"] for row in rows}
+
+    def _fetch_one(self, key: str) -> str:
+        text = self._fetch([key]).get(key)
+        if text is None:
+            raise KeyError(f"{self._collection}: paragraph {key} is gone (the library changed; reload it)")
+        return text
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        head = self.heads[i]
+        return dataclasses.replace(head, text=self._text(head.key))
+
+    def __iter__(self) -> Iterator[Paragraph]:
+        for start in range(0, len(self.heads), FETCH_BATCH):
+            block = self.heads[start:start + FETCH_BATCH]
+            texts = self._fetch([h.key for h in block])
+            for head in block:
+                yield dataclasses.replace(head, text=texts.get(head.key, ""))
+
+
+class MilvusIndex(Index):
+    """An `Index` whose searches run in Milvus: dense (inner product over the same unit vectors, exact FLAT in Lite)
+    and BM25 over our own tokens, per passage, reduced to paragraphs exactly as the FAISS store does."""
+
+    def __init__(self, client, store: StoreURL, heads: list[Paragraph], manifest: dict) -> None:
+        super().__init__(MilvusParagraphs(client, store.prefix, heads), None, None, manifest)
+        self.client = client
+        self.store = store
+        self.heads = heads
+        self._position = {p.key: i for i, p in enumerate(heads)}
+        self._last: tuple[np.ndarray | None, str] = (None, "")  # the last filter's positions and its expression
+
+    @classmethod
+    def open(cls, url: str, settings: "Settings | None" = None, client=None) -> "MilvusIndex":
+        """Connect to the store and read its catalogue: the docs, and every paragraph's fields except its text.
+
+        Raises:
+            StoreUnreachable: naming the URL, when Milvus does not answer.
+        """
+        store = parse_url(url)
+        client = client or connect(store)
+        if not has_collections(client, store.prefix):
+            return cls(client, store, [], {"docs": [], "embedding": {}})
+        load(client, store.prefix)
+        docs = sorted(query_all(client, docs_name(store.prefix), ["key", "ord", "entry"]), key=lambda r: r["ord"])
+        entries = [json.loads(row["entry"]) for row in docs]
+        live = {row["key"]: row["ord"] for row in docs}
+        rows = query_all(client, paragraphs_name(store.prefix), ["doc_id", "meta"])
+        heads = [Paragraph.from_json({**json.loads(r["meta"]), "text": ""}) for r in rows if r["doc_id"] in live]
+        heads.sort(key=lambda p: (live[p.doc_id], p.seq))
+        embedding = entries[-1].get("embedding", {}) if entries else {}
+        index = cls(client, store, heads, {"docs": entries, "embedding": embedding, "store": url})
+        if settings is not None and (reason := index.stale_reason(settings)):
+            log.warning("%s: %s; run `boardqa ingest` to rebuild", url, reason)
+        return index
+
+    @property
+    def papers(self) -> list[str]:
+        return list(dict.fromkeys(p.paper for p in self.heads))
+
+    def _column(self, name: str) -> np.ndarray:
+        if name not in self._columns:
+            values = [getattr(p, name) for p in self.heads]
+            if name in ("paper", "body", "committee"):
+                values = [v.casefold() for v in values]
+            self._columns[name] = np.array(values, dtype=str) if values else np.zeros(0, dtype="<U1")
+        return self._columns[name]
+
+    def positions_where(self, doc: str | Iterable[str] | None = None, paper: str | Iterable[str] | None = None,
+                        date_from: str | None = None, date_to: str | None = None,
+                        body: str | Iterable[str] | None = None,
+                        committee: str | Iterable[str] | None = None) -> np.ndarray:
+        """As `Index.positions_where`; the same filter is kept as a Milvus expression for the searches that follow."""
+        positions = super().positions_where(doc, paper, date_from, date_to, body, committee)
+        clauses = []
+        if doc:
+            docs = [doc] if isinstance(doc, str) else list(doc)
+            clauses.append(f"({in_list('doc', docs)} or {in_list('doc_id', docs)})")
+        for name, value in (("paper", paper), ("body", body), ("committee", committee)):
+            if value:
+                clauses.append(in_list(name, [v.casefold() for v in ([value] if isinstance(value, str) else value)]))
+        if date_from or date_to:
+            clauses.append('date != ""')
+            if date_from:
+                clauses.append(f"date >= {quote(date_from)}")
+            if date_to:  # a date compared by the prefix as long as `date_to` ("2025-05" includes all of May)
+                clauses.append(f"date < {quote(date_to + '~')}")
+        self._last = (positions, " and ".join(clauses))
+        return positions
+
+    def _filter(self, allowed: np.ndarray | None) -> str:
+        """A Milvus expression selecting the `allowed` positions' passages ("" for all)."""
+        if allowed is None:
+            return ""
+        if allowed is self._last[0]:
+            return self._last[1]
+        return in_list("para", [self.heads[int(i)].key for i in allowed])
+
+    def _search(self, data: list, field: str, metric: str, k: int, allowed: np.ndarray | None) -> list[Scored]:
+        if k <= 0 or not self.heads or (allowed is not None and len(allowed) == 0):
+            return []
+        found = self.client.search(passages_name(self.store.prefix), data, anns_field=field,
+                                   limit=min(3 * k, MAX_LIMIT), filter=self._filter(allowed),
+                                   output_fields=["para"], search_params={"metric_type": metric})
+        hits = []
+        for hit in found[0]:
+            position = self._position.get(hit["entity"]["para"])
+            if position is not None:  # (rows of a document being added or removed right now are not counted)
+                hits.append(Scored(position, abs(float(hit["distance"]))))  # Milvus Lite gives BM25 negated
+        return best_per_paragraph(hits, self.owners, k)
+
+    def search_dense(self, qvec: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[Scored]:
+        """Up to `k` (position, cosine) pairs, best first: each paragraph's best passage, as the FAISS store."""
+        query = np.asarray(qvec, dtype=np.float32).reshape(-1)
+        dim = self.manifest.get("embedding", {}).get("dim")
+        if dim and len(query) != dim:
+            raise ValueError(f"query vector has {len(query)} dimensions, the store {dim}")
+        return self._search([query.tolist()], "dense", "IP", k, allowed)
+
+    def search_lexical(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[Scored]:
+        """Up to `k` (position, BM25 score) pairs, scored by Milvus's BM25 over our tokeniser's tokens."""
+        text = lexical_text(query)
+        return self._search([text], "sparse", "BM25", k, allowed) if text else []
+
+    def cosine(self, qvec: np.ndarray, position: int) -> float:
+        """The cosine of the question with a paragraph's best passage (for a hit BM25 alone found)."""
+        rows = self.client.query(passages_name(self.store.prefix), filter=f"para == {quote(self.heads[position].key)}",
+                                 output_fields=["dense"])
+        if not rows:
+            return 0.0
+        vectors = np.asarray([row["dense"] for row in rows], dtype=np.float32)
+        return float(np.max(vectors @ np.asarray(qvec, dtype=np.float32).reshape(-1)))
