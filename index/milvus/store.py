@@ -13,7 +13,7 @@ import numpy as np
 
 from corpus.records import Paragraph
 from index.milvus import StoreURL, parse_url
-from index.milvus.client import (connect, load, docs_name, has_collections, in_list, lexical_text, paragraphs_name,
+from index.milvus.client import (BM25_PARAMS, connect, load, docs_name, has_collections, in_list, lexical_text, paragraphs_name,
                                  passages_name, query_all, quote)
 from index.passages import best_per_paragraph
 from index.store import Index
@@ -167,7 +167,11 @@ class MilvusIndex(Index):
     def search_lexical(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[Scored]:
         """Up to `k` (position, BM25 score) pairs, scored by Milvus's BM25 over our tokeniser's tokens."""
         text = lexical_text(query)
-        return self._search([text], "sparse", "BM25", k, allowed) if text else []
+        if not text:
+            return []
+        # Milvus scores tf (k1 + 1) / (tf + k1 (...)); bm25s (Lucene) leaves out the constant k1 + 1
+        return [Scored(h.position, h.score / (1 + BM25_PARAMS["bm25_k1"]))
+                for h in self._search([text], "sparse", "BM25", k, allowed)]
 
     def cosine(self, qvec: np.ndarray, position: int) -> float:
         """The cosine of the question with a paragraph's best passage (for a hit BM25 alone found)."""
