@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -75,30 +76,54 @@ def agreement(faiss_engine, milvus_engine, questions: list[str]) -> dict:
     return out
 
 
+def faiss_index(folder: Path, settings, workdir: Path):
+    """The FAISS index of a corpus: the newest index `boardqa eval` cached for exactly these files (any code
+    version will do: both stores are given its paragraphs and vectors), else a new one ingested under `workdir`."""
+    from boardqa.library import ingest_paths
+    from evals.corpus_index import DONE, cache_root, corpus_files
+    from index import Index
+    from index.store import file_digest
+
+    files = corpus_files(folder)
+    wanted = [[f.name, file_digest(f)["sha256"]] for f in files]
+    cached = []
+    for key in cache_root().glob(f"*/{DONE}") if cache_root().is_dir() else []:
+        inputs = json.loads(key.read_text(encoding="utf-8"))
+        if inputs.get("files") == wanted and inputs.get("model") == settings.embedding.model:
+            cached.append(key)
+    if cached:
+        newest = max(cached, key=lambda p: p.stat().st_mtime)
+        return Index.load(newest.parent / "index", settings), str(newest.parent)
+    settings = settings.model_copy(update={"index_dir": workdir / f"faiss-{folder.name}"})
+    ingest_paths(files, settings)
+    return Index.load(settings.index_dir, settings), "ingested for this run"
+
+
 def run_corpus(name: str, folder: Path, gold: Path, workdir: Path) -> dict:
     from boardqa.settings import Settings
-    from evals.corpus_index import corpus_index
-    from index import Embedder, Index
+    from index import Embedder
     from index.milvus.store import MilvusIndex
     from qa.engine import Engine
 
     settings = Settings.load(store="")
-    built = corpus_index(folder, settings)
-    index = Index.load(built.settings.index_dir, built.settings)
+    index, source = faiss_index(folder, settings, workdir)
     embedder = Embedder.load(settings.embedding)
-    url = f"milvus://{workdir / (name.replace(' ', '-') + '.db')}"
+    db = workdir / (name.replace(" ", "-") + ".db")
+    for old in workdir.glob(db.name + "*"):  # a store from an earlier run with --workdir: written afresh
+        shutil.rmtree(old) if old.is_dir() else old.unlink()
+    url = f"milvus://{db}"
     started = time.perf_counter()
     copy = copy_to_milvus(index, url, settings, embedder)
     store = MilvusIndex.open(url, settings)
     copy["open_s"] = time.perf_counter() - started - copy["seconds"]
-    faiss_engine = Engine(index, built.settings, embedder=embedder)
+    faiss_engine = Engine(index, settings, embedder=embedder)
     milvus_engine = Engine(store, settings.model_copy(update={"store": url}), embedder=embedder)
     questions = [json.loads(line)["question"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
     agree = agreement(faiss_engine, milvus_engine, questions)
     times = time_interleaved({"faiss": lambda q: faiss_engine.retrieve(q, k=K),
                               "milvus": lambda q: milvus_engine.retrieve(q, k=K)}, questions[:LATENCY_QUESTIONS])
     store.client.close()
-    return {"name": name, "paragraphs": len(index), "passages": len(index.owners), "questions": len(questions),
+    return {"name": name, "source": source, "paragraphs": len(index), "passages": len(index.owners), "questions": len(questions),
             "copy": copy, "agreement": agree, "faiss": p50_p95(times["faiss"]), "milvus": p50_p95(times["milvus"])}
 
 
@@ -117,7 +142,8 @@ def report(results: list[dict]) -> str:
                         ratio(r["milvus"][1], r["faiss"][1]), fmt(r["copy"]["seconds"], 1)])
     return "\n".join([
         "Top-10 agreement, Milvus Lite against the FAISS store, every question of each gold set (`Engine.retrieve`, "
-        "k=10; the Milvus store holds the FAISS index's own paragraphs and vectors):", "",
+        "k=10; the Milvus store holds the FAISS index's own paragraphs and vectors; FAISS indexes: "
+        + "; ".join(f"{r['name']}: {r['source']}" for r in results) + "):", "",
         table(["corpus", "retrieval", "questions", "same top 10 in order", "same top 10 as a set", "mean overlap@10"],
               rows), "",
         f"Retrieval latency (`Engine.retrieve`, hybrid, k=10, first {LATENCY_QUESTIONS} questions asked twice, the "
@@ -130,11 +156,17 @@ def report(results: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/milvus.md"), help="Markdown report")
+    parser.add_argument("--workdir", type=Path, help="keep the FAISS index of the sample papers (and the stores) "
+                        "here, so a second run does not embed them again (default: a temporary folder)")
     args = parser.parse_args(argv)
     quiet_logs()
     started = time.strftime("%Y-%m-%d %H:%M")
-    with tempfile.TemporaryDirectory(prefix="boardqa-milvus-") as workdir:
-        results = run(Path(workdir))
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        results = run(args.workdir.resolve())
+    else:
+        with tempfile.TemporaryDirectory(prefix="boardqa-milvus-") as workdir:
+            results = run(Path(workdir))
     text = "\n".join([f"# FAISS against Milvus Lite", "", f"- run: `benchmarks/milvus_bench.py` at {started}; "
                       f"{load_note()} at the end", "", report(results)]) + "\n"
     print(text)

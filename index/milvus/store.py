@@ -153,7 +153,8 @@ class MilvusIndex(Index):
         for hit in found[0]:
             position = self._position.get(hit["entity"]["para"])
             if position is not None:  # (rows of a document being added or removed right now are not counted)
-                hits.append(Scored(position, abs(float(hit["distance"]))))  # Milvus Lite gives BM25 negated
+                score = float(hit["distance"])
+                hits.append(Scored(position, abs(score) if metric == "BM25" else score))  # Lite negates BM25
         return best_per_paragraph(hits, self.owners, k)
 
     def search_dense(self, qvec: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[Scored]:
