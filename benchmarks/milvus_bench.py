@@ -128,6 +128,8 @@ def run_corpus(name: str, folder: Path, gold: Path, workdir: Path) -> dict:
 
 
 def run(workdir: Path, corpora=CORPORA) -> list[dict]:
+    """Both corpora (the shared papers when /work/shared/papers is there); stores and indexes under `workdir`."""
+    workdir.mkdir(parents=True, exist_ok=True)
     return [run_corpus(name, folder, gold, workdir) for name, folder, gold in corpora if folder.is_dir()]
 
 

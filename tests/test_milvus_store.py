@@ -180,7 +180,7 @@ def test_store_urls():
     lite = parse_url("milvus:///srv/boardqa/lib.db?prefix=county")
     assert (lite.uri, lite.prefix, lite.lite) == ("/srv/boardqa/lib.db", "county", True)
     assert not is_milvus("") and not is_milvus("/some/folder") and is_milvus("milvus://h:1")
-    for bad in ("milvus://relative.db", "milvus:///no/suffix", "milvus://h:1/path", "milvus://h:port",
+    for bad in ("milvus://", "milvus:///no/suffix", "milvus:///relative/../x.txt", "milvus://h:1/path", "milvus://h:port",
                 "milvus:///a.db?prefix=1x", "faiss:///x"):
         with pytest.raises(ValueError, match="milvus|Milvus"):
             parse_url(bad)
@@ -206,6 +206,7 @@ def test_the_cli_ingests_lists_asks_and_removes_in_milvus_lite(stores, tmp_path,
     answer = json.loads(capsys.readouterr().out)
     assert answer["citations"] and "3.7" in answer["citations"][0]["reference"]
     assert cli.main(["remove", "--store", store, "pcp-2026-01-05-agenda-pack.txt"]) == 0
+    assert capsys.readouterr().out == "removed pcp-2026-01-05-agenda-pack.txt\n"
     assert cli.main(["papers", "--json", "--store", store]) == 0
     assert {r["doc"] for r in json.loads(capsys.readouterr().out)} == {
         "agb-2025-05-police-and-crime-plan-performance.txt"}

@@ -97,6 +97,10 @@ def update_milvus(url: str, settings: "Settings", files: Iterable[FileInput], re
                      "entry": json.dumps(entry, ensure_ascii=False)})
     _insert(client, docs_name(store.prefix), docs, upsert=True)  # the commit point: the files become visible
     _delete(client, store.prefix, sorted(set(dropped) - reused))
+    for collection in (passages_name(store.prefix), paragraphs_name(store.prefix), docs_name(store.prefix)):
+        # sealed segments: Milvus Lite scored a filtered BM25 search over rows still in a growing segment with the
+        # filtered rows' statistics (other IDFs than the whole library's, unlike bm25s); after a flush it does not
+        client.flush(collection)
     _tick(progress, "write", 1, 1)
     report.seconds["write"] = time.perf_counter() - started
     report.paragraphs += len(paragraphs)
