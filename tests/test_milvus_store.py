@@ -148,8 +148,10 @@ def test_remove_and_add_one_document(tmp_path, stores):  # (another prefix in th
     assert embedder.texts > count  # the file came back by being embedded again, only that file
     store.client.close()
     store = MilvusIndex.open(url, settings)
-    faiss_engine = Engine(Index.load(settings.index_dir), settings, embedder=embedder)
-    milvus_engine = Engine(store, settings, embedder=embedder)
+    # dense only: Milvus's BM25 statistics still count the deleted rows after a removal (until its compaction),
+    # so BM25 and hybrid order can differ from the FAISS store's after a remove (known, README)
+    faiss_engine = Engine(Index.load(settings.index_dir), settings, retrieval="dense", embedder=embedder)
+    milvus_engine = Engine(store, settings, retrieval="dense", embedder=embedder)
     assert [p.key for p in store.heads] == [p.key for p in faiss_engine.index.paragraphs]
     for question in _questions(20):
         assert _keys(milvus_engine.retrieve(question, k=10)) == _keys(faiss_engine.retrieve(question, k=10))
