@@ -64,39 +64,30 @@ def agreement(faiss_engine, milvus_engine, questions: list[str]) -> dict:
     for mode in MODES:
         faiss_engine.retrieval = milvus_engine.retrieval = mode
         same = same_set = overlap = 0
+        differ = []
         for q in questions:
             a = [h.paragraph.key for h in faiss_engine.retrieve(q, k=K)]
             b = [h.paragraph.key for h in milvus_engine.retrieve(q, k=K)]
             same += a == b
+            if a != b:
+                differ.append({"question": q, "faiss": a, "milvus": b})
             same_set += set(a) == set(b)
             overlap += len(set(a) & set(b)) / max(1, len(a))
         n = max(1, len(questions))
-        out[mode] = {"same_order": same / n, "same_set": same_set / n, "overlap": overlap / n}
+        out[mode] = {"same_order": same / n, "same_set": same_set / n, "overlap": overlap / n, "differ": differ}
     faiss_engine.retrieval = milvus_engine.retrieval = "hybrid"
     return out
 
 
-def faiss_index(folder: Path, settings, workdir: Path):
-    """The FAISS index of a corpus: the newest index `boardqa eval` cached for exactly these files (any code
-    version will do: both stores are given its paragraphs and vectors), else a new one ingested under `workdir`."""
-    from boardqa.library import ingest_paths
-    from evals.corpus_index import DONE, cache_root, corpus_files
+def faiss_index(folder: Path, settings):
+    """The FAISS index of a corpus exactly as `boardqa eval --corpus` builds it with this code: from the eval cache
+    (`$BOARDQA_CACHE`, keyed by the files, chunker, model and code), built into it when missing."""
+    from evals.corpus_index import corpus_index
     from index import Index
-    from index.store import file_digest
 
-    files = corpus_files(folder)
-    wanted = [[f.name, file_digest(f)["sha256"]] for f in files]
-    cached = []
-    for key in cache_root().glob(f"*/{DONE}") if cache_root().is_dir() else []:
-        inputs = json.loads(key.read_text(encoding="utf-8"))
-        if inputs.get("files") == wanted and inputs.get("model") == settings.embedding.model:
-            cached.append(key)
-    if cached:
-        newest = max(cached, key=lambda p: p.stat().st_mtime)
-        return Index.load(newest.parent / "index", settings), str(newest.parent)
-    settings = settings.model_copy(update={"index_dir": workdir / f"faiss-{folder.name}"})
-    ingest_paths(files, settings)
-    return Index.load(settings.index_dir, settings), "ingested for this run"
+    built = corpus_index(folder, settings)
+    return Index.load(built.settings.index_dir, built.settings), \
+        f"eval cache {built.key} ({'reused' if built.reused else 'built for this run'})"
 
 
 def run_corpus(name: str, folder: Path, gold: Path, workdir: Path) -> dict:
@@ -106,7 +97,7 @@ def run_corpus(name: str, folder: Path, gold: Path, workdir: Path) -> dict:
     from qa.engine import Engine
 
     settings = Settings.load(store="")
-    index, source = faiss_index(folder, settings, workdir)
+    index, source = faiss_index(folder, settings)
     embedder = Embedder.load(settings.embedding)
     db = workdir / (name.replace(" ", "-") + ".db")
     for old in workdir.glob(db.name + "*"):  # a store from an earlier run with --workdir: written afresh
@@ -120,11 +111,33 @@ def run_corpus(name: str, folder: Path, gold: Path, workdir: Path) -> dict:
     milvus_engine = Engine(store, settings.model_copy(update={"store": url}), embedder=embedder)
     questions = [json.loads(line)["question"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
     agree = agreement(faiss_engine, milvus_engine, questions)
-    times = time_interleaved({"faiss": lambda q: faiss_engine.retrieve(q, k=K),
-                              "milvus": lambda q: milvus_engine.retrieve(q, k=K)}, questions[:LATENCY_QUESTIONS])
+    result = {"name": name, "source": source, "paragraphs": len(index), "passages": len(index.owners),
+              "questions": len(questions), "copy": copy, "agreement": agree,
+              "latency": latency(faiss_engine, milvus_engine, questions[:LATENCY_QUESTIONS])}
     store.client.close()
-    return {"name": name, "source": source, "paragraphs": len(index), "passages": len(index.owners), "questions": len(questions),
-            "copy": copy, "agreement": agree, "faiss": p50_p95(times["faiss"]), "milvus": p50_p95(times["milvus"])}
+    return result
+
+
+def latency(faiss_engine, milvus_engine, questions: list[str]) -> dict:
+    """p50/p95 ms per measure and store: `Engine.retrieve` (question embedded each time) in hybrid and dense
+    retrieval, and the stores' own searches for the engine's candidates (question vector given)."""
+    from qa.question import expanded_query
+
+    n = faiss_engine.settings.retrieval.candidates
+    vectors = {q: faiss_engine.embedder.encode_query(q) for q in questions}
+    fns = {}
+    for store, engine in (("faiss", faiss_engine), ("milvus", milvus_engine)):
+        for mode in ("hybrid", "dense"):
+            fns[f"retrieve {mode}", store] = (lambda e, m: lambda q: (setattr(e, "retrieval", m), e.retrieve(q, k=K)))(
+                engine, mode)
+        fns["dense search", store] = (lambda i: lambda q: i.search_dense(vectors[q], n))(engine.index)
+        fns["BM25 search", store] = (lambda i: lambda q: i.search_lexical(expanded_query(q), n))(engine.index)
+    times = time_interleaved(fns, questions)
+    faiss_engine.retrieval = milvus_engine.retrieval = "hybrid"
+    out: dict = {}
+    for (measure, store), values in times.items():
+        out.setdefault(measure, {})[store] = p50_p95(values)
+    return out
 
 
 def run(workdir: Path, corpora=CORPORA) -> list[dict]:
@@ -134,32 +147,36 @@ def run(workdir: Path, corpora=CORPORA) -> list[dict]:
 
 
 def report(results: list[dict]) -> str:
-    rows, latency = [], []
+    rows, latency_rows = [], []
     for r in results:
         for mode, a in r["agreement"].items():
             rows.append([r["name"], mode, r["questions"], fmt(a["same_order"], 3), fmt(a["same_set"], 3),
                          fmt(a["overlap"], 3)])
-        latency.append([r["name"], f"{r['paragraphs']:,} / {r['passages']:,}", fmt(r["faiss"][0]), fmt(r["faiss"][1]),
-                        fmt(r["milvus"][0]), fmt(r["milvus"][1]), ratio(r["milvus"][0], r["faiss"][0]),
-                        ratio(r["milvus"][1], r["faiss"][1]), fmt(r["copy"]["seconds"], 1)])
+        for measure, by_store in r["latency"].items():
+            (f50, f95), (m50, m95) = by_store["faiss"], by_store["milvus"]
+            latency_rows.append([r["name"], measure, fmt(f50), fmt(f95), fmt(m50), fmt(m95), ratio(m50, f50),
+                                 ratio(m95, f95)])
+    sizes = "; ".join(f"{r['name']}: {r['paragraphs']:,} paragraphs / {r['passages']:,} passages, written into "
+                      f"Milvus Lite in {r['copy']['seconds']:.1f} s" for r in results)
     return "\n".join([
         "Top-10 agreement, Milvus Lite against the FAISS store, every question of each gold set (`Engine.retrieve`, "
         "k=10; the Milvus store holds the FAISS index's own paragraphs and vectors; FAISS indexes: "
         + "; ".join(f"{r['name']}: {r['source']}" for r in results) + "):", "",
         table(["corpus", "retrieval", "questions", "same top 10 in order", "same top 10 as a set", "mean overlap@10"],
               rows), "",
-        f"Retrieval latency (`Engine.retrieve`, hybrid, k=10, first {LATENCY_QUESTIONS} questions asked twice, the "
-        "stores taking turns), and the time to write the store into Milvus Lite:", "",
-        table(["corpus", "paragraphs / passages", "FAISS p50 ms", "FAISS p95 ms", "Milvus Lite p50 ms",
-               "Milvus Lite p95 ms", "p50 Milvus/FAISS", "p95 Milvus/FAISS", "write s"], latency),
+        f"Retrieval latency, first {LATENCY_QUESTIONS} questions of each gold set asked twice, every measure and store "
+        "taking turns: `Engine.retrieve` (k=10, the question embedded each time), and the stores' own dense and BM25 "
+        f"searches for the engine's candidates (the question's vector given). {sizes}.", "",
+        table(["corpus", "measure", "FAISS p50 ms", "FAISS p95 ms", "Milvus Lite p50 ms", "Milvus Lite p95 ms",
+               "p50 Milvus/FAISS", "p95 Milvus/FAISS"], latency_rows),
     ])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/milvus.md"), help="Markdown report")
-    parser.add_argument("--workdir", type=Path, help="keep the FAISS index of the sample papers (and the stores) "
-                        "here, so a second run does not embed them again (default: a temporary folder)")
+    parser.add_argument("--workdir", type=Path, help="write the Milvus Lite stores here (default: a temporary folder; "
+                        "the FAISS indexes are the eval cache's)")
     args = parser.parse_args(argv)
     quiet_logs()
     started = time.strftime("%Y-%m-%d %H:%M")

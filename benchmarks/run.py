@@ -31,7 +31,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", help=f"comma-separated corpus sizes (default {FULL_SIZES})")
     parser.add_argument("--ann-sizes", help="sizes that also run the FAISS comparison (default: sizes >= 1e5; "
                                             "with --quick, the largest size; `none` for none)")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/latest.md"), help="Markdown report")
+    parser.add_argument("--out", type=Path, help="Markdown report (default: benchmarks/results/latest.md; with "
+                                                 "--milvus-only, benchmarks/results/milvus-run.md)")
     parser.add_argument("--threads", type=int, default=0,
                         help="torch threads for embedding (settings.embedding.threads; 0 = torch's default)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary index folders")
@@ -116,6 +117,7 @@ def header(args_line: str, started: str, load_start: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    args.out = args.out or Path(f"benchmarks/results/{'milvus-run' if args.milvus_only else 'latest'}.md")
     quiet_logs()
     if args.worker:
         return worker(args)

@@ -227,6 +227,52 @@ def test_the_cli_names_an_unreachable_store(capsys):
 
 
 def test_importing_the_index_does_not_import_pymilvus():
-    code = "import sys, index, index.milvus, qa.engine, boardqa.cli; print('pymilvus' in sys.modules)"
+    code = ("import sys, index, index.milvus, qa, qa.engine, boardqa.cli, boardqa.library, evals.cli; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pymilvus', 'milvus_lite')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+    assert done.stdout.strip() == "[]"
+
+
+def test_eval_scores_a_corpus_in_milvus_as_in_the_faiss_cache(stores, tmp_path, monkeypatch, capsys):
+    import fakes
+    import index.milvus.update
+    from evals.cli import main
+
+    fakes.install(monkeypatch)
+    monkeypatch.setattr(index.milvus.update, "model_id_for", lambda settings: fakes.FAKE_MODEL_ID)
+    monkeypatch.setenv("BOARDQA_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("BOARDQA_STORE", stores["url"] + "?prefix=unused")  # eval reads --store only
+    corpus = tmp_path / "papers"
+    corpus.mkdir()
+    docs = {"parish-council_meeting_2026-01-29_minutes.txt":
+            "Minutes of the Parish Council\n\n1. The precept of £8,358 was submitted.\n\n"
+            "2. The wall repair drew no objection.\n",
+            "city-council_meeting_2018-12-10_minutes.txt":
+            "Minutes of the City Council\n\n1. The council adopted ordinance 88-2018.\n\n2. Trees were discussed.\n"}
+    for name, text in docs.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    parish, city = docs
+    rows = [("a1", "What precept was submitted?", "£8,358", parish, "1", "The precept of £8,358 was submitted."),
+            ("a2", "Did they object to the wall repair?", "no objection", parish, "2",
+             "The wall repair drew no objection."),
+            ("b1", "Which ordinance was adopted?", "88-2018", city, "1", "The council adopted ordinance 88-2018.")]
+    gold.write_text("".join(json.dumps({
+        "id": i, "kind": "fact", "question": q, "answer": a, "facts": [], "any_of": [[a]], "answerable": True,
+        "gold": [{"doc": doc, "paper": "M", "label": label, "evidence": e}]}) + "\n"
+        for i, q, a, doc, label, e in rows), encoding="utf-8")
+    args = ["--corpus", str(corpus), "--gold", str(gold), "--systems", "system,bm25,dense", "--json"]
+    store = stores["url"] + "?prefix=evalc"
+    scores, errs = [], []
+    for extra in ([], ["--store", store], ["--store", store]):
+        assert main(args + extra) == 0
+        done = capsys.readouterr()
+        errs.append(done.err)
+        scores.append({name: {k: v for k, v in s["overall"].items() if not k.startswith("latency")}
+                       for name, s in json.loads(done.out)["splits"]["all"].items()})
+    assert f"2 files in {store} (2 added" in errs[1]
+    assert f"2 files in {store} (0 added, 0 changed, 2 already" in errs[2]
+    assert scores[0] == scores[1] == scores[2]  # (the third run found the files already in the store)
+    assert scores[0]["system"]["recall@5"] == 1.0
+    names = stores["milvus"].client.list_collections()
+    assert any(n.startswith("evalc_") for n in names) and not any(n.startswith("unused_") for n in names)
