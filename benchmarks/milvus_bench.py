@@ -30,31 +30,38 @@ class StoredVectors:
         texts, _ = passage_texts(list(index.paragraphs))
         self.rows = {text: row for row, text in enumerate(texts)}
         self.vectors = index.vectors.vectors
+        self.index = index
         self.embedder = embedder
         self.model_id = index.model_id
 
     def encode(self, texts):
         import numpy as np
 
-        missing = [t for t in texts if t not in self.rows]
-        if missing:
-            raise ValueError(f"{len(missing)} passages are not in the FAISS index (first: {missing[0][:60]!r})")
-        return np.asarray(self.vectors[[self.rows[t] for t in texts]], dtype=np.float32)
+        if all(t in self.rows for t in texts):  # passages
+            return np.asarray(self.vectors[[self.rows[t] for t in texts]], dtype=np.float32)
+        stored = self.index.sentences.lookup(texts)  # the answerer's sentences
+        if not stored.found.all():
+            missing = [t for t, found in zip(texts, stored.found) if not found]
+            raise ValueError(f"{len(missing)} texts are not in the FAISS index (first: {missing[0][:60]!r})")
+        return stored.vectors
 
     def encode_query(self, text):
         return self.embedder.encode_query(text)
 
 
 def copy_to_milvus(index, url: str, settings, embedder) -> dict:
-    """Write a FAISS index's files into a new Milvus store (its vectors reused, nothing embedded); seconds taken."""
+    """Write a FAISS index's files into a new Milvus store (its passage and sentence vectors reused, nothing
+    embedded); seconds taken."""
     from index.milvus.update import update_milvus
+    from qa.evidence import semantic_texts
 
     by_doc: dict[str, list] = {}
     for p in index.paragraphs:
         by_doc.setdefault(p.doc_id, []).append(p)
     files = [(d.name, d.sha256, by_doc.get(d.doc_id, [])) for d in index.docs]
     started = time.perf_counter()
-    report = update_milvus(url, settings, files, embedder=StoredVectors(index, embedder))
+    report = update_milvus(url, settings, files, embedder=StoredVectors(index, embedder),
+                           sentence_texts=semantic_texts)
     return {"seconds": time.perf_counter() - started, "paragraphs": report.paragraphs, "passages": report.embedded}
 
 

@@ -72,7 +72,7 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
     elif is_milvus(settings.store):
         from index.milvus.update import update_milvus
 
-        update = update_milvus(settings.store, settings, good, progress=progress)
+        update = update_milvus(settings.store, settings, good, progress=progress, sentence_texts=semantic_texts)
     else:
         update = update_index(settings.index_dir, settings, good, progress=progress, sentence_texts=semantic_texts)
     result = IngestResult(**vars(update), files=reports)

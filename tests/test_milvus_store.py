@@ -42,14 +42,15 @@ def stores(tmp_path_factory):
     from index import Index, update_index
     from index.milvus.store import MilvusIndex
     from index.milvus.update import update_milvus
+    from qa.evidence import semantic_texts
 
     tmp = tmp_path_factory.mktemp("milvus")
     settings = Settings.load(index_dir=tmp / "faiss")
     embedder = FakeEmbedder()
     files = _files(settings)
-    update_index(settings.index_dir, settings, files, embedder=embedder)
+    update_index(settings.index_dir, settings, files, embedder=embedder, sentence_texts=semantic_texts)
     url = f"milvus://{tmp / 'lib.db'}"
-    update_milvus(url, settings, files, embedder=embedder)
+    update_milvus(url, settings, files, embedder=embedder, sentence_texts=semantic_texts)
     faiss_index = Index.load(settings.index_dir)
     milvus_index = MilvusIndex.open(url, settings)
     yield {"settings": settings, "embedder": embedder, "files": files, "url": url, "faiss": faiss_index,
@@ -116,10 +117,16 @@ def test_filters_select_the_same_paragraphs_and_hits(stores, filters):
 
 def test_answers_through_the_engine_cite_the_same_paragraphs(stores):
     faiss_engine, milvus_engine = _engines(stores)
+    embedder = stores["embedder"]
     for question in _questions(10):
-        a, b = faiss_engine.ask(question), milvus_engine.ask(question)
+        before = embedder.texts
+        a = faiss_engine.ask(question)
+        faiss_embedded, before = embedder.texts - before, embedder.texts
+        b = milvus_engine.ask(question)
         assert [c.reference for c in b.citations] == [c.reference for c in a.citations], question
         assert b.answer == a.answer
+        # the candidate sentences' vectors are read from the store, as from the folder: only the question is embedded
+        assert embedder.texts - before == faiss_embedded, question
 
 
 def test_remove_and_add_one_document(tmp_path, stores):  # (another prefix in the same file: one Lite server)
@@ -276,3 +283,25 @@ def test_eval_scores_a_corpus_in_milvus_as_in_the_faiss_cache(stores, tmp_path, 
     assert scores[0]["system"]["recall@5"] == 1.0
     names = stores["milvus"].client.list_collections()
     assert any(n.startswith("evalc_") for n in names) and not any(n.startswith("unused_") for n in names)
+
+
+def test_a_store_made_before_sentences_were_stored_gains_them_at_its_next_update(stores):
+    from index.milvus.store import MilvusIndex
+    from index.milvus.update import update_milvus
+    from qa.evidence import semantic_texts
+
+    settings, embedder, files = stores["settings"], stores["embedder"], stores["files"]
+    url = stores["url"] + "?prefix=old"
+    update_milvus(url, settings, files[:1], embedder=embedder, sentence_texts=semantic_texts)
+    client = stores["milvus"].client
+    client.drop_collection("old_sentences")  # as a store written before this collection existed
+    first = [t for p in files[0][2][:20] for t in semantic_texts(p)]
+    second = [t for p in files[1][2][:20] for t in semantic_texts(p) if t not in first]
+    store = MilvusIndex.open(url, settings)
+    assert not len(store.sentences) and not store.sentences.lookup(first).found.any()
+    assert len(store.heads) == len(files[0][2])  # the rest of the store reads as before
+    assert update_milvus(url, settings, files, embedder=embedder, sentence_texts=semantic_texts).added == [files[1][0]]
+    store = MilvusIndex.open(url, settings)
+    assert store.sentences.lookup(second).found.all() and not store.sentences.lookup(first).found.any()
+    expected = embedder.encode(second[:5])
+    assert store.sentences.lookup(second[:5]).vectors == pytest.approx(expected, abs=1e-6)

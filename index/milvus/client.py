@@ -36,6 +36,15 @@ def docs_name(prefix: str) -> str:
     return f"{prefix}_docs"
 
 
+def sentences_name(prefix: str) -> str:
+    return f"{prefix}_sentences"
+
+
+def signed_key(key: int) -> int:
+    """A 64-bit text key (`index.sentence_vectors.text_key`) as Milvus's signed INT64."""
+    return key - (1 << 64) if key >= 1 << 63 else key
+
+
 def lexical_text(text: str) -> str:
     """The text Milvus's BM25 function indexes: our own tokens (stopwords gone, figures expanded), one word each."""
     return " ".join(token.translate(_SEPARATORS) for token in tokenize(text))
@@ -114,7 +123,25 @@ def create_collections(client, prefix: str, dim: int) -> None:
         params.add_index("stub", index_type="FLAT", metric_type="L2")
         params.add_index("doc_id", index_type="INVERTED")
         client.create_collection(name, schema=schema, index_params=params, consistency_level="Strong")
+    create_sentences(client, prefix, dim)
     log.info("created Milvus collections %s_* (%d dimensions)", prefix, dim)
+
+
+def create_sentences(client, prefix: str, dim: int) -> None:
+    """The sentences collection: the answerer's candidate sentences embedded at ingest, found by their text's key
+    (a store made before it existed gains it at its next update; until then sentences are embedded per question)."""
+    from pymilvus import DataType
+
+    schema = client.create_schema(auto_id=True)
+    schema.add_field("pk", DataType.INT64, is_primary=True)
+    schema.add_field("skey", DataType.INT64)
+    schema.add_field("doc_id", DataType.VARCHAR, max_length=1024)
+    schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+    params = client.prepare_index_params()
+    params.add_index("dense", **DENSE_INDEX)
+    for name in ("skey", "doc_id"):
+        params.add_index(name, index_type="INVERTED")
+    client.create_collection(sentences_name(prefix), schema=schema, index_params=params, consistency_level="Strong")
 
 
 def query_all(client, collection: str, fields: list[str], batch: int = 4096) -> list[dict]:
@@ -138,8 +165,9 @@ def query_all(client, collection: str, fields: list[str], batch: int = 4096) -> 
 
 def load(client, prefix: str) -> None:
     """Load the store's collections into memory (a server keeps them released until asked; cheap when loaded)."""
-    for name in (passages_name(prefix), paragraphs_name(prefix), docs_name(prefix)):
-        client.load_collection(name)
+    for name in (passages_name(prefix), paragraphs_name(prefix), docs_name(prefix), sentences_name(prefix)):
+        if name != sentences_name(prefix) or client.has_collection(name):
+            client.load_collection(name)
 
 
 def quote(value: str) -> str:
@@ -149,3 +177,16 @@ def quote(value: str) -> str:
 
 def in_list(field: str, values) -> str:
     return f"{field} in [{', '.join(quote(str(v)) for v in values)}]"
+
+
+def sentence_vectors(client, prefix: str, keys: list[int], batch: int = 1024) -> dict[int, list[float]]:
+    """The stored vectors of the sentences with these text keys (unsigned, as `text_key` gives them), where stored."""
+    found: dict[int, list[float]] = {}
+    wanted = list(dict.fromkeys(signed_key(k) for k in keys))
+    for start in range(0, len(wanted), batch):
+        block = wanted[start:start + batch]
+        rows = client.query(sentences_name(prefix), filter=f"skey in [{', '.join(map(str, block))}]",
+                            output_fields=["skey", "dense"], limit=QUERY_WINDOW)
+        for row in rows:
+            found[row["skey"] % (1 << 64)] = row["dense"]
+    return found

@@ -13,9 +13,10 @@ import numpy as np
 
 from corpus.records import Paragraph
 from index.milvus import StoreURL, parse_url
-from index.milvus.client import (BM25_PARAMS, connect, load, docs_name, has_collections, in_list, lexical_text, paragraphs_name,
-                                 passages_name, query_all, quote)
+from index.milvus.client import (BM25_PARAMS, connect, docs_name, has_collections, in_list, lexical_text, load,
+                                 paragraphs_name, passages_name, query_all, quote, sentence_vectors, sentences_name)
 from index.passages import best_per_paragraph
+from index.sentence_vectors import Lookup, text_key
 from index.store import Index
 from index.vectors import Scored
 
@@ -65,6 +66,32 @@ class MilvusParagraphs(Sequence):
                 yield dataclasses.replace(head, text=texts.get(head.key, ""))
 
 
+class MilvusSentences:
+    """The answerer's candidate sentences embedded at ingest, read from the store by their text's key (the
+    `SentenceVectors.lookup` the engine calls; texts not stored are embedded per question, as ever)."""
+
+    def __init__(self, client, prefix: str, dim: int) -> None:
+        self._client = client
+        self._prefix = prefix
+        self.dim = dim
+        self._stored = bool(dim) and client.has_collection(sentences_name(prefix))
+
+    def __len__(self) -> int:  # (whether any are stored: counting rows would cost a query)
+        return int(self._stored)
+
+    def lookup(self, texts: Sequence[str]) -> Lookup:
+        found = np.zeros(len(texts), dtype=bool)
+        out = np.zeros((len(texts), max(self.dim, 1)), dtype=np.float32)
+        if not self._stored or not len(texts):
+            return Lookup(out, found)
+        keys = [text_key(t) for t in texts]
+        stored = sentence_vectors(self._client, self._prefix, keys)
+        for i, key in enumerate(keys):
+            if key in stored:
+                out[i], found[i] = stored[key], True
+        return Lookup(out, found)
+
+
 class MilvusIndex(Index):
     """An `Index` whose searches run in Milvus: dense (inner product over the same unit vectors, exact FLAT in Lite)
     and BM25 over our own tokens, per passage, reduced to paragraphs exactly as the FAISS store does."""
@@ -76,6 +103,7 @@ class MilvusIndex(Index):
         self.heads = heads
         self._position = {p.key: i for i, p in enumerate(heads)}
         self._last: tuple[np.ndarray | None, str] = (None, "")  # the last filter's positions and its expression
+        self.sentences = MilvusSentences(client, store.prefix, int(manifest.get("embedding", {}).get("dim") or 0))
 
     @classmethod
     def open(cls, url: str, settings: "Settings | None" = None, client=None) -> "MilvusIndex":

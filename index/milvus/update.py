@@ -12,9 +12,11 @@ import numpy as np
 
 from index.embeddings import Embedder, EmbedderLike, model_id_for, same_model
 from index.milvus import parse_url
-from index.milvus.client import (connect, load, create_collections, docs_name, has_collections, in_list, lexical_text,
-                                 paragraphs_name, passages_name, query_all)
+from index.milvus.client import (connect, create_collections, create_sentences, docs_name, has_collections, in_list,
+                                 lexical_text, load, paragraphs_name, passages_name, query_all, sentence_vectors,
+                                 sentences_name, signed_key)
 from index.passages import PASSAGE_FORMAT, passages
+from index.sentence_vectors import SentenceTexts, text_key
 from index.update import EMBED_BLOCK, FileInput, Progress, UpdateReport, _check_doc_ids, _tick
 from corpus.records import make_doc_id
 
@@ -27,8 +29,10 @@ INSERT_BLOCK = 256  # rows per insert (a gRPC message stays far below Milvus's 6
 
 
 def update_milvus(url: str, settings: "Settings", files: Iterable[FileInput], remove: Iterable[str] = (),
-                  embedder: EmbedderLike | None = None, progress: Progress | None = None) -> UpdateReport:
-    """Add, replace and remove source files in the Milvus store at `url`, as `update_index` does for a folder.
+                  embedder: EmbedderLike | None = None, progress: Progress | None = None,
+                  sentence_texts: SentenceTexts | None = None) -> UpdateReport:
+    """Add, replace and remove source files in the Milvus store at `url`, as `update_index` does for a folder
+    (`sentence_texts`: the answerer's candidate sentences of a paragraph, embedded and stored as there).
 
     A file's rows are inserted first and its docs entry last, so a search never sees half a file (readers count
     only paragraphs of listed docs); replaced and removed files are deleted after. Milvus has no transactions:
@@ -63,14 +67,20 @@ def update_milvus(url: str, settings: "Settings", files: Iterable[FileInput], re
     started = time.perf_counter()
     paragraphs = [p for _, _, paras in new for p in paras]
     texts = [(i, text) for i, p in enumerate(paragraphs) for text in passages(p)]
-    vectors = _embed([t for _, t in texts], embedder or (Embedder.load(settings.embedding) if texts else None),
-                     progress)
+    model = embedder or (Embedder.load(settings.embedding) if texts else None)
+    vectors = _embed([t for _, t in texts], model, progress)
     report.embedded = len(texts)
+    dim = int(vectors.shape[1]) if len(vectors) else 384
+    had_sentences = exists and client.has_collection(sentences_name(store.prefix))
+    if exists and not had_sentences:  # a store made before sentences were stored
+        create_sentences(client, store.prefix, dim)
+    sentence_rows = _sentences(client, store.prefix, paragraphs, sentence_texts, model, progress, report,
+                               reuse=had_sentences)
     report.seconds["embed"] = time.perf_counter() - started
     started = time.perf_counter()
     _tick(progress, "write", 0, 1)
     if not exists:
-        create_collections(client, store.prefix, int(vectors.shape[1]) if len(vectors) else 384)
+        create_collections(client, store.prefix, dim)
     reused = {make_doc_id(name, sha) for name, sha, _ in new} & set(entries)
     if reused:  # re-chunked with new settings: same doc_id, so its old rows go first
         _delete(client, store.prefix, sorted(reused))
@@ -85,6 +95,7 @@ def update_milvus(url: str, settings: "Settings", files: Iterable[FileInput], re
         {"key": p.key, "doc_id": p.doc_id, "ord": order[p.doc_id], "stub": [0.0, 0.0],
          "meta": json.dumps({k: v for k, v in p.to_json().items() if k != "text"}, ensure_ascii=False),
          "text": p.text} for p in paragraphs], upsert=True)
+    _insert(client, sentences_name(store.prefix), sentence_rows)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     embedding = {"model_id": model_id, "dim": int(vectors.shape[1]) if len(vectors) else 0, "passage": PASSAGE_FORMAT}
     docs = []
@@ -97,7 +108,8 @@ def update_milvus(url: str, settings: "Settings", files: Iterable[FileInput], re
                      "entry": json.dumps(entry, ensure_ascii=False)})
     _insert(client, docs_name(store.prefix), docs, upsert=True)  # the commit point: the files become visible
     _delete(client, store.prefix, sorted(set(dropped) - reused))
-    for collection in (passages_name(store.prefix), paragraphs_name(store.prefix), docs_name(store.prefix)):
+    for collection in (passages_name(store.prefix), paragraphs_name(store.prefix), docs_name(store.prefix),
+                       sentences_name(store.prefix)):
         # sealed segments: Milvus Lite scored a filtered BM25 search over rows still in a growing segment with the
         # filtered rows' statistics (other IDFs than the whole library's, unlike bm25s); after a flush it does not
         client.flush(collection)
@@ -155,6 +167,23 @@ def _embed(texts: list[str], embedder: EmbedderLike | None, progress: Progress |
     return np.vstack(blocks) if blocks else np.zeros((0, 0), dtype=np.float32)
 
 
+def _sentences(client, prefix: str, paragraphs: list, sentence_texts: SentenceTexts | None, embedder,
+               progress: Progress | None, report: UpdateReport, reuse: bool) -> list[dict]:
+    """Rows of the sentences collection for new paragraphs: each distinct text once per file; a text the store
+    already holds is copied from it, the rest embedded (counted in `report.embedded`)."""
+    if sentence_texts is None or not paragraphs:
+        return []
+    per_doc = {(p.doc_id, text): None for p in paragraphs for text in sentence_texts(p)}
+    distinct = list(dict.fromkeys(text for _, text in per_doc))
+    keys = {text: text_key(text) for text in distinct}
+    stored = sentence_vectors(client, prefix, list(keys.values())) if reuse else {}
+    missing = [t for t in distinct if keys[t] not in stored]
+    fresh = dict(zip(missing, _embed(missing, embedder, progress))) if missing else {}
+    report.embedded += len(missing)
+    return [{"skey": signed_key(keys[text]), "doc_id": doc_id,
+             "dense": fresh[text].tolist() if text in fresh else stored[keys[text]]} for doc_id, text in per_doc]
+
+
 def _insert(client, collection: str, rows: list[dict], upsert: bool = False) -> None:
     write = client.upsert if upsert else client.insert
     for start in range(0, len(rows), INSERT_BLOCK):
@@ -165,5 +194,6 @@ def _delete(client, prefix: str, doc_ids: list[str]) -> None:
     """Drop files: their docs entries first (readers stop counting them), then their paragraphs and passages."""
     for start in range(0, len(doc_ids), 256):
         expr = in_list("doc_id", doc_ids[start:start + 256])
-        for collection in (docs_name(prefix), paragraphs_name(prefix), passages_name(prefix)):
-            client.delete(collection, filter=expr)
+        for collection in (docs_name(prefix), paragraphs_name(prefix), passages_name(prefix), sentences_name(prefix)):
+            if collection != sentences_name(prefix) or client.has_collection(collection):
+                client.delete(collection, filter=expr)
