@@ -42,6 +42,9 @@ class Filters:
                    as_tuple(committee))
 
 
+FRONT_CHARS = 400  # a front sheet's title block; what follows is often the attendance or the first item
+
+
 class Engine:
     """An index plus an embedding model, loaded once and used for every question."""
 
@@ -55,6 +58,7 @@ class Engine:
         self.retrieval = retrieval
         self._embedder = embedder
         self._recent: dict[str, np.ndarray] = {}  # question -> its vector, from retrieval
+        self._fronts: dict[str, str] = {}  # doc id -> its front sheet's text
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -103,6 +107,7 @@ class Engine:
     def reload(self) -> None:
         """Pick up an index folder (or store) that another process (or the library tab) has changed."""
         self.index = open_index(self.settings)
+        self._fronts = {}
         _settle_gc()
 
     # -- retrieval -----------------------------------------------------------------
@@ -186,7 +191,8 @@ class Engine:
         def extractive() -> Answer:
             # sentences are also chosen by meaning
             embed = self._stored_embed if hasattr(self.embedder, "encode") else None
-            return answer_extractive(question, hits, self.settings, embed=embed)
+            fronts = {h.paragraph.doc_id: self.front(h.paragraph.doc_id) for h in hits}
+            return answer_extractive(question, hits, self.settings, embed=embed, fronts=fronts)
 
         llm_on = bool(self.settings.llm.url) if use_llm is None else use_llm
         if llm_on and hits:
@@ -194,6 +200,15 @@ class Engine:
 
             return llm_answer(question, hits, self.settings, extractive)
         return extractive()
+
+    def front(self, doc_id: str) -> str:
+        """The text of a document's front sheet (its first record, when that is not a printed paragraph):
+        the body, meeting, place and date that every paper in the file is from."""
+        if doc_id not in self._fronts:
+            positions = self.index.positions_where(doc=doc_id)
+            first = self.index.paragraphs[int(positions[0])] if len(positions) else None
+            self._fronts[doc_id] = first.text[:FRONT_CHARS] if first is not None and not first.printed else ""
+        return self._fronts[doc_id]
 
     def _stored_embed(self, texts: list[str]) -> np.ndarray:
         """Vectors of `texts`: sentences embedded at ingest and the question embedded by retrieval are looked

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from corpus.meta import MONTHS
 from corpus.records import Paragraph
 from index.results import Hit
-from qa.question import Concept, QuestionPart
+from qa.question import BODY_WORDS, Concept, QuestionPart
 from qa.sentences import Sentence, display, split_sentences
-from qa.vocabulary import fold, tokens
+from qa.vocabulary import STOPWORDS, fold, tokens
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+# words of a date or time that say when, not what: "Thursday 17th October 2013, 11am"
+_WHEN_WORDS = frozenset(fold(w) for w in [*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday",
+                                          "saturday", "sunday", "am", "pm", "st", "nd", "rd", "th", "hrs"])
 _FACTS = {
     "rate": re.compile(r"%|\bper ?cent\b|\bpercent(?:age)?\b|\bproportion\b|\brates?\b|\b\d+ in \d+\b|\d\s?pp\b"
                        r"|\btimes (?:more|less) likely\b", re.I),
@@ -123,21 +127,27 @@ class Evidence:
     meta_tokens: list[frozenset[str]]
     sentences: list[list[Sentence]]
     units: list[Unit]
+    front_tokens: list[frozenset[str]] = field(default_factory=list)
 
     @property
     def vocabulary(self) -> frozenset[str]:
         return frozenset().union(*self.para_tokens, *self.meta_tokens)
 
     @classmethod
-    def of(cls, hits: list[Hit]) -> "Evidence":
-        para_tokens, meta_tokens, sentences, units = [], [], [], []
+    def of(cls, hits: list[Hit], fronts: Mapping[str, str] | None = None) -> "Evidence":
+        """`fronts`: the text of each document's front sheet, by doc id (where its papers are from)."""
+        para_tokens, meta_tokens, sentences, units, front_tokens = [], [], [], [], []
+        cache: dict[str, frozenset[str]] = {}
         for rank, hit in enumerate(hits):
             p = hit.paragraph
             para_tokens.append(frozenset(tokens(p.text)))
             meta_tokens.append(frozenset(tokens(_metadata(p))))
             sentences.append(split_sentences(p.text, p.label))
             units.extend(_units(rank, p, sentences[-1]))
-        return cls(hits, para_tokens, meta_tokens, sentences, units)
+            if p.doc_id not in cache:
+                cache[p.doc_id] = frozenset(tokens((fronts or {}).get(p.doc_id, "")))
+            front_tokens.append(cache[p.doc_id])
+        return cls(hits, para_tokens, meta_tokens, sentences, units, front_tokens)
 
     def paragraph(self, rank: int) -> Paragraph:
         return self.hits[rank].paragraph
@@ -145,15 +155,38 @@ class Evidence:
     def haystack(self, rank: int) -> frozenset[str]:
         return self.para_tokens[rank] | self.meta_tokens[rank]
 
+    def where_from(self, c: Concept, rank: int) -> bool:
+        """Whether paragraph `rank`'s paper names `c` as where it is from: in its title, body, meeting or date,
+        its document's front sheet, or by the last words of its name ("Transparency Board" for the "Public
+        Sector Transparency Board"), when those are not words every body uses."""
+        meta = self.meta_tokens[rank] | (self.front_tokens[rank] if self.front_tokens else frozenset())
+        if c.found_in(meta):
+            return True
+        for alt in c.alternatives:
+            tail = alt[-2:]
+            if len(alt) > 2 and any(t not in BODY_WORDS for t in tail) and all(t in meta for t in tail):
+                return True
+        return False
+
+    def says_something(self, u: Unit) -> bool:
+        """Whether `u` states anything beyond where it is from: not a lead-in waiting for its list
+        ("As Vice-Chair:"), and not only its paper's own title, body, meeting and date ("Open Data User
+        Group 13th meeting 14 May 2013, 14:00-17:00"), which every paragraph of the paper carries."""
+        if len(u.spans) == 1 and u.text.rstrip().endswith(":"):
+            return False
+        content = {t for t in u.tokens if t.isalpha() and t not in STOPWORDS and t not in _WHEN_WORDS}
+        return bool(content - self.meta_tokens[u.rank])
+
 
 def _metadata(p: Paragraph) -> str:
-    """Label, paper, meeting and date words, the month spelt out ("2026-01-05" -> "5 January 2026")."""
+    """Label, paper, body, committee, meeting and date words, the month spelt out ("2026-01-05" -> "5 January 2026")."""
     date = p.date
     parts = date.split("-") if date else []
     if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
         date = " ".join([parts[2] if len(parts) > 2 else "", MONTHS[int(parts[1]) - 1], parts[0]])
     section = re.sub(r"^[\s\d.]+", "", p.section)  # "8. An Equal and Fair..." must not offer an "8"
-    return " ".join([p.label, p.paper, p.doc_title, section, p.part, p.meeting, p.meeting_short, date])
+    return " ".join([p.label, p.paper, p.doc_title, section, p.part, p.meeting, p.meeting_short, p.body, p.committee,
+                     date])
 
 
 def _unit(rank: int, para: Paragraph, parts: list[Sentence], before: Sentence | None, row: bool,

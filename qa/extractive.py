@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 
 from boardqa.settings import Settings
@@ -38,6 +39,11 @@ class _Scorer:
         self.part, self.ev = part, ev
         self.semantic = semantic or {}
         self.floor = min(self.semantic.values(), default=0.0)
+        # a later sentence of an embedded paragraph is as close as that paragraph's typical sentence
+        per_rank: dict[int, list[float]] = {}
+        for u, value in self.semantic.items():
+            per_rank.setdefault(u.rank, []).append(value)
+        self.typical = {r: sorted(v)[len(v) // 2] for r, v in per_rank.items()}
         self.weights = weights(part, ev)
         self.expected = part.facts - {"yesno"}  # a yes/no question is answered by the fact it asks about
         self.top = max((h.score for h in ev.hits), default=0.0)
@@ -57,15 +63,21 @@ class _Scorer:
         # papers answer with figures: when no kind of fact is asked for, or a trend, a figure helps
         figure = 0.1 if (not self.expected or "trend" in self.expected) and re.search(r"\d", u.text) else 0.0
         long = 0.15 * max(0, len(u.text) - 400) / 400
-        meaning = SEMANTIC_WEIGHT * dense_norm(self.semantic.get(u, self.floor)) if self.semantic else 0.0
+        meaning = SEMANTIC_WEIGHT * dense_norm(self.closeness(u)) if self.semantic else 0.0
         return self.cover([u]) + fact + 0.25 * prior + 0.1 * dense_norm(hit.dense) + scene + figure - long + meaning
 
     def similarity(self, units: list[Unit]) -> float:
         """The closest meaning any of `units` has to the question (0 when nothing was embedded)."""
-        return max((self.semantic.get(u, self.floor) for u in units), default=0.0) if self.semantic else 0.0
+        return max((self.closeness(u) for u in units), default=0.0) if self.semantic else 0.0
+
+    def closeness(self, u: Unit) -> float:
+        """`u`'s cosine to the question; for a sentence not embedded (past the first few of its paragraph),
+        its paragraph's median sentence, else the lowest seen: a later sentence is not assumed unrelated."""
+        return self.semantic.get(u, self.typical.get(u.rank, self.floor))
 
     def ranked(self, avoid: set[int]) -> list[Unit]:
-        out = sorted(self.ev.units, key=lambda u: (-self.scores[u], u.rank, u.start))
+        out = sorted((u for u in self.ev.units if self.ev.says_something(u)),
+                     key=lambda u: (-self.scores[u], u.rank, u.start))
         fresh = [u for u in out if u.rank not in avoid]
         return fresh if avoid and fresh and self.scores[fresh[0]] >= 0.6 * self.scores[out[0]] else out
 
@@ -94,6 +106,7 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
         chosen.append(extra)
         used += extra.sentences
     limit = budget + 2 * compare  # each other paper's figure may need its sentence of context
+    chosen = [_with_verdict(u, s) for u in chosen]
     for i, u in enumerate(chosen):
         longer = _extend(u, s) if used < limit else None
         if longer is not None and not any(longer.overlaps(c) for c in chosen if c is not u):
@@ -161,6 +174,23 @@ def _counterparts(s: _Scorer, ranked: list[Unit], chosen: list[Unit], compare: i
     return out
 
 
+VERDICT_WORDS = 3  # "Supported.", "No objection.", "Carried unanimously.": a decision on what was just said
+
+
+def _with_verdict(u: Unit, s: _Scorer) -> Unit:
+    """`u` with the next sentence of its paragraph when that is only a few words: the decision, vote or
+    outcome on what `u` says ("Journey's End - dormer extension." "Supported.")."""
+    nxt = next((x for x in s.ev.sentences[u.rank] if x.start >= u.end and not x.row), None)
+    if nxt is None or any(nxt.start < e and b < nxt.end for b, e in u.spans):
+        return u
+    raw = s.ev.paragraph(u.rank).text[nxt.start:nxt.end]
+    words = re.findall(r"[A-Za-z]+", raw)
+    if not words or len(words) > VERDICT_WORDS or re.search(r"\d", raw) or raw.rstrip().endswith(":"):
+        return u
+    return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
+                u.tokens | frozenset(tokens(raw)), u.facts | facts_in(raw), u.before)
+
+
 def _extend(u: Unit, s: _Scorer) -> Unit | None:
     """`u` with the next sentence of its paragraph when that one goes on about it ("This represents a
     reduction of 13.1 percent."), or when `u` gives no figure and the next sentence does."""
@@ -182,11 +212,11 @@ def _specific_check(s: _Scorer, units: list[Unit]) -> tuple[list[str], list[str]
     absent, elsewhere = [], []
     key = [c for c in s.part.topical if not c.generic and not c.context]
     for c in s.part.specifics:
-        if not any(c.found_in(s.ev.haystack(r)) for r in range(len(s.ev.hits))):
+        if not any(c.found_in(s.ev.haystack(r)) or s.ev.where_from(c, r) for r in range(len(s.ev.hits))):
             absent.append(c.name)
             continue
-        beside = any(c.found_in(s.ev.haystack(u.rank)) and (not c.restrictive or not key or any(
-            t.found_in(s.ev.para_tokens[u.rank]) for t in key)) for u in units)
+        beside = any(s.ev.where_from(c, u.rank) or c.found_in(s.ev.haystack(u.rank)) and (
+            not c.restrictive or not key or any(t.found_in(s.ev.para_tokens[u.rank]) for t in key)) for u in units)
         if not beside:
             elsewhere.append(c.name)
     return absent, elsewhere
@@ -281,7 +311,7 @@ def _answer_parts(q: Question, ev: Evidence, settings: Settings, max_citations: 
 
 
 def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max_citations: int = 3,
-                      embed=None) -> Answer:
+                      embed=None, fronts: Mapping[str, str] | None = None) -> Answer:
     """Answer `question` from `hits` with sentences quoted from them, each cited, or abstain.
 
     Args:
@@ -292,6 +322,8 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
         max_citations: most paragraphs cited as support (at least one per part of the question).
         embed: optional sentence embedder (texts -> (n, d) array, e.g. `Embedder.encode`); with it the
             sentences are also chosen, and abstention decided, by their closeness in meaning to the question.
+        fronts: optional text of each document's front sheet, by doc id (`Engine.front`): a name or place
+            the question restricts to is found there as where the document's papers are from.
 
     Returns:
         An `Answer` that satisfies `qa.contract.violations`: verbatim sentences with `[n]` markers, or
@@ -304,7 +336,7 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
         return Answer(question=question, answer=REFUSAL, abstained=True, citations=[], confidence=0.0,
                       note="no paragraphs retrieved", timings={"answer_ms": _ms(started)})
     q = analyse(question)
-    ev = Evidence.of(hits)
+    ev = Evidence.of(hits, fronts)
     results = _answer_parts(q, ev, settings, max_citations, embed)
     exact = hits[0].lexical == EXACT_FLAG
     if exact:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from qa.vocabulary import (GENERIC, MONTHS, STOPWORDS, SYNONYM_RES, TOKEN, TREND_WORDS, YEAR, YEAR_RANGE,
                            expanded_query, fold, number_tokens, phrase, tokens)
 
-__all__ = ["Concept", "Question", "QuestionPart", "analyse", "expanded_query", "fact_types", "split_parts", "tokens"]
+__all__ = ["BODY_WORDS", "Concept", "Question", "QuestionPart", "analyse", "expanded_query", "fact_types", "split_parts", "tokens"]
 
 _FACT_CUES = {
     "money": r"£|\bmoney\b|\bbudget\w*|\bcosts?\b|\bcosting\b|\bspen[dt]\w*|\bfunding\b|\bfunded\b|\bprecept\b"
@@ -24,15 +24,19 @@ _FACT_CUES = {
     "yesno": r"^(?:is|are|was|were|has|have|had|did|does|do|will|can|could|should|would)\b",
     "trend": r"\b(?:" + "|".join(sorted(TREND_WORDS)) + r")\b",
 }
-_BODY_WORDS = frozenset(fold(w) for w in GENERIC | frozenset(
+# words every body's name uses: a name made only of them names no body in particular
+BODY_WORDS = frozenset(fold(w) for w in GENERIC | frozenset(
     "report paper papers nhs trust authority cabinet chair government ministry office home service mayor".split()))
 _GENERIC_FOLDED = frozenset(fold(w) for w in GENERIC)
 _MONTH_YEAR = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november"
                          r"|december)\s+((?:19|20)\d\d)\b")
 # Capitalised words in a row (with "of", "and", "the" between), and a short number after them:
 # "Operation Hercules", "Crown Prosecution Service", "Ethics Module 8".
+# A number followed by a month is a date's day ("the Board's 2 March 2011 meeting"), never part of a name.
 _ENTITY = re.compile(r"\b[A-Z][A-Za-z0-9'’&-]*(?:\s+(?:of|and|for|the|to|&)?\s*[A-Z][A-Za-z0-9'’&-]*)*"
-                     r"(?:\s+\d{1,3}[A-Za-z]?(?![\w/.,]))?")
+                     r"(?:\s+\d{1,3}[A-Za-z]?(?![\w/.,])(?!\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))?")
+# A possessive ends the owner's name: "the Open Data User Group's DVLA paper" names two things.
+_POSSESSIVE = re.compile(r"['’]s\b")
 _RESTRICTS = re.compile(r"\b(?:in|at|across|within|around|near|for)\s+(?:the\s+)?$", re.I)
 _CUES = frozenset({"percentage", "proportion", "percent", "cent", "total", "compare", "compared", "comparison",
                    "difference", "versus", "vs", "each", "both", "long", "quickly", "fast", "likely", "date", "share"})
@@ -121,15 +125,17 @@ def _entities(text: str) -> list[tuple[int, int, str, bool]]:
     months, and words naming the body or its papers ("Police", "Panel", "WMP")."""
     out = []
     for m in _ENTITY.finditer(text):
-        words = re.findall(r"[A-Za-z0-9'’&-]+", m.group())
-        at_start = m.start() == 0 or re.search(r"[?.!:;]\s*$", text[: m.start()])
-        if at_start and words and not words[0].isupper():
-            words = words[1:]  # "Is", "How", "Compare": capitalised only because a sentence starts
-        words = [w for w in words if w.lower() not in MONTHS and w.lower() not in STOPWORDS or w in ("to", "of")]
-        while words and words[-1] in ("to", "of"):
-            words.pop()
-        if any(w[0].isalpha() and fold(w) not in _BODY_WORDS for w in words):
-            out.append((m.start(), m.end(), " ".join(words), bool(_RESTRICTS.search(text[: m.start()]))))
+        cuts = [m.start()] + [p.end() for p in _POSSESSIVE.finditer(text, m.start(), m.end())] + [m.end()]
+        for start, end in zip(cuts, cuts[1:]):
+            words = re.findall(r"[A-Za-z0-9'’&-]+", _POSSESSIVE.sub("", text[start:end]))
+            at_start = start == 0 or re.search(r"[?.!:;]\s*$", text[:start])
+            if at_start and words and not words[0].isupper():
+                words = words[1:]  # "Is", "How", "Compare": capitalised only because a sentence starts
+            words = [w for w in words if w.lower() not in MONTHS and w.lower() not in STOPWORDS or w in ("to", "of")]
+            while words and words[-1] in ("to", "of"):
+                words.pop()
+            if any(w[0].isalpha() and fold(w) not in BODY_WORDS for w in words):
+                out.append((start, end, " ".join(words), start == m.start() and bool(_RESTRICTS.search(text[:start]))))
     return out
 
 

@@ -282,6 +282,27 @@ def test_question_reading_of_names_references_and_scenes():
     assert analyse("By how much did arrests fall? The AGB paper and the Panel minutes differ.").compare
 
 
+def test_a_possessive_ends_a_name_and_a_day_before_a_month_is_not_part_of_one():
+    def names(question):
+        return {c.name: c.alternatives for c in analyse(question).parts[0].specifics}
+
+    dated = names("What did the Public Sector Transparency Board's 2 March 2011 meeting agree on data.gov.uk?")
+    assert dated["Public Sector Transparency Board"][0] == ("public", "sector", "transparency", "board")
+    two = names("What does the Open Data User Group's DVLA paper say about parking?")
+    assert "Open Data User Group" in two and two["DVLA"] == (("dvla",),)
+    assert names("What did Kieron O'Hara's review find?")["Kieron O'Hara"] == (("kieron", "o'hara"),)
+    assert names("What was the rate for Ethics Module 8 in 2024?")["Ethics Module 8"][0] == ("ethic", "modul_8")
+
+
+def test_a_paragraphs_body_and_committee_count_as_where_it_is_from():
+    from qa.evidence import _metadata
+
+    p = Paragraph(doc_id="m.pdf@1", doc="m.pdf", doc_title="Minutes", paper="Minutes", label="5", text="Agreed.",
+                  body="Open Data User Group", committee="Finance Sub-Committee", date="2013-05-14")
+    words = set(tokens(_metadata(p)))
+    assert set(tokens("Open Data User Group Finance Sub-Committee 14 May 2013")) <= words
+
+
 def test_vocabulary_folds_word_forms_and_pairs_identifiers():
     from qa.vocabulary import fold
 
@@ -409,3 +430,79 @@ def test_with_an_embedder_unanswerable_questions_still_abstain(question, missing
 def test_with_an_embedder_a_two_part_question_keeps_the_contract():
     answer = ask("How many homicides were recorded, and how many knife crime offences?", embed=BagOfWords())
     assert not answer.abstained and "31" in answer.answer and "4,577" in answer.answer
+
+
+def test_a_sentence_that_says_only_where_it_is_from_or_leads_in_to_a_list_is_never_the_answer():
+    from qa.evidence import Evidence
+
+    src = dict(doc_id="o@1", doc="odug-minutes.pdf", doc_title="Minutes", paper="Minutes", body="Open Data User Group",
+               meeting="13th meeting", date="2013-05-14")
+    cover = Paragraph(label="Cover", kind="cover", text="Open Data User Group\n13th meeting\n14 May 2013, 14:00-17:00",
+                      pages=(1,), seq=0, **src)
+    nine = Paragraph(label="9", text="9. The benefits case is progressing; some work is needed to strengthen it.",
+                     pages=(2,), seq=1, **src)
+    lead = Paragraph(label="8.2", text="8.2 As Vice-Chair:", pages=(2,), seq=2, **src)
+    ev = Evidence.of([Hit(cover, 1.0, 0.8, 3.0), Hit(nine, 0.9, 0.7, 2.0), Hit(lead, 0.8, 0.6, 1.0)])
+    said = {ev.paragraph(u.rank).label for u in ev.units if ev.says_something(u)}
+    assert said == {"9"}
+    answer = answer_extractive("How was the benefits case described at the Open Data User Group's 13th meeting "
+                               "on 14 May 2013?", ev.hits, Settings())
+    assert not answer.abstained and [c.paragraph for c in answer.support] == ["9"]
+
+
+def test_a_name_the_question_restricts_to_is_found_on_the_documents_front_sheet_or_by_its_last_words():
+    from qa.evidence import Evidence
+
+    src = dict(doc_id="s@1", doc="pack.pdf", doc_title="Agenda", paper="Interests", committee="Select Committee",
+               date="2023-10-24")
+    row = Paragraph(label="Table 1", kind="row", text="Guidance: securities of a body are an interest where their total "
+                    "nominal value exceeds £25,000.", pages=(5,), seq=3, **src)
+    board = Paragraph(label="4", text="4. The Board agreed a steering group would help.", pages=(1,), seq=0,
+                      doc_id="t@1", doc="tb.pdf", doc_title="Minutes", paper="Minutes", body="Transparency Board")
+    question = "Under the guidance in Riverton's 24 October 2023 agenda pack, what value of securities is an interest?"
+    bare = answer_extractive(question, [Hit(row, 1.0, 0.7, 2.0)], Settings())
+    assert bare.abstained and "Riverton" in bare.answer
+    fronts = {"s@1": "Select Committee\nAgenda\nVenue: Central Library, Riverton TS18 1TU"}
+    answer = answer_extractive(question, [Hit(row, 1.0, 0.7, 2.0)], Settings(), fronts=fronts)
+    assert not answer.abstained and "£25,000" in answer.answer
+    ev = Evidence.of([Hit(board, 1.0, 0.7, 2.0)])
+    named = analyse("What did the Public Sector Transparency Board agree?").parts[0].specifics
+    assert [ev.where_from(c, 0) for c in named] == [True]
+    other = analyse("What did the Public Sector Audit Board agree?").parts[0].specifics
+    assert [ev.where_from(c, 0) for c in other] == [False]  # "Board" alone names no body in particular
+
+
+def test_a_short_decision_after_the_quoted_sentence_is_quoted_with_it():
+    src = dict(doc_id="a@1", doc="ayton.pdf", doc_title="Minutes", paper="Minutes", date="2021-07-06")
+    planning = Paragraph(label="5", text="Planning Applications: Journey's End, High Street - alterations and dormer "
+                         "extension. Supported. Land East of the Old Glebe - erection of a stable block. Objected to.",
+                         pages=(2,), seq=5, **src)
+    answer = answer_extractive("Was the council happy with the dormer extension at Journey's End?",
+                               [Hit(planning, 1.0, 0.7, 2.0)], Settings())
+    assert not answer.abstained and "dormer extension. Supported." in answer.answer
+    assert "Objected" not in answer.answer
+
+
+def test_a_sentence_past_the_embedded_ones_is_judged_by_its_paragraphs_typical_sentence():
+    import numpy as np
+
+    from qa.evidence import Evidence, similarities
+    from qa.extractive import _Scorer
+
+    src = dict(doc_id="f@1", doc="frtib.pdf", doc_title="Minutes", paper="Minutes", date="2021-12-17")
+    text = ("4. Internal Audit Update. The 2021 internal audit plan is almost complete. Originally, five audits were "
+            "planned. An audit was added. Ms. Holmes presented the 2022 plan. Findings were closed. "
+            "MOTION: That the 2022 internal audit plan and 2023 tentative audit plan be approved.")
+    ev = Evidence.of([Hit(Paragraph(label="4", text=text, pages=(3,), seq=9, **src), 1.0, 0.7, 2.0)])
+
+    def embed(texts):  # the question, then the embedded sentences: one close, most middling, the last far
+        sims = [0.9] + [0.55] * (len(texts) - 3) + [0.25]
+        return np.array([[1.0, 0.0]] + [[c, (1 - c * c) ** 0.5] for c in sims], dtype=np.float32)
+
+    question = "Which audit plans did the members approve?"
+    scorer = _Scorer(analyse(question).parts[0], ev, similarities([question], ev, embed)[0])
+    motion = next(u for u in ev.units if u.text.startswith("MOTION"))
+    assert motion not in scorer.semantic and abs(scorer.closeness(motion) - 0.55) < 1e-3
+    assert abs(scorer.similarity([motion]) - 0.55) < 1e-3
+    answer = answer_extractive(question, ev.hits, Settings(), embed=embed)
+    assert "2023 tentative audit plan be approved" in answer.answer

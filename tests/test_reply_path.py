@@ -36,3 +36,13 @@ def test_unreachable_model_falls_back_for_answers_and_replies():
     assert answer.note  # says why the model was not used
     text, answerer = e.draft_reply(answer.question, answer)
     assert answerer == "llm→extractive" and "31" in text
+
+
+def test_a_documents_front_sheet_is_its_first_record_unless_that_is_a_printed_paragraph():
+    src = dict(doc_title="Agenda", paper="Agenda", date="2023-10-24")
+    front = Paragraph(doc_id="p@1", doc="pack.pdf", label="Cover", kind="cover", seq=0, text="Select Committee\n"
+                      "Venue: Central Library, Riverton", **src)
+    item = Paragraph(doc_id="p@1", doc="pack.pdf", label="1", printed=True, seq=1, text="1. Apologies.", **src)
+    numbered = Paragraph(doc_id="n@1", doc="notes.txt", label="1", printed=True, seq=0, text="1. Riverton.", **src)
+    e = Engine.from_paragraphs([front, item, numbered], Settings(), embedder=FakeEmbedder())
+    assert "Riverton" in e.front("p@1") and e.front("n@1") == "" and e.front("missing@1") == ""
