@@ -59,6 +59,7 @@ class Engine:
         self._embedder = embedder
         self._recent: dict[str, np.ndarray] = {}  # question -> its vector, from retrieval
         self._fronts: dict[str, str] = {}  # doc id -> its front sheet's text
+        self._library_words = None  # words the library uses all the time, acronyms it defines
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -108,6 +109,7 @@ class Engine:
         """Pick up an index folder (or store) that another process (or the library tab) has changed."""
         self.index = open_index(self.settings)
         self._fronts = {}
+        self._library_words = None
         _settle_gc()
 
     # -- retrieval -----------------------------------------------------------------
@@ -192,7 +194,8 @@ class Engine:
             # sentences are also chosen by meaning
             embed = self._stored_embed if hasattr(self.embedder, "encode") else None
             fronts = {h.paragraph.doc_id: self.front(h.paragraph.doc_id) for h in hits}
-            return answer_extractive(question, hits, self.settings, embed=embed, fronts=fronts)
+            return answer_extractive(question, hits, self.settings, embed=embed, fronts=fronts,
+                                     library=self.library_words)
 
         llm_on = bool(self.settings.llm.url) if use_llm is None else use_llm
         if llm_on and hits:
@@ -200,6 +203,15 @@ class Engine:
 
             return llm_answer(question, hits, self.settings, extractive)
         return extractive()
+
+    @property
+    def library_words(self):
+        """Words this library's papers use all the time and the acronyms they define (read once, on first use)."""
+        if self._library_words is None:
+            from qa.library_words import LibraryWords
+
+            self._library_words = LibraryWords.of(self.index.paragraphs)
+        return self._library_words
 
     def front(self, doc_id: str) -> str:
         """The text of a document's front sheet (its first record, when that is not a printed paragraph):

@@ -30,7 +30,7 @@ _FACTS = {
     "person": re.compile(r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]"
                          r"|\b(?:Chief Constable|Commissioner|Chair(?:man|person|ed by)?|Chief Executive|Director"
                          r"|Head of|Officer|Advocate|Governor|Leader|Mayor|Minister|Secretary of State|Lead)\b"
-                         r"|\b(?:led|presented|chaired) by\b|\b(?:PCC|DPCC|ACC|DCC|OPCC|CEO)\b"),
+                         r"|\b(?:led|presented|chaired) by\b|\b(?:PCC|DPCC|ACC|DCC|CEO)\b"),
     "duration": re.compile(r"\b\d+(?:\.\d+)?\s*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?"
                            r"|seconds?)\b", re.I),
     "trend": re.compile(r"\b(?:increas|decreas|rise|rose|risen|rising|fell|fall|reduc|declin|improv|grew|grow"
@@ -49,7 +49,7 @@ ANAPHOR = re.compile(r"^(?:[^,.;:]{1,25},\s*)?(?:this|these|that|those|it|they|o
                      r"|however|in contrast|by contrast|in comparison|despite this|while this|overall)\b", re.I)
 _LIST_MAX = 700
 _NOT_NAMES = frozenset(fold(w) for w in """police crime panel board council commissioner chief constable officer
-    west midlands midland birmingham coventry dudley sandwell solihull walsall wolverhampton city county borough
+    city county borough parish town district region north south east west central upper lower great new
     metropolitan service services plan court courts crown justice criminal office home government national local
     community safety partnership team unit group committee report paper annex appendix table figure action
     operation strategy programme chair vice deputy assistant head director executive lead member members the
@@ -76,8 +76,8 @@ def facts_in(text: str) -> frozenset[str]:
 
 
 def _has_name(text: str) -> bool:
-    """A person's name: a title and a name, or two capitalised words that are not an office or a place
-    the papers name all the time ("Chief Constable", "West Midlands")."""
+    """A person's name: a title and a name, or two capitalised words that are not an office, a kind of
+    place or an organisation ("Chief Constable", "North Area", "Borough Council")."""
     if re.search(r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]", text):
         return True
     for m in re.finditer(r"(?<![A-Z][a-z]\s)(?<![A-Z][a-z]{2}\s)\b([A-Z][a-z]+)\s+(?:[A-Z]\.\s+)?([A-Z][a-z]+)\b"

@@ -14,7 +14,8 @@ from qa.contract import REFUSAL, Answer, Citation
 from qa.evidence import (ANAPHOR, Evidence, Unit, best_quote, coverage, dense_norm, facts_in, match, near_part,
                          similarities, weights)
 from qa.confidence import learned_confidence, lexical_confidence
-from qa.question import Concept, Question, QuestionPart, analyse
+from qa.library_words import LibraryWords
+from qa.question import Concept, Question, QuestionPart, analyse, with_library
 from qa.sentences import display, split_sentences
 from qa.vocabulary import tokens
 
@@ -311,7 +312,8 @@ def _answer_parts(q: Question, ev: Evidence, settings: Settings, max_citations: 
 
 
 def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max_citations: int = 3,
-                      embed=None, fronts: Mapping[str, str] | None = None) -> Answer:
+                      embed=None, fronts: Mapping[str, str] | None = None,
+                      library: LibraryWords | None = None) -> Answer:
     """Answer `question` from `hits` with sentences quoted from them, each cited, or abstain.
 
     Args:
@@ -324,6 +326,8 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
             sentences are also chosen, and abstention decided, by their closeness in meaning to the question.
         fronts: optional text of each document's front sheet, by doc id (`Engine.front`): a name or place
             the question restricts to is found there as where the document's papers are from.
+        library: optional words the library uses all the time and the acronyms it defines
+            (`qa.library_words.LibraryWords`): the question is read with them.
 
     Returns:
         An `Answer` that satisfies `qa.contract.violations`: verbatim sentences with `[n]` markers, or
@@ -335,7 +339,7 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
     if not hits:
         return Answer(question=question, answer=REFUSAL, abstained=True, citations=[], confidence=0.0,
                       note="no paragraphs retrieved", timings={"answer_ms": _ms(started)})
-    q = analyse(question)
+    q = with_library(analyse(question), library)
     ev = Evidence.of(hits, fronts)
     results = _answer_parts(q, ev, settings, max_citations, embed)
     exact = hits[0].lexical == EXACT_FLAG

@@ -5,10 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from typing import TYPE_CHECKING
+
 from qa.vocabulary import (GENERIC, MONTHS, STOPWORDS, SYNONYM_RES, TOKEN, TREND_WORDS, YEAR, YEAR_RANGE,
                            expanded_query, fold, number_tokens, phrase, tokens)
 
-__all__ = ["BODY_WORDS", "Concept", "Question", "QuestionPart", "analyse", "expanded_query", "fact_types", "split_parts", "tokens"]
+if TYPE_CHECKING:
+    from qa.library_words import LibraryWords
+
+__all__ = ["BODY_WORDS", "Concept", "Question", "QuestionPart", "analyse", "expanded_query", "fact_types", "split_parts",
+           "tokens", "with_library"]
 
 _FACT_CUES = {
     "money": r"£|\bmoney\b|\bbudget\w*|\bcosts?\b|\bcosting\b|\bspen[dt]\w*|\bfunding\b|\bfunded\b|\bprecept\b"
@@ -109,6 +115,30 @@ class Question:
     @property
     def concepts(self) -> tuple[Concept, ...]:
         return tuple(c for p in self.parts for c in p.concepts)
+
+
+def with_library(q: Question, library: "LibraryWords | None") -> Question:
+    """`q` read for one library (`qa.library_words.LibraryWords`): the words it uses all the time are vague
+    words (they weigh little, and a name made only of them names nothing in particular there), and an
+    acronym it defines is also found where its name is written out ("PCC": "Police and Crime Commissioner")."""
+    if library is None or not (library.common or library.acronyms):
+        return q
+    common = library.common
+
+    def vague(alt: tuple[str, ...]) -> bool:
+        return bool(alt) and all(t.isalpha() and (t in common or t in BODY_WORDS) for t in alt)
+
+    def read(c: Concept) -> Concept:
+        extra = tuple(e for alt in c.alternatives if c.specific and len(alt) == 1
+                      for e in library.expansions(alt[0]) if e not in c.alternatives)
+        if extra:
+            c = replace(c, alternatives=c.alternatives + extra, literal=c.literal or c.alternatives)
+        if c.generic or c.numeric or c.dated or not all(vague(alt) for alt in c.alternatives):
+            return c
+        return replace(c, generic=True, specific=False, restrictive=False)
+
+    parts = tuple(replace(p, concepts=tuple(read(c) for c in p.concepts)) for p in q.parts)
+    return replace(q, parts=parts)
 
 
 def fact_types(text: str) -> frozenset[str]:
