@@ -305,3 +305,19 @@ def test_a_store_made_before_sentences_were_stored_gains_them_at_its_next_update
     assert store.sentences.lookup(second).found.all() and not store.sentences.lookup(first).found.any()
     expected = embedder.encode(second[:5])
     assert store.sentences.lookup(second[:5]).vectors == pytest.approx(expected, abs=1e-6)
+
+
+def test_texts_are_read_ahead_for_a_scan_and_one_by_one_otherwise(stores):
+    from index.milvus.store import MilvusIndex
+
+    store, faiss_index = MilvusIndex.open(stores["url"], stores["settings"]), stores["faiss"]
+    paragraphs, fetched = store.paragraphs, []
+    read = paragraphs._fetch
+    paragraphs._fetch = lambda keys: (fetched.append(len(keys)), read(keys))[1]
+    assert [paragraphs[i].text for i in (400, 7, 123, -1)] == [faiss_index.paragraphs[i].text
+                                                                for i in (400, 7, 123, -1)]
+    assert fetched == [1, 1, 1, 1]
+    fetched.clear()
+    every_third = range(0, len(store), 3)  # (as qa.library_words samples a large library)
+    assert [paragraphs[i].text for i in every_third] == [faiss_index.paragraphs[i].text for i in every_third]
+    assert len(fetched) <= 4 and sum(fetched) <= len(every_third) + 2

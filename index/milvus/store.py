@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy as np
@@ -26,18 +26,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FETCH_BATCH = 512  # paragraph texts read per query
+TEXT_CACHE = 8192  # paragraph texts kept in memory (the most recently used)
 MAX_LIMIT = 16_384  # Milvus's largest `limit` (top-k) for one search
 
 
 class MilvusParagraphs(Sequence):
     """The store's paragraphs in position order: headings (every field but `text`) held here, texts read from
-    Milvus when a paragraph is asked for (recent ones cached)."""
+    Milvus when a paragraph is asked for. Three misses at one stride are a scan (or a sample of every n-th
+    paragraph): the next FETCH_BATCH positions at that stride are then read in one query."""
 
     def __init__(self, client, prefix: str, heads: list[Paragraph]) -> None:
         self._client = client
         self._collection = paragraphs_name(prefix)
         self.heads = heads
-        self._text = lru_cache(maxsize=8192)(self._fetch_one)
+        self._texts: OrderedDict[str, str] = OrderedDict()  # key -> text, recent last
+        self._last_miss, self._stride = -1, 0
 
     def __len__(self) -> int:
         return len(self.heads)
@@ -46,17 +49,27 @@ class MilvusParagraphs(Sequence):
         rows = self._client.query(self._collection, filter=in_list("key", keys), output_fields=["key", "text"])
         return {row["key"]: row["text"] for row in rows}
 
-    def _fetch_one(self, key: str) -> str:
-        text = self._fetch([key]).get(key)
-        if text is None:
+    def _text(self, position: int) -> str:
+        key = self.heads[position].key
+        if key in self._texts:
+            self._texts.move_to_end(key)
+            return self._texts[key]
+        stride = position - self._last_miss if position > self._last_miss >= 0 else 0
+        scan = stride > 0 and stride == self._stride
+        self._last_miss, self._stride = position, stride
+        keys = [self.heads[i].key for i in range(position, len(self.heads), stride)[:FETCH_BATCH]] if scan else [key]
+        self._texts.update(self._fetch(keys))
+        while len(self._texts) > TEXT_CACHE:
+            self._texts.popitem(last=False)
+        if key not in self._texts:
             raise KeyError(f"{self._collection}: paragraph {key} is gone (the library changed; reload it)")
-        return text
+        return self._texts[key]
 
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        head = self.heads[i]
-        return dataclasses.replace(head, text=self._text(head.key))
+        position = range(len(self.heads))[i]  # (negative positions, and IndexError past the end)
+        return dataclasses.replace(self.heads[position], text=self._text(position))
 
     def __iter__(self) -> Iterator[Paragraph]:
         for start in range(0, len(self.heads), FETCH_BATCH):
