@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         with tempfile.TemporaryDirectory(prefix="boardqa-milvus-") as workdir:
             results = run(Path(workdir))
-    text = "\n".join([f"# FAISS against Milvus Lite", "", f"- run: `benchmarks/milvus_bench.py` at {started}; "
+    text = "\n".join(["# FAISS against Milvus Lite", "", f"- run: `benchmarks/milvus_bench.py` at {started}; "
                       f"{load_note()} at the end", "", report(results)]) + "\n"
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
