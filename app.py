@@ -391,6 +391,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, help="port (default 7860)")
     parser.add_argument("--password", help="require login as user `boardqa` (default: $BOARDQA_PASSWORD)")
     parser.add_argument("--index", help="index folder (default: $BOARDQA_INDEX or ~/.local/share/boardqa/index)")
+    parser.add_argument("--store", help="milvus://HOST:PORT or milvus:///abs/path/lib.db: keep the library in Milvus "
+                        "(default: $BOARDQA_STORE, else the index folder)")
     return parser
 
 
@@ -398,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse flags, load the engine once, and serve until interrupted."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings.load(index_dir=args.index)
+    settings = Settings.load(index_dir=args.index, store=args.store)
     settings.app.host = args.host or settings.app.host
     settings.app.port = args.port or settings.app.port
     settings.app.password = args.password or settings.app.password

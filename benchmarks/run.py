@@ -31,7 +31,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", help=f"comma-separated corpus sizes (default {FULL_SIZES})")
     parser.add_argument("--ann-sizes", help="sizes that also run the FAISS comparison (default: sizes >= 1e5; "
                                             "with --quick, the largest size; `none` for none)")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/latest.md"), help="Markdown report")
+    parser.add_argument("--out", type=Path, help="Markdown report (default: benchmarks/results/latest.md; with "
+                                                 "--milvus-only, benchmarks/results/milvus-run.md)")
     parser.add_argument("--threads", type=int, default=0,
                         help="torch threads for embedding (settings.embedding.threads; 0 = torch's default)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary index folders")
@@ -40,6 +41,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-paths", action="store_true", help="leave out section 0")
     parser.add_argument("--real-recall", action="store_true",
                         help="also IVF-PQ recall on real-text vectors (benchmarks/real_recall.py, ~10 min)")
+    parser.add_argument("--milvus", action="store_true",
+                        help="also FAISS against Milvus Lite: latency and top-10 agreement on both gold sets "
+                             "(benchmarks/milvus_bench.py; a few minutes once the shared papers' eval index is cached)")
+    parser.add_argument("--milvus-only", action="store_true", help="only the Milvus section")
     parser.add_argument("--worker", choices=("build", "serve"), help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--sample-index", type=Path, help=argparse.SUPPRESS)
@@ -112,6 +117,7 @@ def header(args_line: str, started: str, load_start: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    args.out = args.out or Path(f"benchmarks/results/{'milvus-run' if args.milvus_only else 'latest'}.md")
     quiet_logs()
     if args.worker:
         return worker(args)
@@ -141,16 +147,23 @@ def _run(args, sizes, ann_sizes, workdir: Path, started: str, load_start: str, t
 
     log(f"work folder {workdir}; sizes {', '.join(map(size_label, sizes))}; {load_start}")
     argv_line = "benchmarks/run.py " + " ".join(sys.argv[1:])
-    section0 = [] if args.skip_paths else [
+    section0 = [] if args.skip_paths or args.milvus_only else [
         "## 0. Ingest and answer: the previous path against today's, same run", "",
         paths.report(paths.run(workdir / "paths", sample_files(), args.threads or 1)), ""]
-    log("section 0 (ingest and answer paths) done")
+    if section0:
+        log("section 0 (ingest and answer paths) done")
     if args.real_recall:
         from benchmarks import real_recall
 
         section0 += ["## 0b. IVF-PQ recall on real-text vectors", "", real_recall.report(real_recall.run()), ""]
         log("section 0b (real-text recall) done")
-    if args.paths_only:
+    if args.milvus or args.milvus_only:
+        from benchmarks import milvus_bench
+
+        section0 += ["## 0c. FAISS against Milvus Lite (`--store milvus://...`)", "",
+                     milvus_bench.report(milvus_bench.run(workdir / "milvus")), ""]
+        log("section 0c (Milvus Lite) done")
+    if args.paths_only or args.milvus_only:
         text = "\n".join([header(argv_line, started, load_start), "", *section0,
                           f"Finished in {(time.perf_counter() - t0) / 60:.1f} min; {load_note()} at the end."]) + "\n"
         print(text)

@@ -12,7 +12,7 @@ from pathlib import Path
 def _settings(args):
     from boardqa.settings import Settings
 
-    overrides = {"index_dir": getattr(args, "index", None)}
+    overrides = {"index_dir": getattr(args, "index", None), "store": getattr(args, "store", None)}
     if getattr(args, "model", None):
         overrides["embedding__model"] = args.model
     if getattr(args, "llm", None):
@@ -66,9 +66,9 @@ def cmd_ingest(args) -> int:
     if result.rebuilt:
         print(f"index rebuilt: {result.rebuilt}")
     if not any(r.ok and not r.skipped for r in result.files):
-        print(f"index  {settings.index_dir}: not changed (no file could be added)")
+        print(f"index  {settings.store or settings.index_dir}: not changed (no file could be added)")
     else:
-        print(f"index  {settings.index_dir}: {result.paragraphs} paragraphs; added {len(result.added)}, changed "
+        print(f"index  {settings.store or settings.index_dir}: {result.paragraphs} paragraphs; added {len(result.added)}, changed "
               f"{len(result.changed)}, unchanged {len(result.skipped)}; embedded {result.embedded} "
               f"(parse {secs.get('parse', 0):.2f}s, embed {secs.get('embed', 0):.2f}s, "
               f"index {secs.get('index', 0):.2f}s, write {secs.get('write', 0):.2f}s)")
@@ -234,7 +234,11 @@ def cmd_serve(args) -> int:
     import app
 
     return app.main(["--host", args.host, "--port", str(args.port)] + (["--password", args.password] if args.password else [])
-                    + (["--index", args.index] if args.index else []))
+                    + (["--index", args.index] if args.index else []) + (["--store", args.store] if args.store else []))
+
+
+STORE_HELP = ("keep the library in Milvus: milvus://HOST:PORT (a server or cluster) or milvus:///abs/path/lib.db "
+              "(Milvus Lite on a file); default: $BOARDQA_STORE, else the FAISS index folder")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -245,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     def with_index(p):
         p.add_argument("--index", help="index folder (default: $BOARDQA_INDEX or ~/.local/share/boardqa/index)")
         p.add_argument("--model", help="sentence-transformers model name or folder (default: bundled all-MiniLM-L6-v2)")
+        p.add_argument("--store", metavar="URL", help=STORE_HELP)
         return p
 
     p = with_index(sub.add_parser("ingest", help="add PDFs / text files (or folders) to the index"))
@@ -288,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--password", help="require login (user `boardqa`)")
     p.add_argument("--index")
+    p.add_argument("--store", metavar="URL", help=STORE_HELP)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("eval", help="score answers against the gold set (system and baselines)")
@@ -310,8 +316,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # turn library errors into one line for people
         from index import IndexBusy, IndexCorrupt, ModelChecksumError, ModelNotFound
+        from index.milvus import StoreUnreachable
 
-        if isinstance(exc, (IndexBusy, IndexCorrupt, ModelChecksumError, ModelNotFound, ValueError)):
+        if isinstance(exc, (IndexBusy, IndexCorrupt, ModelChecksumError, ModelNotFound, ValueError, StoreUnreachable)):
             print(f"boardqa: {exc}", file=sys.stderr)
             return 1
         raise

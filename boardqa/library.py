@@ -44,6 +44,7 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
     from corpus.ingest import expand_paths
     from corpus.records import content_hash
     from index import update_index
+    from index.milvus import is_milvus
 
     reports: list[FileReport] = []
     files = list(expand_paths(paths))
@@ -66,8 +67,14 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
     parse_seconds = time.perf_counter() - started
     from qa.evidence import semantic_texts
 
-    update = (update_index(settings.index_dir, settings, good, progress=progress, sentence_texts=semantic_texts)
-              if good else UpdateReport())
+    if not good:
+        update = UpdateReport()
+    elif is_milvus(settings.store):
+        from index.milvus.update import update_milvus
+
+        update = update_milvus(settings.store, settings, good, progress=progress, sentence_texts=semantic_texts)
+    else:
+        update = update_index(settings.index_dir, settings, good, progress=progress, sentence_texts=semantic_texts)
     result = IngestResult(**vars(update), files=reports)
     result.seconds = {"parse": parse_seconds, **update.seconds}
     return result
@@ -118,17 +125,22 @@ def _same_name(report: FileReport, name: str, sha: str, first: dict[str, tuple[s
 def remove_docs(names: list[str], settings: Settings) -> IngestResult:
     """Drop files (by name or doc id) from the index."""
     from index import update_index
+    from index.milvus import is_milvus
 
+    if is_milvus(settings.store):
+        from index.milvus.update import update_milvus
+
+        return IngestResult(**vars(update_milvus(settings.store, settings, [], remove=names)))
     return IngestResult(**vars(update_index(settings.index_dir, settings, [], remove=names)))
 
 
 def list_docs(settings: Settings) -> list[dict]:
     """One row per indexed paper: file, paper, meeting, date, paragraph count."""
-    from index import Index
+    from qa.engine import open_index
 
-    index = Index.load(settings.index_dir, settings, missing_ok=True)
+    index = open_index(settings)
     rows: dict[tuple[str, str], dict] = {}
-    for p in index.paragraphs:
+    for p in getattr(index, "heads", index.paragraphs):  # (a Milvus store's headings: no text is read)
         row = rows.setdefault((p.doc, p.paper), {"doc": p.doc, "paper": p.paper, "meeting": p.meeting,
                                                   "date": p.date, "paragraphs": 0})
         row["paragraphs"] += 1

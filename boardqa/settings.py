@@ -77,6 +77,9 @@ class Settings(BaseModel):
     """Every knob, documented once. Build with `Settings.load()` to apply environment overrides."""
 
     index_dir: Path = Field(default_factory=default_index_dir)
+    store: str = Field("", description="Where the library is kept: empty for the FAISS index folder `index_dir` (the "
+                       "default), `milvus://HOST:PORT` for a Milvus server or cluster, `milvus:///abs/path/lib.db` for "
+                       "Milvus Lite on a local file (`?prefix=NAME` names the collections).")
     chunker: ChunkerSettings = ChunkerSettings()
     embedding: EmbeddingSettings = EmbeddingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
@@ -100,6 +103,8 @@ class Settings(BaseModel):
         s = cls()
         if env.get("BOARDQA_INDEX"):
             s.index_dir = Path(env["BOARDQA_INDEX"])
+        if env.get("BOARDQA_STORE"):
+            s.store = env["BOARDQA_STORE"]
         if env.get("BOARDQA_MODEL"):
             s.embedding.model = env["BOARDQA_MODEL"]
         if env.get("BOARDQA_EMBEDDING_BACKEND"):

@@ -55,6 +55,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--index", help="index folder (default: $BOARDQA_INDEX or ~/.local/share/boardqa/index)")
     if "--model" not in parser._option_string_actions:
         parser.add_argument("--model", help="sentence-transformers model name or folder")
+    if "--store" not in parser._option_string_actions:
+        parser.add_argument("--store", metavar="URL",
+                            help="evaluate a Milvus store (milvus://HOST:PORT or milvus:///abs/path/lib.db) instead "
+                                 "of an index folder; with --corpus its files are ingested into it first "
+                                 "($BOARDQA_STORE is not read here: a gate measures what its flags name)")
 
 
 def _splits(requested: str | None, items: Sequence[GoldItem] = ()) -> list[str]:
@@ -71,7 +76,9 @@ def _in_split(item: GoldItem, split: str) -> bool:
 def _settings(args: argparse.Namespace):
     from boardqa.settings import Settings
 
-    return Settings.load(index_dir=getattr(args, "index", None), embedding__model=getattr(args, "model", None))
+    # a Milvus store only when --store names one: $BOARDQA_STORE never changes what a gate measures
+    return Settings.load(index_dir=getattr(args, "index", None), embedding__model=getattr(args, "model", None),
+                         store=getattr(args, "store", None) or "")
 
 
 def _progress(name: str, done: int, total: int) -> None:
@@ -199,6 +206,10 @@ def _corpus(args: argparse.Namespace, notes: list[str]):
     """(settings, sources) of the run: a cached corpus index with --corpus, else --index."""
     if not args.corpus or args.answers:  # an answers file is scored as it is: nothing to index
         return _settings(args), None
+    from index.milvus import is_milvus
+
+    if is_milvus(getattr(args, "store", None)):
+        return _corpus_in_store(args, notes)
     from evals.corpus_index import corpus_index
 
     built = corpus_index(args.corpus, _settings(args), progress=_progress)
@@ -208,8 +219,33 @@ def _corpus(args: argparse.Namespace, notes: list[str]):
     return built.settings, list(built.files)
 
 
+def _corpus_in_store(args: argparse.Namespace, notes: list[str]):
+    """(settings, sources) with --corpus and a Milvus --store: the corpus's files ingested into the store (files
+    already there with the same content are skipped), not cached."""
+    from boardqa.library import ingest_paths, list_docs
+    from evals.corpus_index import corpus_files
+
+    settings = _settings(args)
+    files = corpus_files(args.corpus)
+    result = ingest_paths(files, settings, progress=_progress)
+    notes.extend(f"not indexed: {f.error}" for f in result.failed)
+    others = sorted({row["doc"] for row in list_docs(settings)} - {f.name for f in files})
+    if others:
+        notes.append(f"{settings.store} also holds {len(others)} file(s) outside {args.corpus}, which answers may "
+                     f"cite: {', '.join(others[:5])}")
+    print(f"eval corpus {args.corpus}: {len(files)} files in {settings.store} ({len(result.added)} added, "
+          f"{len(result.changed)} changed, {len(result.skipped)} already there)", file=sys.stderr)
+    return settings, files
+
+
 def _paragraphs(settings) -> list:
     """The indexed records (for the bodies they name); none when there is no index."""
+    from index.milvus import is_milvus
+
+    if is_milvus(settings.store):
+        from qa.engine import open_index
+
+        return open_index(settings).heads  # every field but the text, which the groups do not read
     from index import Index
 
     return Index.load(settings.index_dir, missing_ok=True, verify=False).paragraphs

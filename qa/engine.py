@@ -65,17 +65,15 @@ class Engine:
     @classmethod
     def load(cls, settings: Settings | None = None, *, retrieval: str = "hybrid", ensure_samples: bool = True) -> "Engine":
         """Open the index at `settings.index_dir`; on first use, index the bundled sample papers."""
-        from index import Index
-
         settings = settings or Settings.load()
-        index = Index.load(settings.index_dir, settings, missing_ok=True)
+        index = open_index(settings)
         if not len(index) and ensure_samples:
             from boardqa.library import ingest_paths
             from corpus.ingest import sample_files
 
-            log.info("no index at %s: indexing the bundled sample papers", settings.index_dir)
+            log.info("no index at %s: indexing the bundled sample papers", settings.store or settings.index_dir)
             ingest_paths(sample_files(), settings)
-            index = Index.load(settings.index_dir, settings, missing_ok=True)
+            index = open_index(settings)
         return cls(index, settings, retrieval=retrieval)
 
     @classmethod
@@ -108,10 +106,8 @@ class Engine:
         return self.index.paragraphs
 
     def reload(self) -> None:
-        """Pick up an index folder that another process (or the library tab) has changed."""
-        from index import Index
-
-        self.index = Index.load(self.settings.index_dir, self.settings, missing_ok=True)
+        """Pick up an index folder (or store) that another process (or the library tab) has changed."""
+        self.index = open_index(self.settings)
         self._fronts = {}
         self._library_words = None
         _settle_gc()
@@ -152,7 +148,9 @@ class Engine:
                 fused[item.position] = fused.get(item.position, 0.0) + 1.0 / (rrf_k + rank + 1)
         dense_score = {item.position: float(item.score) for item in dense}
         lexical_score = {item.position: float(item.score) for item in lexical}
-        exact = lookup(question, self.index.paragraphs, set(allowed.tolist()) if allowed is not None else None)
+        # (a store whose texts live elsewhere gives the headings it holds: labels are all a lookup reads)
+        headings = getattr(self.index, "heads", self.index.paragraphs)
+        exact = lookup(question, headings, set(allowed.tolist()) if allowed is not None else None)
         order = sorted(fused, key=lambda pos: -fused[pos])
         hits: list[Hit] = []
         top = max(fused.values(), default=1.0)
@@ -173,6 +171,8 @@ class Engine:
             return known[pos]
         if qvec is None:
             return 0.0
+        if hasattr(self.index, "cosine"):  # a store that keeps its vectors elsewhere
+            return self.index.cosine(qvec, pos)
         vectors = getattr(self.index.vectors, "vectors", None)
         if vectors is None or not len(vectors):
             return 0.0
@@ -263,6 +263,19 @@ class Engine:
         return extractive(), "extractive"
 
 
+def open_index(settings: Settings):
+    """The library `settings` select: the FAISS index folder (default), or a Milvus store (`settings.store`)."""
+    from index.milvus import is_milvus
+
+    if is_milvus(settings.store):
+        from index.milvus.store import MilvusIndex
+
+        return MilvusIndex.open(settings.store, settings)
+    from index import Index
+
+    return Index.load(settings.index_dir, settings, missing_ok=True)
+
+
 def _settle_gc() -> None:
     """Move the loaded index's millions of objects out of the garbage collector's sight: a full collection over
     them paused a question for 1.8 s at 10^6 paragraphs (benchmarks/results/latest-1e6-threads1.md)."""
@@ -289,7 +302,7 @@ _ENGINES: dict[tuple, Engine] = {}
 def get_engine(settings: Settings | None = None) -> Engine:
     """One engine per index folder and model per process (the CLI batch mode and the app share it)."""
     settings = settings or Settings.load()
-    key = (str(Path(settings.index_dir).resolve()), settings.embedding.model)
+    key = (settings.store or str(Path(settings.index_dir).resolve()), settings.embedding.model)
     if key not in _ENGINES:
         _ENGINES[key] = Engine.load(settings)
     return _ENGINES[key]
