@@ -19,6 +19,7 @@ class PartAnswer:
     confidence: float
     missing: str
     note: str
+    features: tuple[float, ...] = ()  # what `qa.confidence.learned_confidence` weighed (evals/fit_confidence.py)
 
     @property
     def answered(self) -> bool:

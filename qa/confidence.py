@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 from qa.evidence import dense_norm
 
 _QUANTITIES = frozenset({"count", "rate", "money", "date", "time", "duration", "name"})
 
 
-# Logistic regression on five features, fit on the dev split only (class-balanced, L2, C=1), its
-# intercept shifted so that `min_confidence` (0.35) sits where the fit's probability is 0.4. Every
-# weight has the sign it should: more coverage, meaning or the fact asked for raises confidence; a
-# name or year the papers lack lowers it. Few, additive weights generalise where stacked
-# hand-set penalties did not.
-_WEIGHTS = {"cover": 2.3, "similarity": 0.7, "fact": 1.9, "absent": -2.3, "elsewhere": -1.05}
-_BIAS = -3.35
+# Logistic regression on five features, fit leave-one-body-out on both gold sets by `evals/fit_confidence.py`
+# and stored, with its held-out figures, in `qa/confidence.json`. Every weight has the sign it should: more
+# coverage, meaning or the fact asked for raises confidence; a name or year the papers lack lowers it.
+_FIT = json.loads((Path(__file__).with_name("confidence.json")).read_text(encoding="utf-8"))
+_WEIGHTS = {name: float(_FIT["weights"][name]) for name in ("cover", "similarity", "fact", "absent", "elsewhere")}
+_BIAS = float(_FIT["bias"])
 
 
 def learned_confidence(cover: float, similarity: float, fact: float, absent: bool, elsewhere: bool) -> float:

@@ -19,7 +19,7 @@ from qa.question import Concept, Question, QuestionPart, analyse, with_library
 from qa.sentences import display, split_sentences
 from qa.vocabulary import tokens
 
-__all__ = ["EXACT_FLAG", "answer_extractive", "facts_in"]
+__all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in"]
 
 EXACT_FLAG = -1.0  # Hit.lexical of a paragraph the user asked for by number
 SEMANTIC_WEIGHT = 0.3  # cosine of a sentence to the question, beside its key-word coverage (chosen on dev)
@@ -232,10 +232,11 @@ def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoi
     if not [c for c in s.weights if not c.generic]:
         cover *= 0.6  # only vague words ("how many people"): whatever matches them is a guess
     absent, elsewhere = _specific_check(s, units)
+    # a place or year the question restricts to, found only away from the answer, is missing from it
+    bound = any(c.restrictive or c.numeric for c in s.part.specifics if c.name in elsewhere)
+    features = (cover, s.similarity(units), fact, float(bool(absent) or bound), float(bool(elsewhere) and not bound))
     if s.semantic:
-        # a place or year the question restricts to, found only away from the answer, is missing from it
-        bound = any(c.restrictive or c.numeric for c in s.part.specifics if c.name in elsewhere)
-        conf = learned_confidence(cover, s.similarity(units), fact, bool(absent) or bound, bool(elsewhere) and not bound)
+        conf = learned_confidence(*features)
     else:
         conf = lexical_confidence(s.expected, s.part.specifics, cover, dense, fact, absent, elsewhere)
     missing = ""
@@ -253,7 +254,7 @@ def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoi
     note = (f"dense {dense:.2f} cover {cover:.2f} fact {fact:.0f} sem {s.similarity(units):.2f} "
             f"absent {len(absent)} elsewhere {len(elsewhere)} conf {conf:.2f}")
     keep = units if conf >= settings.answer.min_confidence else []
-    return PartAnswer(s.part, keep, units, round(min(1.0, conf), 4), missing, note)
+    return PartAnswer(s.part, keep, units, round(min(1.0, conf), 4), missing, note, features)
 
 
 def _names(names: list[str]) -> str:
@@ -311,6 +312,16 @@ def _answer_parts(q: Question, ev: Evidence, settings: Settings, max_citations: 
     return results
 
 
+def answer_parts(question: str, hits: list[Hit], settings: Settings, *, max_citations: int = 3, embed=None,
+                 fronts: Mapping[str, str] | None = None,
+                 library: LibraryWords | None = None) -> tuple[Evidence, list[PartAnswer]]:
+    """The evidence and each part's answer, before composing (see `answer_extractive` for the arguments):
+    what the confidence fit (`evals/fit_confidence.py`) reads."""
+    q = with_library(analyse(question), library)
+    ev = Evidence.of(hits, fronts)
+    return ev, _answer_parts(q, ev, settings, max_citations, embed)
+
+
 def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max_citations: int = 3,
                       embed=None, fronts: Mapping[str, str] | None = None,
                       library: LibraryWords | None = None) -> Answer:
@@ -339,9 +350,8 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
     if not hits:
         return Answer(question=question, answer=REFUSAL, abstained=True, citations=[], confidence=0.0,
                       note="no paragraphs retrieved", timings={"answer_ms": _ms(started)})
-    q = with_library(analyse(question), library)
-    ev = Evidence.of(hits, fronts)
-    results = _answer_parts(q, ev, settings, max_citations, embed)
+    ev, results = answer_parts(question, hits, settings, max_citations=max_citations, embed=embed, fronts=fronts,
+                               library=library)
     exact = hits[0].lexical == EXACT_FLAG
     if exact:
         results = _with_exact(results, ev, settings)

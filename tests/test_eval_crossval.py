@@ -107,3 +107,28 @@ def test_lobo_confidence_needs_three_bodies():
     result = lobo_confidence(outs, bodies)
     assert result["held_out"] == 1.0 and set(result["by_group"]) == {"a", "b", "c"}
     assert lobo_confidence(outs, {f"q{i}": "ab"[i % 2] for i in range(12)}) is None
+
+
+def test_the_confidence_fit_scores_answering_rightly_and_refusing_what_the_papers_do_not_answer():
+    import numpy as np
+
+    from evals.fit_confidence import utility
+
+    right = np.array([1, 0, 0, 0])
+    answerable = np.array([True, True, False, False])
+    scores = np.array([0.9, 0.8, 0.2, 0.6])
+    # answered rightly (row 0), refused an unanswerable one (row 2); a wrong answer and a wrong refusal gain nothing
+    assert utility(right, answerable, scores, 0.5) == 0.5
+    assert utility(right, answerable, scores, 0.95) == 0.5  # refusing all: the two unanswerable ones only
+
+
+def test_the_confidence_weights_are_data_beside_their_fit():
+    import json
+    from pathlib import Path
+
+    import qa.confidence as confidence
+
+    stored = json.loads((Path(confidence.__file__).with_name("confidence.json")).read_text())
+    assert confidence._WEIGHTS == stored["weights"] and confidence._BIAS == stored["bias"]
+    assert confidence.learned_confidence(1.0, 0.8, 1.0, False, False) > confidence.learned_confidence(0.2, 0.3, 0.0,
+                                                                                                     True, False)
