@@ -19,16 +19,11 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from boardqa import views  # noqa: E402
+from boardqa import libraryview, views  # noqa: E402
 from boardqa.settings import Settings  # noqa: E402
 
 USER = "boardqa"
-EXAMPLES = (
-    "How many homicides were recorded in 2024/25?",
-    "Are fewer people being murdered?",
-    "What did the Panel resolve at minute 921?",
-    "What does action ref 230 say about investigations?",
-)
+EXAMPLE_SLOTS = 4  # example buttons; their questions come from the headings of the papers in the library
 COPY_JS = "(text) => { navigator.clipboard.writeText(text || ''); return []; }"
 CSS = """
 .bqa-source { line-height: 1.5; overflow-wrap: anywhere; }
@@ -37,7 +32,22 @@ CSS = """
 .bqa-facts dt { font-weight: 600; }
 .bqa-facts dd { margin: 0; }
 .bqa-para { margin: .5rem 0; padding: .5rem .75rem; border-left: 4px solid #2563eb; }
-.bqa-source mark { background: #fde68a; color: #111; padding: 0 .1em; }
+.bqa-source mark { background: #fde68a; color: #111; padding: 0 .1em; text-decoration: underline 2px;
+  text-underline-offset: 2px; }
+.bqa-sr { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+  clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
+.bqa-pagefig { margin: .5rem 0; }
+.bqa-pagecap { font-size: .92rem; margin: 0 0 .35rem; }
+.bqa-page { position: relative; line-height: 0; border: 1px solid #9ca3af; max-width: 100%; }
+.bqa-pageimg { display: block; width: 100%; height: auto; }
+.bqa-box { position: absolute; border: 3px dashed #1d4ed8; outline: 1px solid #fff; box-sizing: border-box; }
+.bqa-hl { position: absolute; background: rgba(250, 204, 21, .38); border-bottom: 3px solid #b45309;
+  mix-blend-mode: multiply; }
+.bqa-openline { margin: .35rem 0 .75rem; }
+.bqa-subhead { margin: .75rem 0 .25rem; font-size: 1rem; }
+.bqa-body { margin: 1rem 0 .25rem; font-size: 1.1rem; }
+.bqa-count { margin: .25rem 0; }
+#bqa-source a, .bqa-library a { text-decoration: underline; }
 .bqa-neighbour { opacity: .8; font-size: .92rem; }
 .bqa-neighbour-label, .bqa-note, .bqa-hint { font-style: italic; margin: .25rem 0; }
 .bqa-text { white-space: pre-wrap; margin: 0; }
@@ -101,26 +111,39 @@ class BoardApp:
         self.lock = _ReadWrite()
         self.library_lock = threading.Lock()
         self._positions: tuple[list | None, dict[str, int]] = (None, {})
+        self._library: tuple[list | None, list] = (None, [])
+        from boardqa.pageview import PageViews
+
+        self.pages = PageViews(settings.library_dir, settings.index_dir.parent / "cache" / "pages")
         self.downloads = Path(tempfile.mkdtemp(prefix="boardqa-replies-"))
         atexit.register(shutil.rmtree, self.downloads, True)
 
     # -- asking ----------------------------------------------------------------------
-    def ask(self, question: str, doc=None, paper=None, date_from=None, date_to=None):
+    def ask(self, question: str, doc=None, paper=None, date_from=None, date_to=None, body=None, committee=None):
         """The cited Answer; raises EmptyQuestion or FilterError (both ValueError) for unusable input."""
         from qa.engine import Filters
 
         start, end = views.check_dates(date_from, date_to)
-        filters = Filters.of(views.as_list(doc), views.as_list(paper), start, end)
+        docs, papers = views.as_list(doc), views.as_list(paper)
         with self.lock.read():
-            return self.engine.ask(question or "", filters)
+            scoped = libraryview.scope(self._rows(), views.as_list(body), views.as_list(committee))
+            if scoped is not None:
+                # A body or committee is the set of its papers: narrow the file and paper filters to them.
+                docs = [d for d in docs if d in scoped[0]] if docs else scoped[0]
+                papers = [p for p in papers if p in scoped[1]] if papers else scoped[1]
+                if not docs or not papers:
+                    raise views.FilterError("No indexed paper matches the body, committee, file and paper chosen; "
+                                            "clear one of these filters")
+            return self.engine.ask(question or "", Filters.of(docs, papers, start, end))
 
     def api_ask(self, question: str, doc: str | None = None, paper: str | None = None,
-                date_from: str | None = None, date_to: str | None = None) -> dict:
+                date_from: str | None = None, date_to: str | None = None, body: str | None = None,
+                committee: str | None = None) -> dict:
         """Answer a question from the indexed papers: the answer contract (answer with [n] markers, citations)."""
         import gradio as gr
 
         try:
-            return self.ask(question, doc, paper, date_from, date_to).to_json()
+            return self.ask(question, doc, paper, date_from, date_to, body, committee).to_json()
         except ValueError as exc:
             raise gr.Error(str(exc)) from None
 
@@ -131,42 +154,99 @@ class BoardApp:
             answer = self.ask(question)
         except ValueError as exc:
             raise gr.Error(str(exc)) from None
-        text, _ = self.engine.draft_reply(question, answer, body_name=body_name or "the Panel")
+        text, _ = self.engine.draft_reply(question, self._dated(answer), body_name=body_name or "the Panel")
         return {"reply": text, "answer": answer.to_json()}
 
-    def on_ask(self, question, history, doc, paper, date_from, date_to):
+    def on_ask(self, question, history, doc, paper, date_from, date_to, body=None, committee=None):
         import gradio as gr
 
         history = list(history or [])
         try:
-            answer = self.ask(question, doc, paper, date_from, date_to)
+            answer = self.ask(question, doc, paper, date_from, date_to, body, committee)
         except ValueError as exc:
-            return history, question, gr.update(), gr.update(), gr.update(), f"⚠ {exc}"
+            return (history, question, gr.update(), gr.update(), gr.update(), f"⚠ {exc}", None,
+                    *self._turn_buttons(None))
         history += [{"role": "user", "content": question.strip()},
-                    {"role": "assistant", "content": views.answer_markdown(answer)}]
+                    {"role": "assistant", "content": views.answer_markdown(answer, self._paragraphs_of(answer))}]
         choices = views.reference_choices(answer)
-        label = "References: choose one to read it in its paper" if choices else "No references for this answer"
+        label = "References: choose one to see it on its page" if choices else "No references for this answer"
         return (history, "", answer.to_json(), gr.update(choices=choices, value=None, label=label),
-                views.hint_html(), "")
+                views.hint_html(), "", None, *self._turn_buttons(None))
 
-    def on_pick(self, n, answer: dict | None) -> str:
+    def on_pick(self, n, answer: dict | None, page: int | None = None):
+        """The source panel for citation `n` (on `page` of its PDF, else its first cited page), the page state,
+        and the previous/next page buttons."""
         from qa.contract import Answer
 
-        if not n or not answer:
-            return views.hint_html()
-        citation = next((c for c in Answer.from_json(answer).citations if str(c.n) == str(n)), None)
+        citation = None
+        if n and answer:
+            citation = next((c for c in Answer.from_json(answer).citations if str(c.n) == str(n)), None)
         if citation is None:
-            return views.hint_html()
+            return views.hint_html(), None, *self._turn_buttons(None)
         with self.lock.read():
             paragraphs = self.engine.paragraphs
-            before, after, missing = views.neighbours(paragraphs, self._key_positions(paragraphs), citation.key)
-        return views.source_html(citation, before, after, missing)
+            positions = self._key_positions(paragraphs)
+            before, after, missing = views.neighbours(paragraphs, positions, citation.key)
+            here = paragraphs[positions[citation.key]] if citation.key in positions else None
+            known = [(d.doc_id, d.sha256) for d in getattr(self.engine.index, "docs", [])]
+        shown = None
+        if citation.pages and citation.doc.lower().endswith(".pdf"):
+            from boardqa.pageview import doc_id_of
+
+            shown = self.pages.show(doc=citation.doc, doc_id=doc_id_of(citation.key),
+                                    page=int(page or citation.pages[0]), cited_pages=list(citation.pages),
+                                    label=citation.paragraph, text=citation.text, quote=citation.quote, known=known)
+        state = {"n": str(citation.n), "page": shown.page, "pages": shown.pages} if shown and shown.ok else None
+        html = views.source_html(citation, before, after, missing, paragraph=here, page=shown)
+        return html, state, *self._turn_buttons(state)
+
+    def on_turn(self, step: int, answer: dict | None, state: dict | None):
+        """Show the previous (step -1) or next (+1) page of the PDF whose citation is open."""
+        if not state:
+            return self.on_pick(None, None)
+        page = min(max(1, int(state["page"]) + step), int(state["pages"]))
+        return self.on_pick(state["n"], answer, page)
+
+    @staticmethod
+    def _turn_buttons(state: dict | None):
+        import gradio as gr
+
+        if not state:
+            return gr.update(visible=False), gr.update(visible=False)
+        return (gr.update(visible=True, interactive=state["page"] > 1),
+                gr.update(visible=True, interactive=state["page"] < state["pages"]))
+
+    def original(self, doc_id: str):
+        """The kept original PDF of an indexed doc id: (path, sha256), or None (for the PDF route)."""
+        with self.lock.read():
+            docs = getattr(self.engine.index, "docs", [])
+            known = [(d.doc_id, d.sha256) for d in docs]
+            indexed = any(d.doc_id == doc_id for d in docs)
+        return self.pages.original(doc_id, known) if indexed else None
 
     def _key_positions(self, paragraphs) -> dict[str, int]:
         # Rebuilt only when the engine's paragraph list changes (after a library reload).
         if self._positions[0] is not paragraphs:
             self._positions = (paragraphs, {p.key: i for i, p in enumerate(paragraphs)})
         return self._positions[1]
+
+    def _paragraphs_of(self, answer) -> dict:
+        """The indexed paragraphs an answer cites, by key (for body, committee and meeting beside references)."""
+        with self.lock.read():
+            paragraphs = self.engine.paragraphs
+            positions = self._key_positions(paragraphs)
+            return {c.key: paragraphs[positions[c.key]] for c in answer.citations if c.key in positions}
+
+    def _dated(self, answer):
+        """The answer with each reference naming its meeting and date, for the reply draft."""
+        return views.with_meetings(answer, self._paragraphs_of(answer))
+
+    def _rows(self) -> list:
+        # Rebuilt only when the engine's paragraph list changes; call with the read lock held.
+        paragraphs = self.engine.paragraphs
+        if self._library[0] is not paragraphs:
+            self._library = (paragraphs, libraryview.paper_rows(paragraphs))
+        return self._library[1]
 
     # -- officer's reply -------------------------------------------------------------
     def on_draft(self, question, body_name):
@@ -176,8 +256,9 @@ class BoardApp:
         except ValueError as exc:
             return gr.update(), None, gr.update(), gr.update(), f"⚠ {exc}"
         body = (body_name or "").strip() or "the Panel"
-        text, _ = self.engine.draft_reply(question, answer, body_name=body)
-        state = {"question": question, "answer": answer.to_json(), "body": body, "text": text}
+        dated = self._dated(answer)  # the reply names each paper's meeting and date beside its reference
+        text, _ = self.engine.draft_reply(question, dated, body_name=body)
+        state = {"question": question, "answer": dated.to_json(), "body": body, "text": text}
         md, docx = self._write_reply(text, state)
         note = ("The papers don't answer this: the draft says so politely." if answer.abstained
                 else f"Drafted from {len(answer.support)} cited paragraph(s). Edit it before sending.")
@@ -207,16 +288,33 @@ class BoardApp:
 
     # -- library ---------------------------------------------------------------------
     def library_view(self):
-        """The papers table and the choices of the filters and of the remove list."""
+        """The grouped papers list; the choices of every filter and of the remove list; the example questions."""
         import gradio as gr
 
         # From the engine's paragraphs, not `list_docs`: every page load would otherwise re-read the index.
         with self.lock.read():
-            rows = views.docs_rows(self.engine.paragraphs)
-        docs = sorted({r["doc"] for r in rows})
-        papers = sorted({r["paper"] for r in rows if r["paper"]})
-        return (views.papers_html(rows), gr.update(choices=docs), gr.update(choices=papers),
-                gr.update(choices=docs, value=None))
+            rows = self._rows()
+            examples = libraryview.example_questions(self.engine.paragraphs, EXAMPLE_SLOTS)
+        docs = sorted({r.doc for r in rows})
+        papers = sorted({r.paper for r in rows if r.paper})
+        bodies, committees = libraryview.bodies(rows), libraryview.committees(rows)
+        buttons = [gr.update(value=q, visible=True) for q in examples]
+        buttons += [gr.update(value="", visible=False)] * (EXAMPLE_SLOTS - len(examples))
+        return (libraryview.library_html(rows), gr.update(choices=docs), gr.update(choices=papers),
+                gr.update(choices=bodies), gr.update(choices=committees), gr.update(choices=docs, value=None),
+                gr.update(choices=bodies, value=[]), gr.update(choices=committees, value=[]),
+                gr.update(visible=bool(examples)), *buttons)
+
+    def on_library_filter(self, body, committee):
+        """The papers list narrowed to the chosen bodies and committees; committees offered for those bodies."""
+        import gradio as gr
+
+        body, committee = views.as_list(body), views.as_list(committee)
+        with self.lock.read():
+            rows = self._rows()
+        offered = libraryview.committees(rows, body)
+        committee = [c for c in committee if c in offered]
+        return libraryview.library_html(rows, body, committee), gr.update(choices=offered, value=committee)
 
     def on_upload(self, files, progress=None):
         from boardqa.uploads import add_files
@@ -284,15 +382,24 @@ def build_app(settings: Settings, engine=None):
                     chat = gr.Chatbot(label="Questions and cited answers", height=420, buttons=["copy"],
                                       feedback_options=None, elem_id="bqa-chat")
                     with gr.Row():
-                        question = gr.Textbox(label="Your question", placeholder="e.g. How many homicides were "
-                                              "recorded in 2024/25?", scale=5, min_width=220, max_length=2000,
-                                              elem_id="bqa-question", autofocus=True)
+                        question = gr.Textbox(label="Your question", placeholder="Ask about the papers in the "
+                                              "library: a figure, a decision, a minute number", scale=5,
+                                              min_width=220, max_length=2000, elem_id="bqa-question",
+                                              autofocus=True)
                         ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="bqa-ask")
                     status = gr.Markdown(elem_id="bqa-status")
-                    gr.Markdown("**Try an example**")
-                    with gr.Row():
-                        example_btns = [gr.Button(q, size="sm", min_width=160) for q in EXAMPLES]
+                    with gr.Column(visible=False) as example_box:
+                        gr.Markdown("**Try an example** (from the headings of the papers in the library)")
+                        with gr.Row():
+                            example_btns = [gr.Button("", size="sm", min_width=160, visible=False,
+                                                      elem_classes=["bqa-example"]) for _ in range(EXAMPLE_SLOTS)]
                     with gr.Accordion("Filters", open=False):
+                        with gr.Row():
+                            f_body = gr.Dropdown(label="Body", multiselect=True, choices=[], min_width=200,
+                                                 allow_custom_value=True, elem_id="bqa-f-body")
+                            f_committee = gr.Dropdown(label="Committee", multiselect=True, choices=[],
+                                                      min_width=200, allow_custom_value=True,
+                                                      elem_id="bqa-f-committee")
                         with gr.Row():
                             f_doc = gr.Dropdown(label="Document", multiselect=True, choices=[], min_width=200,
                                                 allow_custom_value=True)
@@ -303,16 +410,26 @@ def build_app(settings: Settings, engine=None):
                             f_to = gr.Textbox(label="Meeting date to", placeholder="YYYY-MM-DD", min_width=140)
                 with gr.Column(scale=2, min_width=280):
                     refs = gr.Radio(label="References", choices=[], elem_id="bqa-refs")
+                    with gr.Row():
+                        prev_btn = gr.Button("Previous page", size="sm", visible=False, elem_id="bqa-prev")
+                        next_btn = gr.Button("Next page", size="sm", visible=False, elem_id="bqa-next")
                     source = gr.HTML(views.hint_html(), label="Source paragraph", elem_id="bqa-source")
             answer_state = gr.State(None)
-            ask_inputs = [question, chat, f_doc, f_paper, f_from, f_to]
-            ask_outputs = [chat, question, answer_state, refs, source, status]
+            page_state = gr.State(None)
+            ask_inputs = [question, chat, f_doc, f_paper, f_from, f_to, f_body, f_committee]
+            ask_outputs = [chat, question, answer_state, refs, source, status, page_state, prev_btn, next_btn]
             gr.on([question.submit, ask_btn.click], state.on_ask, ask_inputs, ask_outputs,
                   concurrency_limit=4, concurrency_id="ask", **private)
-            for btn, text in zip(example_btns, EXAMPLES):
-                btn.click(lambda t=text: t, None, question, queue=False, **private).then(
+            for btn in example_btns:
+                btn.click(lambda t: t, btn, question, queue=False, **private).then(
                     state.on_ask, ask_inputs, ask_outputs, concurrency_limit=4, concurrency_id="ask", **private)
-            refs.change(state.on_pick, [refs, answer_state], source, **private)
+            page_outputs = [source, page_state, prev_btn, next_btn]
+            refs.change(state.on_pick, [refs, answer_state], page_outputs, concurrency_limit=4,
+                        concurrency_id="page", **private)
+            prev_btn.click(lambda a, s: state.on_turn(-1, a, s), [answer_state, page_state], page_outputs,
+                           concurrency_limit=4, concurrency_id="page", **private)
+            next_btn.click(lambda a, s: state.on_turn(1, a, s), [answer_state, page_state], page_outputs,
+                           concurrency_limit=4, concurrency_id="page", **private)
 
         with gr.Tab("Draft a reply", id="reply"):
             gr.Markdown("Paste a question from a member of the public. The draft quotes the papers and lists them; "
@@ -344,7 +461,13 @@ def build_app(settings: Settings, engine=None):
             uploads = gr.File(label="Files to add", file_count="multiple", file_types=list(ALLOWED),
                               elem_id="bqa-upload")
             add_btn = gr.Button("Add to library", variant="primary", elem_id="bqa-add")
-            result = gr.Textbox(label="Result", lines=4, interactive=False, elem_id="bqa-result")
+            result = gr.Textbox(label="Result", lines=4, max_lines=30, interactive=False, elem_id="bqa-result")
+            gr.Markdown("### Papers in the library\nGrouped by body and committee, newest meeting first.")
+            with gr.Row():
+                l_body = gr.Dropdown(label="Show body", multiselect=True, choices=[], min_width=200,
+                                     elem_id="bqa-l-body")
+                l_committee = gr.Dropdown(label="Show committee", multiselect=True, choices=[], min_width=200,
+                                          elem_id="bqa-l-committee")
             table = gr.HTML(views.hint_html("Loading the list of papers..."), label="Papers indexed",
                             elem_id="bqa-papers")
             with gr.Row():
@@ -352,7 +475,10 @@ def build_app(settings: Settings, engine=None):
                 to_remove = gr.Dropdown(label="File to remove", choices=[], min_width=220, scale=3,
                                         allow_custom_value=True)
                 remove_btn = gr.Button("Remove from library", variant="stop", min_width=160, scale=1)
-            lib_outputs = [table, f_doc, f_paper, to_remove]
+            lib_outputs = [table, f_doc, f_paper, f_body, f_committee, to_remove, l_body, l_committee,
+                           example_box, *example_btns]
+            gr.on([l_body.input, l_committee.input], state.on_library_filter, [l_body, l_committee],
+                  [table, l_committee], **private)
 
             def upload(files, progress=gr.Progress()):
                 return state.on_upload(files, progress)
@@ -375,14 +501,21 @@ def launch(demo, settings: Settings, *, prevent_thread_lock: bool = False, quiet
     Returns:
         Gradio's (app, local_url, share_url).
     """
+    from boardqa.routes import add_pdf_route
+
     password = settings.app.password
-    return demo.launch(
+    launched = demo.launch(
         server_name=settings.app.host, server_port=settings.app.port, share=False,
         auth=(USER, password) if password else None,
         auth_message="Board Papers QA: sign in as `boardqa` with the app's password." if password else None,
         max_file_size=settings.max_file_bytes, theme=theme(), css=CSS, footer_links=["api"],
-        ssr_mode=False, pwa=False, mcp_server=False, prevent_thread_lock=prevent_thread_lock, quiet=quiet,
+        ssr_mode=False, pwa=False, mcp_server=False, prevent_thread_lock=True, quiet=quiet,
     )
+    # "Open the PDF at this page": the kept originals, served behind the same login as the app.
+    add_pdf_route(launched[0], demo.boardqa.original)
+    if not prevent_thread_lock:
+        demo.block_thread()
+    return launched
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -58,14 +58,28 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
             if report.ok and not report.skipped:
                 first[name] = (str(path), sha)
                 good.append((name, sha, list(report.paragraphs)))
+                _keep_original(path, sha, settings)
         reports.append(report)
         if progress:
             progress("parse", i + 1, len(files))
     parse_seconds = time.perf_counter() - started
+    before = indexed_files(settings) if good else []
     update = update_index(settings.index_dir, settings, good, progress=progress) if good else UpdateReport()
+    if update.changed or update.rebuilt:
+        _forget_unused(before, settings)
     result = IngestResult(**vars(update), files=reports)
     result.seconds = {"parse": parse_seconds, **update.seconds}
     return result
+
+
+def _keep_original(path: Path, sha: str, settings: Settings) -> None:
+    """Keep the PDF by hash before the index can name it; a failure costs only the page view, never the ingest."""
+    from boardqa import originals
+
+    try:
+        originals.keep(path, sha, settings.library_dir)
+    except OSError as exc:
+        log.warning("%s: original not kept, its pages will show as text (%s)", path, exc)
 
 
 def _same_name(report: FileReport, name: str, sha: str, first: dict[str, tuple[str, str]]) -> FileReport:
@@ -85,10 +99,35 @@ def _same_name(report: FileReport, name: str, sha: str, first: dict[str, tuple[s
 
 
 def remove_docs(names: list[str], settings: Settings) -> IngestResult:
-    """Drop files (by name or doc id) from the index."""
+    """Drop files (by name or doc id) from the index, and the kept originals no other indexed file shares."""
     from index import update_index
 
-    return IngestResult(**vars(update_index(settings.index_dir, settings, [], remove=names)))
+    before = indexed_files(settings)
+    result = IngestResult(**vars(update_index(settings.index_dir, settings, [], remove=names)))
+    if result.removed:
+        _forget_unused(before, settings)
+    return result
+
+
+def _forget_unused(before: list[tuple[str, str, str]], settings: Settings) -> None:
+    """Delete the originals of files the index held before an update and holds no more (replaced or removed)."""
+    from boardqa import originals
+
+    after = {sha for _, _, sha in indexed_files(settings)}
+    originals.forget({sha for _, _, sha in before} - after, after, settings.library_dir)
+
+
+def indexed_files(settings: Settings) -> list[tuple[str, str, str]]:
+    """(doc_id, name, sha256) of every indexed file, read from the index manifest ([] when there is none)."""
+    import json
+
+    from index.store import MANIFEST
+
+    try:
+        manifest = json.loads((settings.index_dir / MANIFEST).read_text(encoding="utf-8"))
+        return [(str(d["doc_id"]), str(d["name"]), str(d["sha256"])) for d in manifest.get("docs", [])]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
 
 
 def list_docs(settings: Settings) -> list[dict]:
