@@ -10,7 +10,7 @@ from typing import Iterable, Sequence
 
 from corpus.records import Paragraph
 
-NOT_STATED = "Not stated in the papers"
+NOT_STATED = "Body not stated in the papers"
 _NUMBERING = re.compile(r"^\s*(?:[A-Z]{1,4}\s*)?\d+(?:[./]\d+)*[a-z]?[.):]?\s+")
 _LETTERS = re.compile(r"[^\W\d_]", re.U)
 # Report scaffolding that every body's papers share: a question about it says nothing about the library.

@@ -82,18 +82,61 @@ class PageViews:
             log.warning("page view: %s", exc)
             return PageShown(note=f"Page {page} of {doc} could not be shown ({exc}): showing the text read "
                              "from it instead.")
-        body = _figure(rendered, marks, doc=doc, doc_id=doc_id, label=label, cited_pages=cited_pages)
+        region = closeup_region(marks)
+        near = None
+        if region is not None:
+            try:
+                near = self.pdfs.closeup(path, sha, page, region)
+            except (PageUnavailable, OSError) as exc:
+                log.warning("page view: no close-up (%s)", exc)
+        figure, link = _figure(rendered, marks, doc=doc, doc_id=doc_id, label=label, cited_pages=cited_pages)
+        close = _closeup(near, marks, region, label) if near is not None and region is not None else ""
+        body = link + close + figure
         return PageShown(page, rendered.pages, body, seconds=time.perf_counter() - started)
 
 
-def _figure(rendered: RenderedPage, marks: PageMarks, *, doc: str, doc_id: str, label: str,
-            cited_pages: list[int]) -> str:
-    page, pages = rendered.page, rendered.pages
-    data = base64.b64encode(rendered.image).decode("ascii")
-    overlays = []
+def closeup_region(marks: PageMarks) -> Box | None:
+    """The band of the page around the boxed paragraph, or None when there is none or it fills half the page."""
+    box = marks.paragraph
+    if box is None or box.bottom - box.top > 0.5:
+        return None
+    return Box(max(0.0, box.left - 0.03), max(0.0, box.top - 0.025), min(1.0, box.right + 0.03),
+               min(1.0, box.bottom + 0.025))
+
+
+def _within(box: Box, region: Box) -> Box:
+    """`box` (fractions of the page) as fractions of `region`."""
+    w, h = region.right - region.left, region.bottom - region.top
+    return Box((box.left - region.left) / w, (box.top - region.top) / h, (box.right - region.left) / w,
+               (box.bottom - region.top) / h)
+
+
+def _overlays(marks: PageMarks, region: Box | None = None) -> str:
+    move = (lambda b: _within(b, region)) if region is not None else (lambda b: b)
+    out = []
     if marks.paragraph is not None:
-        overlays.append(f'<div class="bqa-box" style="{_style(marks.paragraph)}" aria-hidden="true"></div>')
-    overlays += [f'<div class="bqa-hl" style="{_style(b)}" aria-hidden="true"></div>' for b in marks.quote]
+        out.append(f'<div class="bqa-box" style="{_style(move(marks.paragraph))}" aria-hidden="true"></div>')
+    out += [f'<div class="bqa-hl" style="{_style(move(b))}" aria-hidden="true"></div>' for b in marks.quote]
+    return "".join(out)
+
+
+def _img(rendered: RenderedPage, css: str, alt: str) -> str:
+    data = base64.b64encode(rendered.image).decode("ascii")
+    return (f'<img class="{css}" src="data:{rendered.mime};base64,{data}" width="{rendered.width}" '
+            f'height="{rendered.height}" alt="{alt}">')
+
+
+def _closeup(near: RenderedPage, marks: PageMarks, region: Box, label: str) -> str:
+    alt = f"Close-up of paragraph {html.escape(label)} as printed on page {near.page}"
+    return (f'<figure class="bqa-pagefig bqa-closefig"><figcaption class="bqa-pagecap">Close-up: paragraph '
+            f'{html.escape(label)} on page {near.page}</figcaption><div class="bqa-page bqa-close">'
+            f'{_img(near, "bqa-pageimg", alt)}{_overlays(marks, region)}</div></figure>')
+
+
+def _figure(rendered: RenderedPage, marks: PageMarks, *, doc: str, doc_id: str, label: str,
+            cited_pages: list[int]) -> tuple[str, str]:
+    """(the whole page with its marks and caption, the "open the PDF at this page" link)."""
+    page, pages = rendered.page, rendered.pages
     where = html.escape(label)
     if marks.paragraph is not None:
         said = f"Paragraph {where} is boxed with a dashed line"
@@ -101,13 +144,13 @@ def _figure(rendered: RenderedPage, marks: PageMarks, *, doc: str, doc_id: str, 
     elif page in cited_pages:
         said = f"Paragraph {where} is on this page but its position could not be found in the PDF's text."
     else:
-        on = ", ".join(str(p) for p in cited_pages)
-        said = f"Paragraph {where} is not on this page: it is on page {on}."
+        first, last = cited_pages[0], cited_pages[-1]
+        on = f"page {first}" if first == last else f"pages {first}-{last}"
+        said = f"Paragraph {where} is not on this page: it is on {on}."
     alt = f"Page {page} of {pages} of {html.escape(doc)}"
     link = (f'<a class="bqa-open" href="{html.escape(pdf_url(doc_id, page))}" target="_blank" rel="noopener">'
             f"Open the PDF at page {page}<span class=\"bqa-sr\"> (opens in a new tab)</span></a>")
     return (f'<figure class="bqa-pagefig" data-page="{page}" data-pages="{pages}">'
             f'<figcaption class="bqa-pagecap">Page {page} of {pages}. {said}</figcaption>'
-            f'<div class="bqa-page"><img class="bqa-pageimg" src="data:{rendered.mime};base64,{data}" '
-            f'width="{rendered.width}" height="{rendered.height}" alt="{alt}">{"".join(overlays)}</div>'
-            f"</figure><p class=\"bqa-openline\">{link}</p>")
+            f'<div class="bqa-page">{_img(rendered, "bqa-pageimg", alt)}{_overlays(marks)}</div>'
+            f"</figure>", f'<p class="bqa-openline">{link}</p>')

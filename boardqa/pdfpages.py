@@ -164,6 +164,22 @@ class PdfPages:
             log.warning("%s: page image not cached (%s)", target, exc)
         return RenderedPage(page, pages, data, mime, width, height)
 
+    def closeup(self, path: Path, sha: str, page: int, region: Box) -> RenderedPage:
+        """The part `region` of a page, cut from its cached image (no new render), for a legible close-up."""
+        def cut() -> RenderedPage:
+            from PIL import Image
+
+            full = self.image(path, sha, page)
+            with Image.open(io.BytesIO(full.image)) as im:
+                part = im.crop((round(region.left * im.width), round(region.top * im.height),
+                                round(region.right * im.width), round(region.bottom * im.height)))
+            buffer = io.BytesIO()
+            part.save(buffer, "PNG" if full.mime == "image/png" else "JPEG", **({} if full.mime == "image/png"
+                                                                                 else {"quality": 85}))
+            return RenderedPage(page, full.pages, buffer.getvalue(), full.mime, part.width, part.height)
+
+        return self._cached(("closeup", sha, page, self.scale, region), cut)
+
     def marks(self, path: Path, sha: str, page: int, paragraph: str, quote: str) -> PageMarks:
         """Where `paragraph` and, inside it, `quote` are printed on page `page`; raises PageUnavailable."""
         digest = hashlib.sha1(f"{paragraph}\0{quote}".encode()).hexdigest()

@@ -1,7 +1,6 @@
 """The app's own HTTP route: a kept original PDF, by doc id, for "open the PDF at this page" (login as Gradio's)."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: FastAPI reads the handler's annotations (Request) at runtime.
 import logging
 from typing import Callable
 from urllib.parse import quote
