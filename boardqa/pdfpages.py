@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import io
+import json
 import logging
 import os
 import re
@@ -109,19 +110,20 @@ def locate(page_words: list[str], wanted: list[str], lo: int = 0, hi: int | None
 class PdfPages:
     """Rendered pages and passage positions of the library's PDFs, cached per document hash.
 
-    Images are kept on disk under `folder/<sha256>/` (so a restart keeps them) and the last few in memory;
-    a cached page is served without touching PDFium.
+    Everything computed is kept on disk under `folder/<sha256>/` (page images, close-ups, passage positions,
+    the page count), so a restarted app serves a page it has shown before from files alone, and the last few
+    in memory; written under a temporary name and renamed, so a reader never sees half a file.
     """
 
-    def __init__(self, folder: Path, *, scale: float = SCALE, memory: int = 48) -> None:
+    def __init__(self, folder: Path, *, scale: float = SCALE, memory: int = 64) -> None:
         self.folder = Path(folder)
         self.scale = scale
         self._memory: OrderedDict[tuple, object] = OrderedDict()
         self._size = memory
         self._lock = threading.Lock()
 
-    # -- small LRU shared by images, page counts and text ----------------------------
     def _cached(self, key: tuple, make):
+        """`make()` remembered under `key` in a small LRU shared by every kind of value."""
         with self._lock:
             if key in self._memory:
                 self._memory.move_to_end(key)
@@ -133,58 +135,87 @@ class PdfPages:
                 self._memory.popitem(last=False)
         return value
 
+    def _stored(self, sha: str, name: str, make):
+        """`make()` -> (meta dict, bytes), kept on disk as `name.json` and `name.bin` beside each other."""
+        meta_path, data_path = self.folder / sha / f"{name}.json", self.folder / sha / f"{name}.bin"
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            return meta, data_path.read_bytes() if meta.get("bytes") else b""
+        except (OSError, ValueError):
+            pass
+        meta, data = make()
+        meta = {**meta, "bytes": bool(data)}
+        try:
+            meta_path.parent.mkdir(parents=True, exist_ok=True)
+            if data:
+                _write_atomic(data_path, data)
+            _write_atomic(meta_path, json.dumps(meta).encode())  # last: its presence means the data is whole
+        except OSError as exc:
+            log.warning("%s: not cached (%s)", meta_path, exc)
+        return meta, data
+
     def page_count(self, path: Path, sha: str) -> int:
-        return self._cached(("count", sha), lambda: self._with_pdf(path, len))
+        def count():
+            return {"pages": self._with_pdf(path, len)}, b""
+
+        return self._cached(("count", sha), lambda: int(self._stored(sha, "pages", count)[0]["pages"]))
 
     def image(self, path: Path, sha: str, page: int) -> RenderedPage:
         """Page `page` (1-based) of the PDF at `path` (content hash `sha`) as an image; raises PageUnavailable."""
         pages = self.page_count(path, sha)
         if not 1 <= page <= pages:
             raise PageUnavailable(f"{path.name}: no page {page} (the file has {pages})")
-        return self._cached(("image", sha, page, self.scale), lambda: self._image(path, sha, page, pages))
 
-    def _image(self, path: Path, sha: str, page: int, pages: int) -> RenderedPage:
-        stem = self.folder / sha / f"{page}@{self.scale:g}"
-        for ext, mime in ((".png", "image/png"), (".jpg", "image/jpeg")):
-            cached = stem.with_suffix(stem.suffix + ext)
-            if cached.is_file():
-                from PIL import Image
+        def render():
+            data, mime, width, height = self._with_pdf(path, lambda pdf: _render(pdf, page, self.scale))
+            return {"mime": mime, "width": width, "height": height}, data
 
-                data = cached.read_bytes()
-                with Image.open(io.BytesIO(data)) as im:
-                    return RenderedPage(page, pages, data, mime, im.width, im.height)
-        data, mime, width, height = self._with_pdf(path, lambda pdf: _render(pdf, page, self.scale))
-        target = stem.with_suffix(stem.suffix + (".png" if mime == "image/png" else ".jpg"))
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)  # readers never see half an image
-        except OSError as exc:
-            log.warning("%s: page image not cached (%s)", target, exc)
-        return RenderedPage(page, pages, data, mime, width, height)
+        def load() -> RenderedPage:
+            meta, data = self._stored(sha, f"page-{page}@{self.scale:g}", render)
+            return RenderedPage(page, pages, data, meta["mime"], meta["width"], meta["height"])
+
+        return self._cached(("image", sha, page, self.scale), load)
 
     def closeup(self, path: Path, sha: str, page: int, region: Box) -> RenderedPage:
-        """The part `region` of a page, cut from its cached image (no new render), for a legible close-up."""
-        def cut() -> RenderedPage:
+        """The part `region` of a page, cut from its image (no new render), for a legible close-up."""
+        full = self.image(path, sha, page)
+
+        def cut():
             from PIL import Image
 
-            full = self.image(path, sha, page)
             with Image.open(io.BytesIO(full.image)) as im:
                 part = im.crop((round(region.left * im.width), round(region.top * im.height),
                                 round(region.right * im.width), round(region.bottom * im.height)))
             buffer = io.BytesIO()
-            part.save(buffer, "PNG" if full.mime == "image/png" else "JPEG", **({} if full.mime == "image/png"
-                                                                                 else {"quality": 85}))
-            return RenderedPage(page, full.pages, buffer.getvalue(), full.mime, part.width, part.height)
+            if full.mime == "image/png":
+                part.save(buffer, "PNG")
+            else:
+                part.save(buffer, "JPEG", quality=85)
+            return {"mime": full.mime, "width": part.width, "height": part.height}, buffer.getvalue()
 
-        return self._cached(("closeup", sha, page, self.scale, region), cut)
+        def load() -> RenderedPage:
+            key = hashlib.sha1(repr((region.left, region.top, region.right, region.bottom)).encode()).hexdigest()
+            meta, data = self._stored(sha, f"close-{page}@{self.scale:g}-{key[:16]}", cut)
+            return RenderedPage(page, full.pages, data, meta["mime"], meta["width"], meta["height"])
+
+        return self._cached(("closeup", sha, page, self.scale, region), load)
 
     def marks(self, path: Path, sha: str, page: int, paragraph: str, quote: str) -> PageMarks:
         """Where `paragraph` and, inside it, `quote` are printed on page `page`; raises PageUnavailable."""
         digest = hashlib.sha1(f"{paragraph}\0{quote}".encode()).hexdigest()
-        return self._cached(("marks", sha, page, digest),
-                            lambda: self._with_pdf(path, lambda pdf: _marks(pdf, page, paragraph, quote)))
+
+        def find():
+            marks = self._with_pdf(path, lambda pdf: _marks(pdf, page, paragraph, quote))
+            box = lambda b: [b.left, b.top, b.right, b.bottom]  # noqa: E731
+            return {"paragraph": box(marks.paragraph) if marks.paragraph else None,
+                    "quote": [box(b) for b in marks.quote]}, b""
+
+        def load() -> PageMarks:
+            meta, _ = self._stored(sha, f"marks-{page}-{digest[:20]}", find)
+            para = meta.get("paragraph")
+            return PageMarks(page, Box(*para) if para else None, tuple(Box(*b) for b in meta.get("quote", [])))
+
+        return self._cached(("marks", sha, page, digest), load)
 
     def _with_pdf(self, path: Path, use):
         import pypdfium2 as pdfium
@@ -200,6 +231,15 @@ class PdfPages:
                 raise PageUnavailable(f"{path.name}: cannot be rendered ({exc})") from None
             finally:
                 pdf.close()
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _render(pdf, page_no: int, scale: float) -> tuple[bytes, str, int, int]:
