@@ -20,7 +20,7 @@ USER = "boardqa"
 COPY_JS = "(text) => { navigator.clipboard.writeText(text || ''); return []; }"
 CSS = """
 .bqa-source { line-height: 1.5; overflow-wrap: anywhere; }
-.bqa-source h3 { margin: 0 0 .5rem; font-size: 1.05rem; }
+.bqa-source h2 { margin: 0 0 .5rem; font-size: 1.05rem; }
 .bqa-facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .75rem; margin: 0 0 .75rem; }
 .bqa-facts dt { font-weight: 600; }
 .bqa-facts dd { margin: 0; }
@@ -38,9 +38,10 @@ CSS = """
   mix-blend-mode: multiply; }
 .bqa-openline { margin: .35rem 0 .75rem; }
 .bqa-subhead { margin: .75rem 0 .25rem; font-size: 1rem; }
-.bqa-body { margin: 1rem 0 .25rem; font-size: 1.1rem; }
+.bqa-library h3.bqa-body { margin: 1rem 0 .25rem; font-size: 1.1rem; }
 .bqa-count { margin: .25rem 0; }
 #bqa-source a, .bqa-library a { text-decoration: underline; }
+footer .show-api, footer .show-api *, footer a { color: #374151 !important; }
 .bqa-neighbour { opacity: .8; font-size: .92rem; }
 .bqa-neighbour-label, .bqa-note, .bqa-hint { font-style: italic; margin: .25rem 0; }
 .bqa-text { white-space: pre-wrap; margin: 0; }
@@ -56,8 +57,17 @@ def theme():
     """Gradio's default look with the system's own fonts: nothing is fetched from Google Fonts."""
     import gradio as gr
 
+    # Button colours dark enough for white text at WCAG AA (4.5:1): Gradio's orange-500/600 gives 2.8-3.6:1.
     return gr.themes.Default(font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
-                             font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"])
+                             font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"]).set(
+        button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
+        button_primary_background_fill_dark="*primary_700", button_primary_background_fill_hover_dark="*primary_800",
+        button_primary_text_color="white", button_primary_text_color_dark="white",
+        button_cancel_background_fill="#b91c1c", button_cancel_background_fill_hover="#991b1b",
+        button_cancel_background_fill_dark="#b91c1c", button_cancel_background_fill_hover_dark="#991b1b",
+        button_cancel_text_color="white", button_cancel_text_color_dark="white",
+        # Gradio's grey for secondary text (#bbbbc2, 1.9:1 on white) is too faint to read: gray-600 gives 7.5:1.
+        body_text_color_subdued="#4b5563", input_placeholder_color="#4b5563")
 
 
 def build_app(settings: Settings, engine=None):
@@ -157,7 +167,7 @@ def build_app(settings: Settings, engine=None):
                               elem_id="bqa-upload")
             add_btn = gr.Button("Add to library", variant="primary", elem_id="bqa-add")
             result = gr.Textbox(label="Result", lines=4, max_lines=30, interactive=False, elem_id="bqa-result")
-            gr.Markdown("### Papers in the library\nGrouped by body and committee, newest meeting first.")
+            gr.Markdown("## Papers in the library\nGrouped by body and committee, newest meeting first.")
             with gr.Row():
                 l_body = gr.Dropdown(label="Show body", multiselect=True, choices=[], min_width=200,
                                      elem_id="bqa-l-body")

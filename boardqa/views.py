@@ -158,11 +158,11 @@ def source_html(c: Citation, previous: Paragraph | None = None, following: Parag
     para = (f'<blockquote class="bqa-para" aria-label="Paragraph {html.escape(c.paragraph)} as text">'
             f'<p class="bqa-text">{highlight(c.text, c.quote)}</p></blockquote>')
     if page is not None and page.ok:
-        body = f'{page.html}<h4 class="bqa-subhead">The paragraph as text</h4>{para}'
+        body = f'{page.html}<h3 class="bqa-subhead">The paragraph as text</h3>{para}'
     else:
         body = f'{_neighbour(previous, "Previous")}{para}{_neighbour(following, "Next")}'
     return (f'<section class="bqa-source" aria-label="Source paragraph">'
-            f'<h3>[{c.n}] {html.escape(c.reference)}</h3>{role}{gone}{note}<dl class="bqa-facts">{facts}</dl>'
+            f'<h2 class="bqa-refhead">[{c.n}] {html.escape(c.reference)}</h2>{role}{gone}{note}<dl class="bqa-facts">{facts}</dl>'
             f'{body}</section>')
 
 
