@@ -141,9 +141,21 @@ def chunk_pages(pages: list[Page], doc: str, doc_id: str, max_chars: int = 6000)
                     doc_id=doc_id, doc=doc, doc_title=doc_title, paper=title, label=label, text=piece,
                     section=item.section, part=item.part, kind=item.kind, meeting=meeting, date=date,
                     pages=tuple(sorted(n for n in item.pages if n > 0)), seq=len(out),
-                    printed=item.kind in ("numbered", "titled") or (item.kind == "row" and label[:1].isdigit()),
+                    parent=item.parent, printed=_printed(item.kind, label),
                 ))
     return out
+
+
+_CAPTIONED = re.compile(r"^(?:Table|Figure|Chart|Graph)\s+\d+[A-Za-z]?$")
+
+
+def _printed(kind: str, label: str) -> bool:
+    """Whether `label` is printed in the paper (a number, a reference, a table's own caption number)."""
+    if kind in ("numbered", "titled"):
+        return True
+    if kind == "row":
+        return label[:1].isdigit()
+    return kind == "table" and bool(_CAPTIONED.match(label))
 
 
 def _pretty(date: str) -> str:

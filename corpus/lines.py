@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.numbering import ANNEX, BULLET, CAPTION, LETTERED, NUMBERED, SENTENCE_END
+from collections import defaultdict
+
+from corpus.numbering import ANNEX, BULLET, CAPTION, LETTERED, NUMBERED, SENTENCE_END, Label, reference
 from corpus.records import Page
+from corpus.subitems import SUBITEM
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _LINK = re.compile(r"\[([^\]]*)\]\((?:#|[^)\s]*)\)")
@@ -34,6 +37,7 @@ class Line:
     rest: str = ""
     index: int = 0
     page_from: int = 0  # the page where a paragraph number printed at the foot of a page stood
+    page_line: int = 0  # how many lines of its page stand before it
 
     @property
     def ends_sentence(self) -> bool:
@@ -79,10 +83,17 @@ def _paragraph_like(text: str, m: re.Match) -> bool:
     """`- 183 ISC orders` is a bullet with a number, `31 homicides were` a wrapped line: neither
     is a paragraph number. Paragraph text starts with a capital, a quote or a bracket."""
     rest = (m.group("rest") or "").lstrip("*")
-    if rest[:1].islower() or _DATE_REST.match(rest):
+    if rest and not any(ch.isalpha() for ch in rest):
+        return False  # `296 70 521 68`, `1.0 2.0 3.0`: a chart's axis or a row of figures, not a paragraph
+    path = m.group("num").count(".") >= 2 or any(ch.isalpha() for ch in m.group("num"))
+    if (rest[:1].islower() and not path) or _DATE_REST.match(rest):
         return False  # `31 homicides were`, `28 July 2025`: prose and dates, not paragraph numbers
     bulleted = text.lstrip()[:1] in "-–•▪"
     return not (bulleted and "." not in m.group("num") and not m.group("dot"))
+
+
+# `01.26..03`, `01.26 08`: a doubled stop or a space where a dotted number's stop was misprinted.
+_MISPRINT = re.compile(r"^(\s*\d{1,4}\.\d{1,4})(?:\.\.| )(\d{1,4}\b)(?![.,/:]\d)")
 
 
 def classify(text: str) -> tuple[str, str, str]:
@@ -94,11 +105,18 @@ def classify(text: str) -> tuple[str, str, str]:
     m = CAPTION.match(text)
     if m:
         return "caption", m.group("label"), m.group("rest").strip(" .:–-")
-    m = NUMBERED.match(text)
+    m = NUMBERED.match(_MISPRINT.sub(r"\1.\2", text))
     if m and _paragraph_like(text, m):
         return "numbered", m.group("num"), (m.group("rest") or "").strip()
+    ref = reference(text)
+    # `Item 6 of the last minutes` wraps onto a line's start; `TB(5)5 data.gov.uk` is a label before lower case
+    if ref and (not ref[2][:1].islower() or any(ch in ref[0] for ch in "()/-.")):
+        return "numbered", ref[0], ref[2]
     m = LETTERED.match(text)
     if m:
+        return "lettered", m.group("item"), m.group("rest")
+    m = SUBITEM.match(text)
+    if m and not (m.group("close") == "." and m.group("item").isdigit()):
         return "lettered", m.group("item"), m.group("rest")
     if BULLET.match(text):
         return "bullet", "", text
@@ -110,6 +128,8 @@ def classify(text: str) -> tuple[str, str, str]:
 
 
 _MARKER = re.compile(r"^\s*(?:[-–•▪●◦*](?:\s|$)|\(?[a-z]{1,4}[.)](?:\s|$)|\(?\d{1,4}(?:\.\d{1,3})*[.)]?(?:\s|$))")
+# `3.1`, `3.1.a`, `3.2.a.viii.1`: a dotted number at a line's start is kept on its own line (the chunker decides).
+_DOTTED = re.compile(r"^\s*\d{1,4}\.(?:\d{1,3}|[a-z]|[ivx]{1,5})(?:\.(?:\d{1,3}|[a-z]|[ivx]{1,5}))*\.?\s")
 _BARE_NUMBER = re.compile(r"^\s*(?:[-–•]\s*)?\(?(?:\d{1,4}(?:\.\d{1,3})*|[a-z]|[ivx]{1,5})[.)]?\s*$")
 
 
@@ -122,6 +142,17 @@ def _join_bare_numbers(raw_lines: list[str]) -> list[str]:
         else:
             out.append(raw)
     return out
+
+
+# `(a)`, `(1)`, `(iv)`, `b)`: a bracketed item marker at a line's start begins an item, whatever ended the line above
+_BRACKETED = re.compile(r"^\s*(?:\((?:[a-z]|[ivx]{1,5}|\d{1,2})\)|(?:[a-z]|\d{1,2})\))\s+\S")
+_LEADING_NUMBER = re.compile(r"^\s*\(?(\d{1,3})[.)]?\s")
+
+
+def _next_in_list(prev: str, line: str) -> bool:
+    """`3. Reports` under `2. Mr. Secretary to move ...`: the next number of a list starts a new line."""
+    a, b = _LEADING_NUMBER.match(prev), _LEADING_NUMBER.match(line)
+    return bool(a and b) and int(b.group(1)) == int(a.group(1)) + 1
 
 
 def wrap_width(pages: list[Page]) -> int:
@@ -143,7 +174,8 @@ def _unwrap(raw_lines: list[str], width: int) -> list[str]:
         if out and out[-1] and line:
             prev = out[-1]
             full = len(prev) >= 0.8 * width
-            new_item = bool(_MARKER.match(line)) and bool(SENTENCE_END.search(prev))
+            new_item = (bool(_MARKER.match(line)) and bool(SENTENCE_END.search(prev))) or reference(line) is not None \
+                or bool(_DOTTED.match(line)) or _next_in_list(prev, line) or bool(_BRACKETED.match(line))
             if full and not new_item and "\t" not in prev and "\t" not in line:
                 out[-1] = f"{prev} {line}"
                 continue
@@ -184,6 +216,46 @@ def to_lines(pages: list[Page]) -> list[Line]:
             gap = False
         if lines and lines[-1].page == page.number and _BARE_NUMBER.match(lines[-1].text) and "." in lines[-1].text + "0.":
             carry = lines[-1] if lines[-1].kind == "numbered" else None
+    _mark_filler_pages(lines)
     for i, line in enumerate(lines):
         line.index = i
+        # Only a file with pages says where a page starts (a text file is one long page).
+        if len(pages) > 1 and i and lines[i - 1].page == line.page:
+            line.page_line = lines[i - 1].page_line + 1
+    _drop_lone_schemes(lines)
     return lines
+
+
+def _mark_filler_pages(lines: list[Line]) -> None:
+    """A page that holds one short line of words and nothing else (a blank page's notice) ends what came before
+    it; it never names the paper that follows."""
+    by_page: dict[int, list[Line]] = defaultdict(list)
+    for line in lines:
+        by_page[line.page].append(line)
+    if len(by_page) < 2:
+        return
+    for page_lines in by_page.values():
+        if len(page_lines) == 1:
+            only = page_lines[0]
+            before = lines[only.index - 1] if only.index else None
+            stands_alone = only.text[:1].isupper() and not only.ends_sentence \
+                and (before is None or before.ends_sentence or before.kind != "text")
+            if stands_alone and len(only.text.split()) <= 8 and not any(ch.isdigit() for ch in only.text) \
+                    and only.kind in ("short", "text"):
+                only.kind = "end"
+
+
+def _drop_lone_schemes(lines: list[Line]) -> None:
+    """A reference-style label counts only when its scheme runs through the file: at least three labels, or two
+    that start at 1 (`Item 1:`, `Item 2:`); `Page 3` or a lone `Ward 5:` is prose."""
+    members: dict[str, list[Line]] = defaultdict(list)
+    for line in lines:
+        if line.kind == "numbered" and not line.num[:1].isdigit():
+            members[Label.parse(line.num).scheme].append(line)
+    for scheme, found in members.items():
+        values = sorted(Label.parse(x.num).parts[0] for x in found)
+        distinct = sorted(set(values))
+        if len(distinct) >= 3 or (len(distinct) == 2 and distinct[0] == 1):
+            continue
+        for line in found:
+            line.kind, line.num, line.rest = "text", "", line.text

@@ -28,6 +28,8 @@ TEXT_BYTES = bytes([9, 10, 12, 13, *range(32, 127), *range(128, 256)])
 MAX_CONTROL_SHARE = 0.05
 BLANK_GAP = 1.3
 FEW_GAPS = 10
+EDGE_BAND_PT = 54.0  # three quarters of an inch: where running headers and footers are printed
+EDGE_BAND_SHARE = 0.075
 
 PageLines = list[tuple[str, float | None, float]]  # text, height of its first glyphs on the page, their font size
 
@@ -272,7 +274,8 @@ def _read_pages(path: Path, reader, notes: list[str]) -> list[Page]:
             notes.append(f"stopped after {index} pages: reading took over {PDF_SECONDS:.0f} s")
             break
         try:
-            read.append((index + 1, _page_lines(reader.pages[index])))
+            page = reader.pages[index]
+            read.append((index + 1, _edges_at_edges(_page_lines(page), _page_height(page))))
         except Exception as exc:  # one bad page (broken stream, deep nesting) must not lose the others
             failed.append(index + 1)
             first_error = first_error or exc
@@ -326,6 +329,37 @@ def _page_lines(page) -> PageLines | str:
                 line_y, line_height = y, height
             lines[-1] = (line + piece, line_y, line_height)
     return lines
+
+
+def _page_height(page) -> float:
+    try:
+        return abs(float(page.mediabox.height))
+    except Exception:  # a broken mediabox only loses the reordering
+        return 0.0
+
+
+def _edges_at_edges(lines: PageLines | str, height: float) -> PageLines | str:
+    """Lines printed in the top or bottom margin (running headers, footers, page numbers) moved to the top or
+    bottom of the page's text, in the order they stand on the page.
+
+    Text layers often give a footer first (it was drawn first); where it stands on the page says what it is, and the
+    running-line rule looks for running lines only at a page's edges.
+    """
+    if isinstance(lines, str) or height <= 0:
+        return lines
+    band = max(EDGE_BAND_PT, EDGE_BAND_SHARE * height)
+    top = [ln for ln in lines if ln[1] is not None and ln[1] > height - band and ln[0].strip()]
+    bottom = [ln for ln in lines if ln[1] is not None and ln[1] < band and ln[0].strip()]
+    if not top and not bottom:
+        return lines
+    edge = {id(ln) for ln in top + bottom}
+    body = [ln for ln in lines if id(ln) not in edge]
+    top.sort(key=lambda ln: -ln[1])
+    bottom.sort(key=lambda ln: -ln[1])
+    if body == lines[len(top):len(top) + len(body)] and lines[:len(top)] == top:
+        return lines  # already in place
+    blank: PageLines = [("", None, 0.0)]
+    return top + blank + body + blank + bottom
 
 
 def _gaps(lines: PageLines) -> list[float]:

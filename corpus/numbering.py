@@ -8,7 +8,7 @@ from typing import NamedTuple
 # `3.7 Text`, `- 2.1. Text`, `52. Text`, `915 NOTICE`, `**1.** Text`; the number must be
 # followed by white space (or end the line), so `81.8% of victims` and `2024/25` never match.
 NUMBERED = re.compile(
-    r"^\s*(?:[-–•▪]\s*)?(?:\*\*)?(?P<num>\d{1,4}(?:\.\d{1,3}){0,3})(?P<dot>\.)?(?:\*\*)?"
+    r"^\s*(?:[-–•▪]\s*)?(?:\*\*)?(?P<num>\d{1,4}(?:\.\d{1,3}){0,3}(?:\.(?:[a-z]|[ivx]{2,5})(?:\.(?:\d{1,2}|[a-z]|[ivx]{1,5})){0,3})?)(?P<dot>\.)?(?:\*\*)?"
     r"(?:[ \t]+(?:[-–][ \t]+)?(?P<rest>\S.*)|[ \t]*$)"
 )
 # `i.`, `(ii)`, `a.`, `(b)`, `- iv.`: items that belong to the paragraph that introduces them.
@@ -24,14 +24,83 @@ SENTENCE_END = re.compile(r"[.!?:;)\]”\"'’*]\s*$")
 YEARISH = re.compile(r"^(19|20)\d\d$")
 
 
+# Reference-style labels: a printed prefix names the scheme, a number runs within it. Each shape is a
+# layout convention, not a body's wording: `LW 64/2122` (committee ref / school year), `Item 3:` or
+# `Action 4:` (a word and a number closed by a colon or stop), `TB(5)2` (a paper series and meeting),
+# `AGM-2006/3` (a series and year), `Jan26.01` (month, year, number).
+_REFERENCES = (
+    re.compile(r"^(?P<pre>[A-Z][A-Za-z&]{1,7} )(?P<n>\d{1,4})(?P<post>/\d{2,4})(?![\d/])"),
+    re.compile(r"^(?P<pre>[A-Z][a-z]{2,11} )(?P<n>\d{1,3})(?P<post>)(?=\s*:|\.(?!\d)|\s+[-–]\s|\s*$)"),
+    re.compile(r"^(?P<pre>[A-Z]{1,6} ?\(\d{1,3}\) ?)(?P<n>\d{1,2})(?P<post>(?:\.[ivx]{1,4})?)(?![\w(])"),
+    re.compile(r"^(?P<pre>[A-Z]{2,6}-\d{2,4}/)(?P<n>\d{1,3})(?P<post>)(?![\d/])"),
+    re.compile(r"^(?P<pre>[A-Z][a-z]{2}\d{2}\.)(?P<n>\d{1,3})(?P<post>)(?![\d.])"),
+    # an action log's `103b/2122`, `72a1)/2122`: the minute it comes from, a sub-item, the year
+    re.compile(r"^(?P<pre>)(?P<n>(?!(?:19|20)\d\d)\d{1,4})(?P<sub>[a-z]\d?\)?)?(?P<post>/\d{4})(?![\d/])"),
+    # a resolution's clauses `I`, `II`, `III` printed without a stop, the clause's words after them
+    re.compile(r"^(?P<pre>)(?P<n>[IVX]{1,4})(?P<post>)(?=\s+[A-Z][a-z])"),
+)
+REFERENCE_REST = re.compile(r"^[\s:.–-]*(?P<rest>.*)$")
+
+
+def reference(text: str) -> tuple[str, str, str] | None:
+    """(label as printed, scheme, rest of the line) for a reference-style label at the start of `text`."""
+    stripped = text.strip().lstrip("*")
+    for pattern in _REFERENCES:
+        m = pattern.match(stripped)
+        if m:
+            label = m.group(0).strip()
+            rest = REFERENCE_REST.match(stripped[m.end():]).group("rest").strip(" *")
+            return label, scheme_of(m) + ("" if m.group("n").isdigit() else "roman"), rest
+    return None
+
+
+def scheme_of(m: re.Match) -> str:
+    pre = " ".join(m.group("pre").split()) or "#"
+    return f"{pre}#{m.group('post')}" if not m.group("post").startswith(".") else f"{pre}#"
+
+
+def _reference_label(text: str) -> "Label | None":
+    for pattern in _REFERENCES:
+        # the label alone, or as if the words of its paragraph followed it (`II` before `This AGM ...`)
+        m = pattern.match(text) or pattern.match(f"{text} Xx")
+        if m and m.end() == len(text):
+            n = m.group("n")
+            return Label((int(n) if n.isdigit() else _roman(n),), scheme_of(m) + ("" if n.isdigit() else "roman"))
+    return None
+
+
+def _roman(text: str) -> int:
+    values = {"i": 1, "v": 5, "x": 10}
+    total, high = 0, 0
+    for ch in reversed(text.lower()):
+        value = values.get(ch, 0)
+        total = total - value if value < high else total + value
+        high = max(high, value)
+    return total
+
+
 class Label(NamedTuple):
-    """A parsed paragraph number: `3.7` -> parts (3, 7), printed as `3.7`."""
+    """A parsed paragraph number: `3.7` -> parts (3, 7); `LW 64/2122` -> parts (64,), scheme `LW #/2122`."""
 
     parts: tuple[int, ...]
+    scheme: str = ""
 
     @classmethod
     def parse(cls, text: str) -> "Label":
-        return cls(tuple(int(p) for p in text.split(".")))
+        ref = _reference_label(text)
+        if ref is not None:
+            return ref
+        parts: list[int] = []
+        previous = ""
+        for piece in (p for p in re.split(r"\.\.?| ", text) if p):
+            if piece.isdigit():
+                parts.append(int(piece))
+            elif previous.isalpha() or len(piece) > 1:
+                parts.append(_roman(piece))  # a letter under a letter is a roman number: `3.1.f.ii`
+            else:
+                parts.append(ord(piece.lower()) - ord("a") + 1)  # a letter under a number: `3.1.a`
+            previous = piece
+        return cls(tuple(parts))
 
     def __str__(self) -> str:
         return ".".join(str(p) for p in self.parts)
@@ -49,6 +118,8 @@ def is_successor(prev: Label | None, cand: Label, slack: int = 0) -> bool:
     """
     if prev is None:
         return True
+    if prev.scheme != cand.scheme:
+        return False
     p, c = prev.parts, cand.parts
     if len(c) == len(p):
         return c[:-1] == p[:-1] and 1 <= c[-1] - p[-1] <= 1 + slack
@@ -64,11 +135,11 @@ def is_successor(prev: Label | None, cand: Label, slack: int = 0) -> bool:
 
 def is_restart(cand: Label) -> bool:
     """`1`, `1.1`, `1.0`: where a new paper or annex starts its numbering."""
-    return cand.parts[0] == 1 and all(x in (0, 1) for x in cand.parts[1:])
+    return not cand.scheme and cand.parts[0] == 1 and all(x in (0, 1) for x in cand.parts[1:])
 
 
 def children_of(parent: Label, cand: Label) -> bool:
-    return cand.depth == parent.depth + 1 and cand.parts[:-1] == parent.parts
+    return parent.scheme == cand.scheme and cand.depth == parent.depth + 1 and cand.parts[:-1] == parent.parts
 
 
 def plausible_number(num: str) -> bool:

@@ -19,6 +19,9 @@ _DATE_ONLY = re.compile(r"^[\W\d]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\
 _SMALL = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 
 
+PAPER_TOP_LINES = 4
+
+
 @dataclass
 class PaperHead:
     """What a paper's first lines say about it: title, meeting, date, and how many lines they took."""
@@ -60,6 +63,8 @@ def starts_paper(lines: list[Line], i: int) -> bool:
     line = lines[i]
     if line.kind not in ("short", "text"):
         return False
+    if not line.gap and i and lines[i - 1].kind in ("numbered", "text", "short") and not lines[i - 1].ends_sentence:
+        return False  # a title stands apart: this line continues the one above (a table cell, a wrapped item)
     t = line.text
     if MINUTES.match(t) or REPORT_TO.match(t):
         return True
