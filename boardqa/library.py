@@ -131,13 +131,11 @@ def indexed_files(settings: Settings) -> list[tuple[str, str, str]]:
 
 
 def list_docs(settings: Settings) -> list[dict]:
-    """One row per indexed paper: file, paper, meeting, date, paragraph count."""
+    """One row per indexed paper: file, paper, body, committee, meeting, date, paragraph count."""
+    from dataclasses import asdict
+
+    from boardqa.libraryview import paper_rows
     from index import Index
 
     index = Index.load(settings.index_dir, settings, missing_ok=True)
-    rows: dict[tuple[str, str], dict] = {}
-    for p in index.paragraphs:
-        row = rows.setdefault((p.doc, p.paper), {"doc": p.doc, "paper": p.paper, "meeting": p.meeting,
-                                                  "date": p.date, "paragraphs": 0})
-        row["paragraphs"] += 1
-    return list(rows.values())
+    return [asdict(row) for row in paper_rows(index.paragraphs)]

@@ -206,28 +206,6 @@ def check_dates(date_from: str | None, date_to: str | None) -> tuple[str, str]:
     return start, end
 
 
-def docs_rows(paragraphs: Sequence[Paragraph]) -> list[dict]:
-    """One row per indexed paper, as `boardqa.library.list_docs` gives: doc, paper, meeting, date, paragraphs."""
-    rows: dict[tuple[str, str], dict] = {}
-    for p in paragraphs:
-        row = rows.setdefault((p.doc, p.paper), {"doc": p.doc, "paper": p.paper, "meeting": p.meeting,
-                                                  "date": p.date, "paragraphs": 0})
-        row["paragraphs"] += 1
-    return list(rows.values())
-
-
-def papers_html(rows: list[dict]) -> str:
-    """The library as an HTML table (file, paper, meeting, date, paragraphs) that scrolls sideways on a phone."""
-    if not rows:
-        return hint_html("Nothing is indexed yet: add PDF or text files above.")
-    head = "".join(f'<th scope="col">{h}</th>' for h in ("File", "Paper", "Meeting", "Date", "Paragraphs"))
-    keys = ("doc", "paper", "meeting", "date", "paragraphs")
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(r[k]))}</td>" for k in keys) + "</tr>" for r in rows)
-    return (f'<div class="bqa-table" role="region" aria-label="Papers indexed" tabindex="0"><table>'
-            f"<caption>Papers indexed ({len(rows)})</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table></div>")
-
-
 def as_list(value) -> list[str]:
     """A dropdown value (None, one string or many) as a list of non-empty strings."""
     if value is None:
