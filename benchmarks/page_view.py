@@ -71,7 +71,7 @@ def run(papers: Path, limit: int = 0) -> str:
         "|---|---|",
         f"| first view of a page (render + locate + close-up) | {_ms(first)} |",
         f"| the same view again (memory cache) | {_ms(memory)} |",
-        f"| the same view after a restart (disk cache, locate again) | {_ms(disk)} |",
+        f"| the same view after a restart (disk cache) | {_ms(disk)} |",
         "",
         f"Paragraph boxed on its page: {boxed}/{cited} ({100 * boxed / max(cited, 1):.1f}%); "
         f"quoted words highlighted: {quoted}/{cited} ({100 * quoted / max(cited, 1):.1f}%).",
