@@ -176,6 +176,7 @@ def test_eight_browser_sessions_asking_at_once(browser, url):
 
 # -- the page view, the filters and the accessibility check, over a library of two bodies' papers ----------------
 HOMICIDES = "How many homicides were recorded in 2024/25?"
+FIRST_ANSWER = 180_000  # ms: a busy shared machine took over 30 s for the first answer of a session
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +217,7 @@ def test_a_pdf_citation_shows_its_page_with_the_quote_highlighted_where_it_is_pr
     outside: list[str] = []
     page = _page(browser, url, 1280, 900, outside)
     _ask(page, HOMICIDES)
-    expect(page.locator("#bqa-chat")).to_contain_text("31 homicides")
+    expect(page.locator("#bqa-chat")).to_contain_text("31 homicides", timeout=FIRST_ANSWER)
     # The meeting and date stand beside the reference.
     expect(page.locator("#bqa-chat")).to_contain_text("— Accountability and Governance Board, May 2025")
     page.get_by_role("radio", name=re.compile(r"\[1\].*¶3\.7")).check()
@@ -293,7 +294,7 @@ def test_keyboard_only_ask_and_open_a_reference(browser, library):
     expect(box).to_be_focused()  # the question box has the focus when the page opens
     page.keyboard.type(HOMICIDES)
     page.keyboard.press("Enter")
-    expect(page.locator("#bqa-chat")).to_contain_text("31 homicides")
+    expect(page.locator("#bqa-chat")).to_contain_text("31 homicides", timeout=FIRST_ANSWER)
     for _ in range(40):  # Tab through the page until the first reference has the focus
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.closest('#bqa-refs') !== null"):
