@@ -51,28 +51,12 @@ def in_blocks(encode: Encode, block: int = EMBED_BLOCK) -> Encode:
     return blocked
 
 
-def export_onnx(model, folder: Path) -> Path:
-    """The transformer of `model` as ONNX (inputs ids/mask/types, output last_hidden_state)."""
-    import torch
+def export_onnx(model_folder: Path, folder: Path) -> Path:
+    """The transformer in `model_folder` as ONNX, exported the product's way (`index.onnx_embedder.export`)."""
+    from index.onnx_embedder import export
 
-    hf = model[0].auto_model.eval()
-    enc = model.tokenizer(["a short text", "another, slightly longer text"], padding=True, return_tensors="pt")
-    names = ["input_ids", "attention_mask", "token_type_ids"]
     path = folder / "model.onnx"
-    axes = {n: {0: "batch", 1: "sequence"} for n in names + ["last_hidden_state"]}
-
-    class Hidden(torch.nn.Module):
-        def __init__(self, inner) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
-
-    with torch.no_grad():
-        torch.onnx.export(Hidden(hf), tuple(enc[n] for n in names), str(path), input_names=names,
-                          output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17, dynamo=False)
+    export(model_folder, path)
     return path
 
 
@@ -122,7 +106,7 @@ class CachedEmbedder:
         return self._encode([text], 1)[0]
 
 
-def variants(model, ort_ok: bool, workdir: Path, threads: int) -> dict[str, tuple[Encode, int]]:
+def variants(model, model_folder: Path, ort_ok: bool, workdir: Path, threads: int) -> dict[str, tuple[Encode, int]]:
     """name -> (encode, batch size). The first is the baseline of every ratio (the product's way, `threads`).
 
     Every variant pins `threads` for its own calls: exporting to ONNX was seen to change torch's count.
@@ -141,7 +125,7 @@ def variants(model, ort_ok: bool, workdir: Path, threads: int) -> dict[str, tupl
     quantized = torch.ao.quantization.quantize_dynamic(copy.deepcopy(model), {torch.nn.Linear}, dtype=torch.qint8)
     out["torch int8 dynamic (Linear layers)"] = (in_blocks(st_encoder(quantized, threads)), 32)
     if ort_ok:
-        path = export_onnx(model, workdir)
+        path = export_onnx(model_folder, workdir)
         n = threads
         out["ONNX Runtime fp32"] = (in_blocks(ort_encoder(path, model.tokenizer, 256, n)), 32)
         out["ONNX Runtime int8 (quantize_dynamic)"] = (
@@ -227,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     from boardqa.settings import Settings
     from evals.gold import load_gold
     from index import Embedder
+    from index.embeddings import identify_model
     from index.passages import passage_texts
 
     from benchmarks.synth import sample_paragraphs
@@ -234,7 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     load_start = load_note()
-    model = Embedder.load(Settings().embedding)._model
+    settings = Settings().embedding.model_copy(update={"backend": "torch"})
+    model = Embedder.load(settings)._model
+    model_folder, _ = identify_model(settings)
     if args.threads:
         torch.set_num_threads(args.threads)
     default_threads = torch.get_num_threads()
@@ -248,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         ort_ok = False
     with tempfile.TemporaryDirectory() as tmp:
-        named = variants(model, ort_ok, Path(tmp), default_threads)
+        named = variants(model, model_folder, ort_ok, Path(tmp), default_threads)
         seconds, vectors = throughput(named, texts, args.reps)
         latency, qvecs = query_vectors(named, qs)
     base = next(iter(named))

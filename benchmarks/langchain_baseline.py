@@ -15,6 +15,13 @@ CHUNK_OVERLAP = 200
 K = 8
 
 
+def torch_model(embedding_settings) -> object:
+    """The SentenceTransformer of the same weights (the usual LangChain pipeline runs PyTorch, whatever our backend)."""
+    from index import Embedder
+
+    return Embedder.load(embedding_settings.model_copy(update={"backend": "torch"}))._model
+
+
 def adapter(model: object, batch_size: int = 32):
     """A LangChain `Embeddings` over an already loaded SentenceTransformer, timing its document calls.
 

@@ -35,6 +35,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=0,
                         help="torch threads for embedding (settings.embedding.threads; 0 = torch's default)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary index folders")
+    parser.add_argument("--paths-only", action="store_true",
+                        help="only section 0: previous against today's ingest and answer paths (~5 min)")
+    parser.add_argument("--skip-paths", action="store_true", help="leave out section 0")
+    parser.add_argument("--real-recall", action="store_true",
+                        help="also IVF-PQ recall on real-text vectors (benchmarks/real_recall.py, ~10 min)")
     parser.add_argument("--worker", choices=("build", "serve"), help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--sample-index", type=Path, help=argparse.SUPPRESS)
@@ -131,12 +136,31 @@ def _run(args, sizes, ann_sizes, workdir: Path, started: str, load_start: str, t
     from benchmarks import ingest_bench, report
     from boardqa.settings import Settings
 
+    from benchmarks import paths
+    from corpus.ingest import sample_files
+
     log(f"work folder {workdir}; sizes {', '.join(map(size_label, sizes))}; {load_start}")
+    argv_line = "benchmarks/run.py " + " ".join(sys.argv[1:])
+    section0 = [] if args.skip_paths else [
+        "## 0. Ingest and answer: the previous path against today's, same run", "",
+        paths.report(paths.run(workdir / "paths", sample_files(), args.threads or 1)), ""]
+    log("section 0 (ingest and answer paths) done")
+    if args.real_recall:
+        from benchmarks import real_recall
+
+        section0 += ["## 0b. IVF-PQ recall on real-text vectors", "", real_recall.report(real_recall.run()), ""]
+        log("section 0b (real-text recall) done")
+    if args.paths_only:
+        text = "\n".join([header(argv_line, started, load_start), "", *section0,
+                          f"Finished in {(time.perf_counter() - t0) / 60:.1f} min; {load_note()} at the end."]) + "\n"
+        print(text)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+        return 0
     sample = ingest_bench.run_ingest(workdir, args.threads)
     log("sample corpus: ingest and LangChain pipeline done")
     runs = [run_size(n, workdir, Path(sample["index_dir"]), n in ann_sizes, args) for n in sizes]
-    argv_line = "benchmarks/run.py " + " ".join(sys.argv[1:])
-    parts = [header(argv_line, started, load_start), "",
+    parts = [header(argv_line, started, load_start), "", *section0,
              "## 1. Cold ingest of the sample papers (new temporary index)", "", ingest_bench.ingest_table(sample), "",
              "## 2. Query latency on the sample papers, against the usual LangChain pipeline", "",
              ingest_bench.query_table(sample), "",

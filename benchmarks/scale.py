@@ -111,7 +111,7 @@ def serve(folder: Path, ann: bool, threads: int = 0) -> dict:
     rss1 = rss_mb()
     with Stopwatch() as lc_build:
         texts, owners = passage_texts(index.paragraphs)  # the same passages as our vectors' rows
-        store = lc.store_from_vectors(texts, index.vectors.vectors, lc.adapter(embedder._model),
+        store = lc.store_from_vectors(texts, index.vectors.vectors, lc.adapter(lc.torch_model(settings.embedding)),
                                       [index.paragraphs[i].doc for i in owners])
     out["lc_build_s"] = lc_build.seconds
     out["lc_rss_mb"] = rss_mb() - rss1

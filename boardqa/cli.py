@@ -128,7 +128,8 @@ def cmd_papers(args) -> int:
     if not rows:
         print("nothing indexed yet: boardqa ingest FILES (or boardqa ingest --samples)")
     for r in rows:
-        print(f"{r['doc']}  |  {r['paper']}  |  {r['meeting']} {r['date']}  |  {r['paragraphs']} paragraphs")
+        who = " · ".join(x for x in (r.get("body"), r.get("committee")) if x) or r["meeting"]
+        print(f"{r['doc']}  |  {r['paper']}  |  {who}  |  {r['date']}  |  {r['paragraphs']} paragraphs")
     return 0
 
 
@@ -172,7 +173,7 @@ def cmd_ask(args) -> int:
             print(f"boardqa ask: {exc}", file=sys.stderr)
             return 2
     engine = Engine.load(settings)
-    filters = Filters.of(args.doc, args.paper, args.date_from, args.date_to)
+    filters = Filters.of(args.doc, args.paper, args.date_from, args.date_to, args.body, args.committee)
     use_llm = True if args.llm else None
     if args.jsonl:
         return _ask_batch(engine, filters, use_llm)
@@ -262,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reply", action="store_true", help="draft an officer's reply to a member of the public")
     p.add_argument("--doc", action="append", help="only this file (repeatable)")
     p.add_argument("--paper", action="append", help="only this paper title (repeatable)")
+    p.add_argument("--body", action="append", help="only papers of this body, as `boardqa papers` names it (repeatable)")
+    p.add_argument("--committee", action="append", help="only papers of this committee (repeatable)")
     p.add_argument("--date-from", help="meeting date from (YYYY-MM-DD)")
     p.add_argument("--date-to", help="meeting date to (YYYY-MM-DD)")
     p.add_argument("--llm", help="OpenAI-compatible or Ollama base URL for fluent, verified answers")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,7 +41,7 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
         progress: called as `progress(stage, done, total)` for `parse`, `embed`, `index`, `write`.
         names: optional display names by path (uploads keep their original file name).
     """
-    from corpus.ingest import expand_paths, read_file
+    from corpus.ingest import expand_paths
     from corpus.records import content_hash
     from index import update_index
 
@@ -48,10 +50,10 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
     started = time.perf_counter()
     good = []
     first: dict[str, tuple[str, str]] = {}  # doc name -> (path, sha256) of the first file of that name
-    for i, path in enumerate(files):
-        report = read_file(path, max_bytes=settings.max_file_bytes, max_chars=settings.chunker.max_chars,
-                           strip_running=settings.chunker.strip_running_lines,
-                           name=(names or {}).get(str(path)))
+    read = functools.partial(_read, max_bytes=settings.max_file_bytes, max_chars=settings.chunker.max_chars,
+                             strip_running=settings.chunker.strip_running_lines, names=names or {})
+    for i, report in enumerate(_parse_all(read, files)):
+        path = files[i]
         if report.ok:
             name, sha = report.paragraphs[0].doc, content_hash(path.read_bytes())
             report = _same_name(report, name, sha, first)
@@ -63,8 +65,11 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
         if progress:
             progress("parse", i + 1, len(files))
     parse_seconds = time.perf_counter() - started
+    from qa.evidence import semantic_texts
+
     before = indexed_files(settings) if good else []
-    update = update_index(settings.index_dir, settings, good, progress=progress) if good else UpdateReport()
+    update = (update_index(settings.index_dir, settings, good, progress=progress, sentence_texts=semantic_texts)
+              if good else UpdateReport())
     if update.changed or update.rebuilt:
         _forget_unused(before, settings)
     result = IngestResult(**vars(update), files=reports)
@@ -80,6 +85,32 @@ def _keep_original(path: Path, sha: str, settings: Settings) -> None:
         originals.keep(path, sha, settings.library_dir)
     except OSError as exc:
         log.warning("%s: original not kept, its pages will show as text (%s)", path, exc)
+
+
+# Reading PDFs (pypdf) is pure Python: files are parsed in worker processes, one per core, when there are several.
+PARSE_WORKERS = max(1, min(4, os.cpu_count() or 1))
+PARALLEL_PDF_BYTES = 1 << 20  # below this starting the workers (~1 s) costs more than it saves
+
+
+def _read(path: Path, *, max_bytes: int, max_chars: int, strip_running: bool, names: dict[str, str]) -> FileReport:
+    from corpus.ingest import read_file
+
+    return read_file(path, max_bytes=max_bytes, max_chars=max_chars, strip_running=strip_running,
+                     name=names.get(str(path)))
+
+
+def _parse_all(read: Callable[[Path], FileReport], files: list[Path]):
+    """Reports of `files` in order, parsed in a process pool when there are several files and cores."""
+    pdf_bytes = sum(f.stat().st_size for f in files if f.suffix.lower() == ".pdf" and f.is_file())
+    if len(files) < 2 or PARSE_WORKERS < 2 or pdf_bytes < PARALLEL_PDF_BYTES:
+        yield from map(read, files)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    # forkserver: a fork of a process holding ONNX Runtime's or torch's threads can deadlock
+    with ProcessPoolExecutor(min(PARSE_WORKERS, len(files)), mp_context=get_context("forkserver")) as pool:
+        yield from pool.map(read, files)
 
 
 def _same_name(report: FileReport, name: str, sha: str, first: dict[str, tuple[str, str]]) -> FileReport:

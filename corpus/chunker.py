@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from corpus.front import read_front
 from corpus.lines import Line, to_lines
-from corpus.paper_chunker import PaperChunker, Draft, ChunkedPaper
+from corpus.drafts import ChunkedPaper, Draft
+from corpus.paper_chunker import PaperChunker
 from corpus.papers import BODY, PaperHead, read_head, starts_paper, walk_back
 from corpus.records import Page, Paragraph
 
@@ -39,7 +41,7 @@ def _chunk_segment(lines: list[Line], a: int, b: int) -> list[ChunkedPaper]:
         chunker.items = _front(lines, start, head)
         restart = chunker.run(start + head.used)
         if restart is None:
-            papers.append(ChunkedPaper(head, chunker.items))
+            papers.append(ChunkedPaper(head, chunker.items, _front_lines(lines, start, b)))
             break
         boundary = walk_back(lines, start, restart)
         if boundary <= start:
@@ -48,9 +50,16 @@ def _chunk_segment(lines: list[Line], a: int, b: int) -> list[ChunkedPaper]:
         chunker.title_label = _short_title(head)
         chunker.items = _front(lines, start, head)
         chunker.run(start + head.used)
-        papers.append(ChunkedPaper(head, chunker.items))
+        papers.append(ChunkedPaper(head, chunker.items, _front_lines(lines, start, boundary)))
         start = boundary
     return papers
+
+
+FRONT_LINES = 25
+
+
+def _front_lines(lines: list[Line], start: int, end: int) -> list[str]:
+    return [line.text for line in lines[start:min(end, start + FRONT_LINES)]]
 
 
 def _short_title(head: PaperHead) -> str:
@@ -119,10 +128,15 @@ def chunk_pages(pages: list[Page], doc: str, doc_id: str, max_chars: int = 6000)
     doc_title = " ".join(x for x in (first.meeting or first.title, _pretty(first.date)) if x) or stem
     out: list[Paragraph] = []
     seen_titles: dict[tuple[str, str, str], int] = {}
+    doc_front = read_front(papers[0].front) if papers else read_front([])
     for n, paper in enumerate(papers):
         title = paper.head.title or paper.head.meeting or f"{stem} (paper {n + 1})"
         meeting = paper.head.meeting or doc_meeting
-        date = paper.head.date or first.date
+        front = read_front(paper.front)
+        # A pack's papers keep the pack's body where their own front says nothing of it.
+        body = front.body or doc_front.body
+        committee = front.committee or (doc_front.committee if not front.body else "")
+        date = paper.head.date or first.date or front.date or doc_front.date
         # Labels are unique within a paper, so two papers of one file must differ by name.
         key = (title, meeting, date)
         seen_titles[key] = seen_titles.get(key, 0) + 1
@@ -136,12 +150,13 @@ def chunk_pages(pages: list[Page], doc: str, doc_id: str, max_chars: int = 6000)
                 used_labels[key] = used_labels.get(key, 0) + 1
                 if used_labels[key] > 1:
                     label = f"{label} ({used_labels[key]})"
-            for piece in _split_long(item.text, max_chars, by_line=item.kind in ("table", "list")):
+            for piece_no, piece in enumerate(_split_long(item.text, max_chars, by_line=item.kind in ("table", "list"))):
                 out.append(Paragraph(
                     doc_id=doc_id, doc=doc, doc_title=doc_title, paper=title, label=label, text=piece,
                     section=item.section, part=item.part, kind=item.kind, meeting=meeting, date=date,
+                    body=body, committee=committee,
                     pages=tuple(sorted(n for n in item.pages if n > 0)), seq=len(out),
-                    parent=item.parent, printed=_printed(item.kind, label),
+                    parent=item.parent, printed=_printed(item.kind, label), piece=piece_no,
                 ))
     return out
 

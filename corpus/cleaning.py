@@ -87,7 +87,7 @@ def strip_running_lines(pages: list[Page]) -> list[Page]:
     for page, page_lines, page_keep in zip(pages, lines, keep):
         text = "\n".join(line for line, wanted in zip(page_lines, page_keep) if wanted).strip("\n")
         if text.strip():
-            out.append(Page(page.number, text))
+            out.append(Page(page.number, text, page.styled))
     return out
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from corpus.cleaning import clean_text, strip_running_lines
-from corpus.records import Page
+from corpus.records import EMPHASIS, Page, style_key
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,9 @@ FEW_GAPS = 10
 EDGE_BAND_PT = 54.0  # three quarters of an inch: where running headers and footers are printed
 EDGE_BAND_SHARE = 0.075
 
-PageLines = list[tuple[str, float | None, float]]  # text, height of its first glyphs on the page, their font size
+# text, height of its first glyphs on the page, their font size, whether their font is bold
+PageLines = list[tuple[str, float | None, float, bool]]
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 
 _CATALOG = re.compile(rb"(\d+)\s+(\d+)\s+obj\s*<<(?:(?!endobj).){0,400}?/Type\s*/Catalog", re.S)
 _quiet_lock = threading.Lock()
@@ -279,13 +281,15 @@ def _read_pages(path: Path, reader, notes: list[str]) -> list[Page]:
         except Exception as exc:  # one bad page (broken stream, deep nesting) must not lose the others
             failed.append(index + 1)
             first_error = first_error or exc
-    leading = _leading([lines for _, lines in read if not isinstance(lines, str)])
+    placed = [lines for _, lines in read if not isinstance(lines, str)]
+    leading = _leading(placed)
+    body = _body_size(placed)
     pages = []
     for number, lines in read:
         text = lines if isinstance(lines, str) else _with_blank_lines(lines, leading)
         text = clean_text(text, pdf=True).strip("\n")
         if text.strip():
-            pages.append(Page(number, text))
+            pages.append(Page(number, text, () if isinstance(lines, str) else _styled(lines, body)))
     if failed and not pages:
         raise _damaged(path, first_error)
     if not pages:
@@ -300,34 +304,60 @@ def _read_pages(path: Path, reader, notes: list[str]) -> list[Page]:
     return pages
 
 
+def _body_size(pages: list[PageLines]) -> float:
+    """The body text's font size: the size most of the document's characters are printed in."""
+    sizes: Counter = Counter()
+    for lines in pages:
+        for text, _, size, _ in lines:
+            if size > 0 and text.strip():
+                sizes[round(size, 1)] += len(text.strip())
+    return max(sizes.items(), key=lambda item: item[1])[0] if sizes else 0.0
+
+
+def _styled(lines: PageLines, body: float) -> tuple[tuple[str, float, bool], ...]:
+    """The page's lines printed larger than the body text or in bold (see `Page.styled`)."""
+    out = []
+    for text, _, size, bold in lines:
+        relative = round(size / body, 2) if body and size else 1.0
+        key = style_key(text)
+        if key and (relative >= EMPHASIS or bold):
+            out.append((key, relative, bold))
+    return tuple(out)
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _page_lines(page) -> PageLines | str:
-    """pypdf's text lines of a page, each with its height on the page and font size (or the plain text)."""
-    fragments: list[tuple[str, float | None, float]] = []
+    """pypdf's text lines of a page, each with its height on the page, font size and weight (or the plain text)."""
+    fragments: list[tuple[str, float | None, float, bool]] = []
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
         if not text:
             return
         try:
-            fragments.append((text, tm[4] * cm[1] + tm[5] * cm[3] + cm[5], abs(float(size) * tm[3] * cm[3])))
+            name = str(font.get("/BaseFont", "")) if hasattr(font, "get") else ""
+        except Exception:  # a broken font dictionary only loses the weight
+            name = ""
+        try:
+            fragments.append((text, tm[4] * cm[1] + tm[5] * cm[3] + cm[5], abs(float(size) * tm[3] * cm[3]),
+                              bool(_BOLD.search(name))))
         except (TypeError, ValueError, IndexError):  # an odd matrix must not lose the page, only its spacing
-            fragments.append((text, None, 0.0))
+            fragments.append((text, None, 0.0, False))
 
     raw = page.extract_text(visitor_text=visit)
-    if "".join(text for text, _, _ in fragments) != raw:
+    if "".join(fragment[0] for fragment in fragments) != raw:
         return raw
-    lines: PageLines = [("", None, 0.0)]
-    for text, y, height in fragments:
+    lines: PageLines = [("", None, 0.0, False)]
+    for text, y, height, bold in fragments:
         for k, piece in enumerate(text.split("\n")):
             if k:
-                lines.append(("", None, 0.0))
-            line, line_y, line_height = lines[-1]
+                lines.append(("", None, 0.0, False))
+            line, line_y, line_height, line_bold = lines[-1]
             if line_y is None and y is not None and piece.strip():
-                line_y, line_height = y, height
-            lines[-1] = (line + piece, line_y, line_height)
+                line_y, line_height, line_bold = y, height, bold
+            lines[-1] = (line + piece, line_y, line_height, line_bold)
     return lines
 
 
@@ -358,12 +388,12 @@ def _edges_at_edges(lines: PageLines | str, height: float) -> PageLines | str:
     bottom.sort(key=lambda ln: -ln[1])
     if body == lines[len(top):len(top) + len(body)] and lines[:len(top)] == top:
         return lines  # already in place
-    blank: PageLines = [("", None, 0.0)]
+    blank: PageLines = [("", None, 0.0, False)]
     return top + blank + body + blank + bottom
 
 
 def _gaps(lines: PageLines) -> list[float]:
-    placed = [y for _, y, _ in lines if y is not None]
+    placed = [line[1] for line in lines if line[1] is not None]
     return [a - b for a, b in zip(placed, placed[1:]) if a - b > 2.0]
 
 
@@ -373,7 +403,7 @@ def _leading(pages: list[PageLines]) -> float | None:
     if not gaps:
         return None
     leading = float(max(gaps.items(), key=lambda item: (item[1], -item[0]))[0])
-    sizes = [height for lines in pages for _, y, height in lines if y is not None and height > 0]
+    sizes = [height for lines in pages for _, y, height, _ in lines if y is not None and height > 0]
     if gaps.total() < FEW_GAPS and sizes:
         # Too few lines to trust the count: assume ordinary spacing (reportlab and Word use 1.15-1.4 em).
         leading = min(leading, 1.5 * statistics.median(sizes))
@@ -384,7 +414,7 @@ def _with_blank_lines(lines: PageLines, leading: float | None) -> str:
     """Join lines, with a blank line wherever the page leaves more than a line's space (a paragraph break)."""
     out: list[str] = []
     previous = None
-    for line, y, _ in lines:
+    for line, y, _, _ in lines:
         if leading and y is not None and previous is not None and out and out[-1].strip():
             if previous - y > BLANK_GAP * leading or y - previous > leading:  # a gap, or a jump back up the page
                 out.append("")

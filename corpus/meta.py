@@ -7,6 +7,7 @@ import re
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december"]
 _MONTH_RE = "(" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+_MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH_RE + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)  # `December 17, 2021`
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_RE + r"\.?,?\s+(\d{4})\b", re.I)
 _MONTH_YEAR = re.compile(r"\b" + _MONTH_RE + r"\.?\s+(\d{4})\b", re.I)
 _NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
@@ -21,6 +22,9 @@ def _month_number(name: str) -> int:
 def find_date(text: str) -> str:
     """The first date printed in `text` as ISO (`2026-01-05`, or `2025-05` for a month), else ``."""
     m = _DAY_MONTH_YEAR.search(text)
+    us = _MONTH_DAY_YEAR.search(text)
+    if us and (not m or us.start() < m.start()) and 1 <= int(us.group(2)) <= 31:
+        return f"{int(us.group(3)):04d}-{_month_number(us.group(1)):02d}-{int(us.group(2)):02d}"
     if m:
         return f"{int(m.group(3)):04d}-{_month_number(m.group(2)):02d}-{int(m.group(1)):02d}"
     m = _MONTH_YEAR.search(text)

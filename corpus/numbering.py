@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from corpus.subitems import roman
+
 # `3.7 Text`, `- 2.1. Text`, `52. Text`, `915 NOTICE`, `**1.** Text`; the number must be
 # followed by white space (or end the line), so `81.8% of victims` and `2024/25` never match.
 NUMBERED = re.compile(
@@ -36,6 +38,8 @@ _REFERENCES = (
     re.compile(r"^(?P<pre>[A-Z][a-z]{2}\d{2}\.)(?P<n>\d{1,3})(?P<post>)(?![\d.])"),
     # an action log's `103b/2122`, `72a1)/2122`: the minute it comes from, a sub-item, the year
     re.compile(r"^(?P<pre>)(?P<n>(?!(?:19|20)\d\d)\d{1,4})(?P<sub>[a-z]\d?\)?)?(?P<post>/\d{4})(?![\d/])"),
+    # an annex's own sections `A.1`, `B.2`
+    re.compile(r"^(?P<pre>[A-Z]\.)(?P<n>\d{1,2})(?P<post>)(?![\d.])"),
     # a resolution's clauses `I`, `II`, `III` printed without a stop, the clause's words after them
     re.compile(r"^(?P<pre>)(?P<n>[IVX]{1,4})(?P<post>)(?=\s+[A-Z][a-z])"),
 )
@@ -65,18 +69,8 @@ def _reference_label(text: str) -> "Label | None":
         m = pattern.match(text) or pattern.match(f"{text} Xx")
         if m and m.end() == len(text):
             n = m.group("n")
-            return Label((int(n) if n.isdigit() else _roman(n),), scheme_of(m) + ("" if n.isdigit() else "roman"))
+            return Label((int(n) if n.isdigit() else roman(n),), scheme_of(m) + ("" if n.isdigit() else "roman"))
     return None
-
-
-def _roman(text: str) -> int:
-    values = {"i": 1, "v": 5, "x": 10}
-    total, high = 0, 0
-    for ch in reversed(text.lower()):
-        value = values.get(ch, 0)
-        total = total - value if value < high else total + value
-        high = max(high, value)
-    return total
 
 
 class Label(NamedTuple):
@@ -96,7 +90,7 @@ class Label(NamedTuple):
             if piece.isdigit():
                 parts.append(int(piece))
             elif previous.isalpha() or len(piece) > 1:
-                parts.append(_roman(piece))  # a letter under a letter is a roman number: `3.1.f.ii`
+                parts.append(roman(piece))  # a letter under a letter is a roman number: `3.1.f.ii`
             else:
                 parts.append(ord(piece.lower()) - ord("a") + 1)  # a letter under a number: `3.1.a`
             previous = piece

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from corpus.drafts import Draft
 from corpus.lines import Line, is_short
+from corpus.lookahead import _last_entry, _adjacent, _body_follows, _capitals, _date_like, _next_numbered, _one_line_entries
+from corpus.nested_units import NestedUnits
 from corpus.numbering import Label, children_of, is_restart, is_successor, plausible_number
-from corpus.papers import PaperHead, title_case
-from corpus.subitems import Nesting, rest_of
+from corpus.papers import title_case
+from corpus.subitems import Nesting
 
 _ROW_KEY = re.compile(
     r"^\s*(?P<prefix>(?:action|item|minute|commitment|recommendation)\s+(?:ref\.?|no\.?|number)?\s*:?\s*)?"
@@ -19,93 +21,7 @@ _DECLARED = re.compile(r"^\s*(?P<label>(?:appendix|annex|schedule)\s+\w{1,3})\s*
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
-@dataclass
-class Draft:
-    """A paragraph being assembled."""
-
-    label: str
-    kind: str
-    section: str
-    part: str
-    lines: list[tuple[str, str]] = field(default_factory=list)  # (joiner, text)
-    pages: set[int] = field(default_factory=set)
-    last_ends_sentence: bool = True
-    last_kind: str = ""
-    parent: str = ""
-
-    def add(self, line: Line, text: str | None = None, joiner: str | None = None) -> None:
-        text = line.text if text is None else text
-        if line.page_from:
-            self.pages.add(line.page_from)
-        if not text.strip():
-            self.pages.add(line.page)
-            return
-        if joiner is None:
-            structural = line.kind in ("bullet", "lettered", "table")
-            joiner = "\n" if (structural or (line.gap and self.last_ends_sentence)) else " "
-        if not self.lines:
-            joiner = ""
-        self.lines.append((joiner, text.strip() if line.kind != "table" else text))
-        self.pages.add(line.page)
-        self.last_ends_sentence = line.ends_sentence or line.kind == "table"
-        self.last_kind = line.kind
-
-    @property
-    def text(self) -> str:
-        return "".join(j + t for j, t in self.lines).strip()
-
-
-@dataclass
-class ChunkedPaper:
-    head: PaperHead
-    items: list[Draft]
-
-
-def _next_numbered(lines: list[Line], i: int, end: int) -> Line | None:
-    for k in range(i + 1, min(end, i + 60)):
-        if lines[k].kind == "numbered" and (lines[k].gap or lines[k - 1].ends_sentence or lines[k - 1].kind != "text"):
-            return lines[k]
-        if lines[k].kind in ("annex", "end"):
-            return None
-    return None
-
-
-def _date_like(num: str) -> bool:
-    """`02.03.11`, `18.04.24`: three two-digit parts, zero-padded, as dates are printed."""
-    parts = num.split(".")
-    return len(parts) == 3 and all(len(p) == 2 for p in parts) and any(p.startswith("0") for p in parts) \
-        or (len(parts) == 3 and all(len(p) == 2 for p in parts) and 1 <= int(parts[1]) <= 12 and int(parts[0]) <= 31)
-
-
-def _capitals(text: str) -> bool:
-    """`CONSENT AGENDA`: a short line in capitals is a heading, never the tail of the paragraph above."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 4 and all(ch.isupper() for ch in letters)
-
-
-def _adjacent(lines: list[Line], i: int, nxt: Line) -> bool:
-    """The next number comes on the very next line: `1 Welcome` / `2 Apologies` is a list of entries."""
-    return nxt.index == i + 1
-
-
-def _one_line_entries(lines: list[Line], i: int, nxt: Line, end: int) -> bool:
-    """`8 Elections to the Board` / `8.1 Chair` / `8.2 Vice-Chair`: each number on one short line, the next
-    number on the very next line; entries of a list, not a heading and its paragraphs."""
-    after = nxt.index + 1
-    return _adjacent(lines, i, nxt) and is_short(nxt.rest) and after < end and lines[after].kind == "numbered"
-
-
-def _body_follows(lines: list[Line], i: int, end: int) -> bool:
-    """After a numbered title line: does prose follow (a minute) or only more headings/numbers (a section)?"""
-    for k in range(i + 1, min(end, i + 12)):
-        kind = lines[k].kind
-        if kind == "short":
-            continue
-        return kind in ("text", "bullet", "lettered")
-    return False
-
-
-class PaperChunker:
+class PaperChunker(NestedUnits):
     """Runs over the lines of one paper; stops when the numbering starts again (a new paper)."""
 
     def __init__(self, lines: list[Line], start: int, end: int):
@@ -134,7 +50,9 @@ class PaperChunker:
         self.inner_parent = ""
         self.unit_ref: Label | None = None  # the reference-style unit open (`AGM-2006/3`), whose paths extend it
         self.unit_prefix = ""
+        self.unit_label = ""  # the reference-style unit's own label
         self.path_last: Label | None = None
+        self.entry_page: int | None = None  # the page of the lettered entry open: its lines are its own
         self.schemes: dict[str, Label] = {}
         self.scheme_first: dict[str, Label] = {}
         self.scheme_count: dict[str, int] = {}
@@ -168,6 +86,15 @@ class PaperChunker:
             self.heading = ""
             self.last_para = self.last_head = None
             self.pending = after
+            self.resolve_pending()
+            return
+        last = self.pending[-1]
+        if len(self.pending) >= 3 and _capitals(last.text) and not _capitals(self.pending[-2].text):
+            # Lines of a front sheet, then a heading in capitals: the front is a block, the heading heads what follows.
+            self.pending = self.pending[:-1]
+            self.resolve_pending()
+            self.close()
+            self.pending = [last]
             self.resolve_pending()
             return
         if len(self.pending) >= 3 or any(_DECLARED.match(line.text) for line in self.pending):
@@ -228,7 +155,15 @@ class PaperChunker:
             line = lines[i]
             prev = lines[i - 1] if i > self.start else None
             kind = line.kind
-            if kind == "short" and self.open is not None and not self.pending and not _capitals(line.text) and (
+            if self.entry_page == line.page and not line.gap and kind in ("short", "text", "numbered") \
+                    and self.open is not None:
+                self.open.add(line)  # an entry's own lines, up to a gap: a name, an address, a phone number
+                i += 1
+                continue
+            self.entry_page = None
+            if kind == "short" and self.open is not None and not self.open.lines and not self.pending:
+                self.open.add(line)  # `3.` printed alone: its words follow on the next lines
+            elif kind == "short" and self.open is not None and not self.pending and not _capitals(line.text) and (
                 self.open.kind == "titled"
                 or (self.open.kind in ("list", "cover", "signoff") and self.open.last_kind not in ("bullet", "lettered"))
                 or (not self.open.last_ends_sentence and not line.gap)
@@ -241,6 +176,13 @@ class PaperChunker:
                 restart = self.numbered(i, line, prev)
                 if restart:
                     return i
+            elif kind == "entry":  # `A.` of a lettered list of entries (see `corpus.lines._letter_entries`)
+                self.resolve_pending()
+                self.close()
+                self.open = Draft(label=line.num, kind="numbered", section=self.section, part=self.part)
+                self.open.add(line, text=line.rest)
+                self.unit, self.nesting, self.inner = line.num, Nesting(), None
+                self.entry_page = line.page
             elif kind == "table":
                 self.resolve_pending()
                 i = self.table(i)
@@ -300,12 +242,21 @@ class PaperChunker:
             return self.referenced(line, cand, at_start)
         if self.extends_reference(line, cand, at_start):
             return False
+        if at_start and is_restart(cand) and self.last_para is None and not self.pending and self.unit \
+                and self.unit == self.unit_label and self.open is not None and self.open.label == self.unit:
+            # `A.1 Current licensees ...` / `1.`: a list numbered inside a referenced unit is its list (`A.1(1)`)
+            self.inner_parent = self.unit
+            self.inner_item(line, cand)
+            return False
         if _date_like(line.num) and not self._continued(i, cand):
             self._as_text(line)  # `02.03.11 TRANSPARENCY BOARD`: a date, unless numbers of its shape follow
             return False
         following = self.lines[i + 1].text if i + 1 < self.end else ""
-        if not line.rest and not any(ch.isalpha() for ch in following):
-            self._as_text(line)  # `469` over `558`: figures of a chart or table, not a paragraph number
+        axis = prev is not None and prev.kind == "numbered" and not prev.rest and line.num.endswith(".0")
+        if not line.rest and (not any(ch.isalpha() for ch in following) or following.lstrip()[:1].islower() or axis):
+            # `469` over `558`: figures of a chart (`5.0` under `4.0`: its axis); `203` over `water rights ...`: a
+            # number inside a sentence
+            self._as_text(line)
             return False
         # A dotted number that is exactly the next one (`3.1.b` after `3.1.a`) starts a paragraph even where the
         # line above did not end a sentence: wrapped prose does not start with the next dotted number.
@@ -318,7 +269,8 @@ class PaperChunker:
         if at_start and not fits and cand.depth == 1 and self.restarts_in_scope(line, cand):
             return False
         if at_start and self.inner is not None and cand.depth == 1 and is_successor(self.inner, cand) \
-                and not (self.last_para is not None and is_successor(self.last_para, cand)):
+                and not (self.last_para is not None and is_successor(self.last_para, cand)
+                         and not self._inner_goes_on(i, cand)):
             self.inner_item(line, cand)
             return False
         if not at_start or not plausible_number(line.num) or not fits:
@@ -334,15 +286,19 @@ class PaperChunker:
         if not rest and i + 1 < self.end and self.lines[i + 1].kind in ("text", "short"):
             rest = ""  # number on a line of its own: the text follows on the next lines
         nxt = _next_numbered(self.lines, i, self.end)
-        child_next = nxt is not None and children_of(cand, Label.parse(nxt.num)) \
-            and not _one_line_entries(self.lines, i, nxt, self.end)  # `8 Elections` / `8.1 Chair`: a list
+        has_children = nxt is not None and children_of(cand, Label.parse(nxt.num))
+        # `7 Motion` / `8 Elections` / `8.1 Chair`: in a list of one-line entries, an entry with entries under it
+        entries = has_children and _one_line_entries(self.lines, i, nxt, self.end) \
+            and prev is not None and prev.kind == "numbered" and is_short(prev.rest)
+        child_next = has_children and not entries
         title_like = bool(rest) and is_short(rest) and not rest.endswith(":")
         # A short numbered line with no prose after it is a heading (`1. Purpose`), unless it is one
         # item of a numbered list of short entries (`9.1 Police Reform Act 2011`, `9.2 ...`).
         deeper_next = nxt is not None and Label.parse(nxt.num).depth > cand.depth
         sibling_next = nxt is not None and is_successor(cand, Label.parse(nxt.num)) \
             and Label.parse(nxt.num).depth == cand.depth and _adjacent(self.lines, i, nxt)
-        heading = child_next or (title_like and not _body_follows(self.lines, i, self.end)
+        heading = child_next or (title_like and not entries and not _body_follows(self.lines, i, self.end)
+                                 and not _last_entry(self.lines, i, self.end)
                                  and (deeper_next or (cand.depth == 1 and not sibling_next)))
         self.resolve_pending()
         self.close()
@@ -359,152 +315,6 @@ class PaperChunker:
         self.open.add(line, text=rest)
         self.last_para = cand
         return False
-
-    def top_items(self, line: Line) -> bool:
-        """`1)`, `2)` or `(1)` before any other numbering: the paper's own items (an agenda), labelled `1`, `2`."""
-        path = self.top_nesting.place(line.text)
-        if path is None or len(path) != 1 or not path[0].style.startswith("digit"):
-            return False
-        self.resolve_pending()
-        self.close()
-        self.open = Draft(label=path[0].printed, kind="numbered", section=self.section, part=self.part)
-        self.open.add(line, text=rest_of(line.text))
-        return True
-
-    def subitem(self, line: Line) -> bool:
-        """`a.`, `(1)`, `ii)` with no bullet glyph, inside a numbered unit: a citable unit of its own, labelled as
-        a citation reads (`2(a)`, `LW 72/2122(a)(1)`), keeping its parent's label. Bulleted items stay in the
-        paragraph that introduces them."""
-        if self.unit is None and not self.numbered_seen and self.top_items(line):
-            return True
-        if self.unit is None or not (line.gap or self.open is None or self.open.last_ends_sentence
-                                     or self.open.text.rstrip().endswith((":", ";", ",", "-", "—"))):
-            return False
-        path = self.nesting.place(line.text, fresh=self.prose_since_item)
-        if path is None:
-            return False
-        self.prose_since_item = False
-        self.resolve_pending()
-        self.close()
-        label = self.unit + "".join(marker.qualified for marker in path)
-        self.open = Draft(label=label, kind="numbered", section=self.section, part=self.part, parent=self.unit)
-        self.open.add(line, text=rest_of(line.text))
-        return True
-
-    def _continued(self, i: int, cand: Label) -> bool:
-        if self.last_para is not None and is_successor(self.last_para, cand, 2):
-            return True
-        nxt = _next_numbered(self.lines, i, self.end)
-        return nxt is not None and not Label.parse(nxt.num).scheme and is_successor(cand, Label.parse(nxt.num), 2)
-
-    def restarts_in_scope(self, line: Line, cand: Label) -> bool:
-        """Items numbered again from 1 under each unnumbered heading of one paper (`CONSENT AGENDA` / `1.` ...):
-        the heading scopes them, and they read `Consent Agenda ¶1`. A 1 with no heading before it, inside such an
-        item, starts a list of the item (`Consent Agenda ¶1(1)`)."""
-        if not is_restart(cand) or self.last_head is not None or self.part or not self.numbered_seen:
-            return False
-        if len(self.pending) == 1 and is_short(self.pending[0].text):
-            heading = title_case(self.pending[0].text.strip(" *:"))
-            if not self.scope:
-                run_heading = ""
-                for draft in self.items:  # the first run was scoped by the heading it started under
-                    if draft.kind in ("numbered", "titled") and draft.label[:1].isdigit():
-                        if is_restart(Label.parse(draft.label)) or not run_heading:
-                            run_heading = title_case(draft.section.split(" › ")[-1].strip(" *:"))
-                        if run_heading:
-                            draft.label = f"{run_heading} ¶{draft.label}"
-            self.resolve_pending()
-            self.close()
-            self.scope = heading
-            self.last_para = cand
-            self.numbered_open(line, cand)
-            return True
-        if not self.pending and self.unit and not Label.parse(self.unit.split("¶")[-1]).scheme:
-            self.inner_parent = self.unit
-            self.inner_item(line, cand)
-            return True
-        return False
-
-    def inner_item(self, line: Line, cand: Label) -> None:
-        """One item of a list numbered from 1 inside a numbered unit (`5(1)`, `Consent Agenda ¶1(1)`)."""
-        self.resolve_pending()
-        self.close()
-        self.open = Draft(label=f"{self.inner_parent}({line.num})", kind="numbered", section=self.section,
-                          part=self.part, parent=self.inner_parent)
-        self.open.add(line, text=line.rest)
-        self.inner = cand
-
-    def numbered_open(self, line: Line, cand: Label) -> None:
-        label = f"{self.scope} ¶{line.num}" if self.scope else line.num
-        kind = "titled" if line.rest and is_short(line.rest) else "numbered"
-        self.unit, self.nesting, self.table_caption, self.inner = label, Nesting(), "", None
-        self.open = Draft(label=label, kind=kind, section=self.section, part=self.part)
-        self.open.add(line, text=line.rest)
-        self.numbered_seen = True
-
-    def extends_reference(self, line: Line, cand: Label, at_start: bool) -> bool:
-        """`3.1.a` printed inside minute `AGM-2006/3`: the document prints the full path under the minute, so the
-        label is the path prefixed with the minute's reference (`AGM-2006/3.1.a`)."""
-        ref = self.unit_ref
-        if ref is None or cand.depth < 2 or cand.parts[0] != ref.parts[-1]:
-            return False
-        first = at_start and self.path_last is None and cand.depth == 2 and cand.parts[1] in (0, 1)
-        if not first and not (self.path_last is not None and is_successor(self.path_last, cand, 1)):
-            return False
-        self.resolve_pending()
-        self.close()
-        self.open = Draft(label=self.unit_prefix + line.num, kind="numbered", section=self.section, part=self.part,
-                          parent=self.unit or "")
-        self.open.add(line, text=line.rest)
-        self.path_last = cand
-        return True
-
-    def referenced(self, line: Line, cand: Label, at_start: bool) -> bool:
-        """A reference-style label (`LW 64/2122`, `Item 3`): always a unit of its own, never a bare heading.
-
-        Its scheme is independent of the paper's plain numbering. When the scheme comes back to its first
-        label after three or more, the earlier run was a contents list (an agenda printed above the minutes):
-        it becomes one unlabelled block and the labels are the units that follow.
-        """
-        last = self.schemes.get(cand.scheme)
-        first = self.scheme_first.get(cand.scheme)
-        again = first is not None and cand == first and self.scheme_count.get(cand.scheme, 0) >= 3
-        # A reference scheme only moves forward, by any step: a log lists the minutes that have actions.
-        fits = last is None or again or cand.parts >= last.parts
-        if not at_start or not fits:
-            self._as_text(line)
-            return False
-        self.resolve_pending()
-        self.close()
-        if again:
-            self._contents(cand.scheme)
-        self.numbered_seen = True
-        self.schemes[cand.scheme] = cand
-        self.scheme_first.setdefault(cand.scheme, cand)
-        self.scheme_count[cand.scheme] = self.scheme_count.get(cand.scheme, 0) + 1
-        kind = "titled" if line.rest and is_short(line.rest) else "numbered"
-        self.open = Draft(label=line.num, kind=kind, section=self.section, part=self.part)
-        self.open.add(line, text=line.rest)
-        self.unit, self.nesting = line.num, Nesting()
-        self.unit_ref, self.path_last, self.table_caption = cand, None, ""
-        numbered = re.match(r"^(.*?)\d+\D*$", line.num)
-        self.unit_prefix = numbered.group(1) if numbered else ""
-        if not numbered:
-            self.unit_ref = None  # `II`: its clauses are sub-items, not dotted paths
-        return False
-
-    def _contents(self, scheme: str) -> None:
-        listed = [d for d in self.items if d.kind in ("titled", "numbered") and Label.parse(d.label).scheme == scheme]
-        if not listed:
-            return
-        block = Draft(label="Contents", kind="list", section=self.section, part=self.part)
-        for draft in listed:
-            block.lines.append(("\n" if block.lines else "", f"{draft.label} {draft.text}".strip()))
-            block.pages |= draft.pages
-        at = self.items.index(listed[0])
-        self.items = [d for d in self.items if d not in listed]
-        self.items.insert(at, block)
-        self.scheme_count[scheme] = 0
 
     def _as_text(self, line: Line) -> None:
         if self.open is not None:

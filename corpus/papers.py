@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 
 from corpus.lines import Line, is_meta
+from corpus.front import MARKING
 from corpus.meta import find_date
+from corpus.titles import styled_title
 
 MINUTES = re.compile(r"^\W*minutes of\b", re.I)
 AGENDA = re.compile(r"^\W*agenda\W*$", re.I)
@@ -61,6 +63,8 @@ def is_caps_meeting(lines: list[Line], i: int) -> bool:
 def starts_paper(lines: list[Line], i: int) -> bool:
     """A line that opens a new paper wherever it stands."""
     line = lines[i]
+    if line.opens_paper:
+        return True
     if line.kind not in ("short", "text"):
         return False
     if not line.gap and i and lines[i - 1].kind in ("numbered", "text", "short") and not lines[i - 1].ends_sentence:
@@ -103,11 +107,15 @@ def read_head(lines: list[Line], start: int, end: int) -> PaperHead:
             break
         if AGENDA.match(lines[k].text):
             title = "Agenda"  # an agenda's title is the word itself; the lines above name the meeting
+    weak = False  # the title is only the first short line: the typography may know better
     while j < limit:
         line = lines[j]
         if line.kind not in ("short", "text") or (line.kind == "text" and not title and len(line.text) > 200):
             break
         t = line.text.strip()
+        if MARKING.match(t.strip(" *")):
+            used = j = j + 1  # `UNCLASSIFIED` over the page: a marking, never the title
+            continue
         if MINUTES.match(t):
             block, nxt = _joined_block(lines, j, end)
             title = _minutes_title(block)
@@ -152,14 +160,18 @@ def read_head(lines: list[Line], start: int, end: int) -> PaperHead:
                 and not ORG.search(lines[j + 1].text) and not is_meta(lines[j + 1].text) \
                 and not _GENERIC.match(lines[j + 1].text) and not find_date(lines[j + 1].text):
             used = j + 1  # the organisation's name above the paper's own title
-        elif line.kind == "short" and not title and not _GENERIC.match(t):
-            title = title_case(t.strip(" *"))
+        elif line.kind == "short" and not title and not _GENERIC.match(t) \
+                and not (meeting and t.upper() == t and j + 1 < end and lines[j + 1].kind == "numbered"):
+            # (under the meeting's name, a heading in capitals straight over a numbered item heads the item)
+            title, weak = title_case(t.strip(" *")), not line.opens_paper  # `AGM-2007/6: Expense Accounts` is sure
             used = j + 1
         elif line.kind == "short" and _GENERIC.match(t):
             used = j + 1
         else:
             break
         j += 1
+    if not title or weak:
+        title = title_case(styled_title(lines, start, end)) or title
     if not title and meeting:
         title, meeting = meeting, ""
     return PaperHead(title=title, meeting=meeting, date=date, used=used - start)
@@ -172,6 +184,15 @@ def walk_back(lines: list[Line], start: int, restart: int) -> int:
     while i >= start and lines[i].kind not in ("table", "end", "numbered", "bullet", "lettered", "annex"):
         i -= 1
     j = i + 1
-    while j < restart and lines[j].kind != "short":
+    while j < restart and (lines[j].kind != "short" or _wraps_on(lines, j)):
         j += 1
     return j if j < restart else i + 1
+
+
+def _wraps_on(lines: list[Line], j: int) -> bool:
+    """A short line whose sentence runs on to the next line with no gap: the start of a wrapped paragraph,
+    not a paper's title (`On a vote taken by the Chair, the members closed the` / `meeting at 10:14 a.m.`)."""
+    nxt = lines[j + 1] if j + 1 < len(lines) else None
+    if nxt is None or nxt.gap or lines[j].ends_sentence:
+        return False
+    return nxt.starts_lower or (nxt.kind == "text" and lines[j].text.rstrip()[-1:].islower())

@@ -8,10 +8,24 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass(frozen=True)
 class Page:
-    """One page of text as a loader read it (`number` is 1-based; text files are one page)."""
+    """One page of text as a loader read it (`number` is 1-based; text files are one page).
+
+    `styled` lists the page's lines printed larger than the document's body text or in bold, as
+    (`style_key` of the line, font size relative to the body text, bold): what the PDF's own
+    typography says is a title or a heading. Text files have none.
+    """
 
     number: int
     text: str
+    styled: tuple[tuple[str, float, bool], ...] = ()
+
+
+EMPHASIS = 1.15  # a line printed at least this much larger than the body text is display type (a title, a heading)
+
+
+def style_key(text: str) -> str:
+    """A line's letters and digits, case-folded: the same printed line before and after cleaning."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())[:80]
 
 
 @dataclass(frozen=True)
@@ -28,7 +42,9 @@ class Paragraph:
     caption or position (`Cover`, `Table 2`, a slide title). `parent` is the label of the unit
     a nested one belongs to (`292` for `292(3)`), so a question about minute 292 finds all of it.
     `body` and `committee` are read from the paper's front sheet or header (`Souldern Parish
-    Council`, `Learning & Wellbeing Committee`).
+    Council`, `Learning & Wellbeing Committee`). `piece` is 0 for a paragraph's first (or only)
+    record and 1, 2, ... for the further records a long paragraph is split into, so a label printed
+    twice (`5.1` and `5.1` again) stays two paragraphs.
     """
 
     doc_id: str
@@ -48,6 +64,7 @@ class Paragraph:
     committee: str = ""
     parent: str = ""
     printed: bool = False
+    piece: int = 0
 
     @property
     def key(self) -> str:

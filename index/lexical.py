@@ -12,6 +12,8 @@ import numpy as np
 from index.vectors import Scored, top_k
 
 LEXICAL_DIR = "lexical"
+# Above this many passages the BM25 arrays are memory-mapped: a question reads only its words' postings.
+MMAP_FROM = 100_000
 # bm25s's English list (Lucene's 33 words) plus question words, which say what kind of answer
 # is wanted but never which paragraph holds it.
 _QUESTION_WORDS = {"how", "what", "when", "where", "which", "who", "whom", "why", "many", "much", "were", "has",
@@ -98,7 +100,7 @@ class LexicalIndex:
             return cls(None, count)
         bm25s = _bm25s()
         try:
-            retriever = bm25s.BM25.load(str(target), allow_pickle=False, mmap=False, load_corpus=False,
+            retriever = bm25s.BM25.load(str(target), allow_pickle=False, mmap=count > MMAP_FROM, load_corpus=False,
                                         show_progress=False)
         except (ValueError, OSError, TypeError, KeyError, EOFError) as exc:
             raise ValueError(f"{LEXICAL_DIR}/: not a readable bm25s index ({type(exc).__name__}: {exc})") from exc
@@ -140,7 +142,8 @@ def _check(retriever: object, count: int) -> None:
     indptr, indices = scores["indptr"], scores["indices"]
     if indptr.ndim != 1 or len(scores["data"]) != len(indices) or (len(indptr) and indptr[-1] != len(indices)):
         raise ValueError(f"{name}*.csc.index.npy: arrays of inconsistent lengths")
-    if len(indices) and (indices.min() < 0 or indices.max() >= count):
+    # (memory-mapped arrays are not read whole here: the manifest's sha256 covers them)
+    if len(indices) and not isinstance(indices, np.memmap) and (indices.min() < 0 or indices.max() >= count):
         raise ValueError(f"{name}indices.csc.index.npy: document number out of range")
     vocab = retriever.vocab_dict
     # bm25s gives the empty token "" the id just past the score columns; it is never queried

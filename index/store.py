@@ -16,7 +16,9 @@ import numpy as np
 from corpus.records import Paragraph
 from index.lexical import LexicalIndex
 from index.passages import PASSAGE_FORMAT, allowed_passages, best_per_paragraph
-from index.vectors import Scored, VectorIndex
+from index.paragraph_file import LAZY_FROM, ParagraphFile, read_offsets
+from index.sentence_vectors import SentenceVectors
+from index.vectors import KINDS, Scored, VectorIndex
 
 if TYPE_CHECKING:
     from boardqa.settings import Settings
@@ -72,8 +74,9 @@ class DocEntry:
 class Index:
     """Paragraphs with their vectors and BM25 index; positions into `paragraphs` identify hits."""
 
-    def __init__(self, paragraphs: list[Paragraph], vectors: VectorIndex, lexical: LexicalIndex,
-                 manifest: dict, folder: Path | None = None, owners: np.ndarray | None = None) -> None:
+    def __init__(self, paragraphs: "list[Paragraph] | ParagraphFile", vectors: VectorIndex, lexical: LexicalIndex,
+                 manifest: dict, folder: Path | None = None, owners: np.ndarray | None = None,
+                 sentences: SentenceVectors | None = None) -> None:
         self.paragraphs = paragraphs
         self.vectors = vectors
         self.lexical = lexical
@@ -81,6 +84,8 @@ class Index:
         self.owners = np.arange(len(paragraphs), dtype=np.int64) if owners is None else owners
         self.manifest = manifest
         self.folder = folder
+        # the answerer's candidate sentences, embedded at ingest (empty for an index written before them)
+        self.sentences = sentences if sentences is not None else SentenceVectors.empty()
         self.docs = [DocEntry.from_json(d) for d in manifest.get("docs", [])]
         self._columns: dict[str, np.ndarray] = {}
 
@@ -141,12 +146,13 @@ class Index:
         try:
             vectors = VectorIndex.load(folder, len(owners), manifest["vectors"]["kind"])
             lexical = LexicalIndex.load(folder, len(owners))
+            sentences = SentenceVectors.load(folder, count, manifest["embedding"].get("dim", 0))
         except ValueError as exc:
             raise IndexCorrupt(f"{folder}/{exc}. Delete the folder and ingest the papers again.") from exc
         dim = manifest["embedding"].get("dim", 0)
         if count and vectors.vectors.shape[1] != dim:
             raise IndexCorrupt(f"{folder}/vectors.npy: {vectors.vectors.shape[1]} dimensions, manifest says {dim}")
-        return cls(paragraphs, vectors, lexical, manifest, folder, owners)
+        return cls(paragraphs, vectors, lexical, manifest, folder, owners, sentences)
 
     def __len__(self) -> int:
         return len(self.paragraphs)
@@ -197,10 +203,12 @@ class Index:
         return best_per_paragraph(hits, self.owners, k)
 
     def positions_where(self, doc: str | Iterable[str] | None = None, paper: str | Iterable[str] | None = None,
-                        date_from: str | None = None, date_to: str | None = None) -> np.ndarray:
+                        date_from: str | None = None, date_to: str | None = None,
+                        body: str | Iterable[str] | None = None,
+                        committee: str | Iterable[str] | None = None) -> np.ndarray:
         """Sorted positions of the paragraphs passing every given filter (all of them when none is given).
 
-        `doc` matches file names or doc ids; `paper` matches titles ignoring case. Dates are ISO
+        `doc` matches file names or doc ids; `paper`, `body` and `committee` match ignoring case. Dates are ISO
         strings compared as text, so `date_to="2025-05"` includes all of May 2025; paragraphs with
         an unknown date are excluded whenever a date filter is set.
         """
@@ -208,8 +216,9 @@ class Index:
         if doc:
             wanted = _as_set(doc)
             mask &= np.isin(self._column("doc"), wanted) | np.isin(self._column("doc_id"), wanted)
-        if paper:
-            mask &= np.isin(self._column("paper"), [p.casefold() for p in _as_set(paper)])
+        for name, value in (("paper", paper), ("body", body), ("committee", committee)):
+            if value:
+                mask &= np.isin(self._column(name), [v.casefold() for v in _as_set(value)])
         if date_from or date_to:
             dates = self._column("date")
             mask &= dates != ""
@@ -222,7 +231,7 @@ class Index:
     def _column(self, name: str) -> np.ndarray:
         if name not in self._columns:
             values = [getattr(p, name) for p in self.paragraphs]
-            if name == "paper":
+            if name in ("paper", "body", "committee"):
                 values = [v.casefold() for v in values]
             self._columns[name] = np.array(values, dtype=str) if values else np.zeros(0, dtype="<U1")
         return self._columns[name]
@@ -265,7 +274,7 @@ def _read_manifest(folder: Path) -> dict:
     for key, kind in (("docs", list), ("embedding", dict), ("files", dict), ("counts", dict), ("vectors", dict)):
         if not isinstance(manifest.get(key), kind):
             raise _corrupt(folder, MANIFEST, f"`{key}` missing or of the wrong type")
-    if manifest["vectors"].get("kind") not in ("flat", "hnsw", "empty"):
+    if manifest["vectors"].get("kind") not in KINDS:
         raise _corrupt(folder, MANIFEST, f"unknown vector index kind {manifest['vectors'].get('kind')!r}")
     try:
         [DocEntry.from_json(d) for d in manifest["docs"]]
@@ -318,7 +327,20 @@ def _read_owners(folder: Path, count: int) -> np.ndarray:
     return owners
 
 
-def _read_paragraphs(folder: Path, manifest: dict) -> list[Paragraph]:
+def _read_paragraphs(folder: Path, manifest: dict) -> "list[Paragraph] | ParagraphFile":
+    expected = manifest["counts"].get("paragraphs")
+    if isinstance(expected, int) and expected > LAZY_FROM:
+        try:
+            offsets = read_offsets(folder)
+            if offsets is not None:
+                lazy = ParagraphFile(folder / PARAGRAPHS, offsets)
+                if len(lazy) != expected:
+                    raise _corrupt(folder, PARAGRAPHS, f"{len(lazy)} paragraphs, manifest says {expected}")
+                return lazy  # (per-file counts are covered by the manifest's sha256 of both files)
+        except ValueError as exc:
+            if isinstance(exc, IndexCorrupt):
+                raise
+            raise _corrupt(folder, str(exc).split(":")[0], str(exc).split(": ", 1)[-1]) from exc
     paragraphs: list[Paragraph] = []
     try:
         with open(folder / PARAGRAPHS, encoding="utf-8") as f:

@@ -16,7 +16,9 @@ from corpus.records import Paragraph, make_doc_id
 from index.embeddings import Embedder, EmbedderLike, model_id_for, same_model
 from index.lexical import LexicalIndex
 from index.safe_write import index_lock, recover, swap_in, tmp_dir, write_folder
+from index.paragraph_file import OFFSETS_FILE, line_offsets
 from index.passages import PASSAGE_FORMAT, passage_texts
+from index.sentence_vectors import SentenceTexts, SentenceVectors
 from index.store import FORMAT_VERSION, MANIFEST, OWNERS_FILE, PARAGRAPHS, DocEntry, Index, file_digest
 from index.vectors import VectorIndex
 
@@ -58,11 +60,13 @@ class _Plan:
     kept_vectors: np.ndarray | None  # None: the model changed, so kept paragraphs are embedded again
     new: list[Paragraph]
     entries: list[DocEntry]
+    kept_sentences: SentenceVectors | None = None  # None: embedded again (model changed) or dropped
+    previous_sentences: SentenceVectors | None = None  # reused for sentences a changed file still has
 
 
 def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileInput], remove: Iterable[str] = (),
                  embedder: EmbedderLike | None = None, progress: Progress | None = None,
-                 lock_timeout: float = 60.0) -> UpdateReport:
+                 lock_timeout: float = 60.0, sentence_texts: SentenceTexts | None = None) -> UpdateReport:
     """Add, replace and remove source files in the index at `folder`, embedding only new paragraphs.
 
     Args:
@@ -77,6 +81,9 @@ def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileI
             when something needs embedding.
         progress: called as `progress(stage, done, total)` for stages `embed`, `index` and `write`.
         lock_timeout: seconds to wait for another update of the same folder to finish.
+        sentence_texts: what the answerer compares with a question, per paragraph; those texts are
+            embedded now and stored, so answering embeds only the question. Without it new paragraphs
+            get no stored sentences (the answerer then embeds them per question).
 
     Raises:
         IndexBusy: another update held the lock for `lock_timeout` seconds.
@@ -99,6 +106,7 @@ def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileI
             return report
         vectors = _embed(plan, embedder, settings, progress)
         paragraphs = plan.kept + plan.new
+        sentences = _embed_sentences(plan, sentence_texts, lambda: embedder or Embedder.load(settings.embedding))
         texts, owners = passage_texts(paragraphs)
         started = time.perf_counter()
         _tick(progress, "index", 0, 1)
@@ -109,7 +117,8 @@ def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileI
         started = time.perf_counter()
         _tick(progress, "write", 0, 1)
         manifest = _manifest(settings, model_id, vectors, vector_index, plan.entries, len(paragraphs))
-        _write(folder, paragraphs, vector_index, lexical, manifest, owners)
+        manifest["sentences"] = {"count": len(sentences)}
+        _write(folder, paragraphs, vector_index, lexical, manifest, owners, sentences)
         _tick(progress, "write", 1, 1)
         report.seconds["write"] = time.perf_counter() - started
         report.paragraphs = len(paragraphs)
@@ -179,7 +188,9 @@ def _plan(current: Index, settings: "Settings", model_id: str, files: list[tuple
     kept_vectors = None if reembed or not len(kept) else current.vectors.vectors[keep[current.owners]]
     kept_entries = [d for d in current.docs if d.doc_id not in dropped]
     report.stale = [d.name for d in kept_entries if d.chunker != chunker]
-    return _Plan(report, kept, kept_vectors, new, kept_entries + new_entries)
+    kept_sentences = None if reembed else current.sentences.keep(keep)
+    return _Plan(report, kept, kept_vectors, new, kept_entries + new_entries, kept_sentences,
+                 None if reembed else current.sentences)
 
 
 def _rebuild_reason(current: Index, model_id: str, chunker: dict) -> str:
@@ -220,6 +231,38 @@ def _embed(plan: _Plan, embedder: EmbedderLike | None, settings: "Settings", pro
     return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
 
 
+def _embed_sentences(plan: _Plan, sentence_texts: SentenceTexts | None,
+                     embedder_for: Callable[[], EmbedderLike]) -> SentenceVectors:
+    """Stored sentence vectors of the new index: kept rows as they are, new paragraphs' sentences embedded
+    (each distinct text once; a text the previous index already holds is copied, not embedded again)."""
+    kept = plan.kept_sentences
+    if sentence_texts is None:
+        return kept if kept is not None else SentenceVectors.empty()
+    todo = plan.new if kept is not None else plan.kept + plan.new
+    first = len(plan.kept) if kept is not None else 0
+    groups = [list(sentence_texts(p)) for p in todo]
+    distinct = list(dict.fromkeys(t for group in groups for t in group))
+    if not distinct:
+        return kept if kept is not None else SentenceVectors.empty()
+    started = time.perf_counter()
+    previous = plan.previous_sentences
+    reuse = previous.lookup(distinct) if previous is not None and len(previous) else None
+    missing = [t for i, t in enumerate(distinct) if reuse is None or not reuse.found[i]]
+    fresh: dict[str, np.ndarray] = {}
+    if missing:
+        embedder = embedder_for()
+        for start in range(0, len(missing), EMBED_BLOCK):
+            block = np.asarray(embedder.encode(missing[start:start + EMBED_BLOCK]), dtype=np.float32)
+            fresh.update(zip(missing[start:start + EMBED_BLOCK], block))
+    if reuse is not None:
+        fresh.update((t, reuse.vectors[i]) for i, t in enumerate(distinct) if reuse.found[i])
+    flat = [fresh[t] for group in groups for t in group]
+    new = SentenceVectors.from_texts(groups, np.vstack(flat), first_owner=first)
+    plan.report.embedded += len(missing)
+    plan.report.seconds["embed"] += time.perf_counter() - started
+    return SentenceVectors.concat([kept, new]) if kept is not None else new
+
+
 def _manifest(settings: "Settings", model_id: str, vectors: np.ndarray, vector_index: VectorIndex,
               entries: list[DocEntry], count: int) -> dict:
     return {
@@ -237,15 +280,21 @@ def _manifest(settings: "Settings", model_id: str, vectors: np.ndarray, vector_i
 
 
 def _write(folder: Path, paragraphs: list[Paragraph], vectors: VectorIndex, lexical: LexicalIndex,
-           manifest: dict, owners: np.ndarray) -> None:
+           manifest: dict, owners: np.ndarray, sentences: SentenceVectors) -> None:
     """Write every file into a temporary sibling folder, manifest last, then swap it in."""
     def fill(target: Path) -> None:
-        with open(target / PARAGRAPHS, "w", encoding="utf-8") as f:
+        lengths = []
+        with open(target / PARAGRAPHS, "wb") as f:
             for p in paragraphs:
-                f.write(json.dumps(p.to_json(), ensure_ascii=False) + "\n")
+                line = (json.dumps(p.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
+                lengths.append(len(line))
+                f.write(line)
+        np.save(target / OFFSETS_FILE, line_offsets(lengths), allow_pickle=False)
         np.save(target / OWNERS_FILE, owners, allow_pickle=False)
         vectors.save(target)
         lexical.save(target)
+        if len(sentences):
+            sentences.save(target)
         manifest["files"] = {p.relative_to(target).as_posix(): file_digest(p)
                              for p in sorted(target.rglob("*")) if p.is_file()}
         (target / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -1,9 +1,11 @@
-"""Dense search: FAISS inner product over unit vectors, exact (flat) when small or filtered, HNSW when large."""
+"""Dense search: FAISS inner product over unit vectors, exact when small or filtered, IVF-PQ re-ranked when large."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import NamedTuple
+
+import math
 
 import numpy as np
 
@@ -11,7 +13,15 @@ VECTORS_FILE = "vectors.npy"
 FAISS_FILE = "faiss.index"
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+HNSW_EF_SEARCH = 128  # HNSW indexes written before IVF-PQ are still read
+# IVF-PQ (chosen by measurement, benchmarks/results/ann-real.md): 48 bytes a vector in RAM, the full vectors
+# memory-mapped and read only for the candidates re-scored exactly.
+DIMS_PER_CODE = 8  # 384 dimensions -> 48 one-byte codes a vector
+NPROBE = 32
+RERANK = 200
+KINDS = ("flat", "hnsw", "ivfpq", "empty")
+# Fewer vectors than this cannot train the product quantiser's 256 centroids per code well; exact is fast there.
+IVF_MIN = 1024
 
 
 class Scored(NamedTuple):
@@ -49,20 +59,22 @@ class VectorIndex:
 
     @classmethod
     def build(cls, vectors: np.ndarray, exact_threshold: int) -> "VectorIndex":
-        """Index `vectors` (n, d) float32 unit rows: `IndexFlatIP` up to `exact_threshold` rows, HNSW above."""
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        """Index `vectors` (n, d) float32 unit rows: `IndexFlatIP` up to `exact_threshold` rows (and below
+        `IVF_MIN`), IVF-PQ above (the vectors stay the source of truth: candidates are re-scored exactly)."""
+        vectors = np.asarray(vectors, dtype=np.float32)
         if len(vectors) == 0:
             return cls(vectors, None)
         import faiss
 
         dim = vectors.shape[1]
-        if len(vectors) <= exact_threshold:
+        if len(vectors) <= max(exact_threshold, IVF_MIN - 1):
             index = faiss.IndexFlatIP(dim)
+            vectors = np.ascontiguousarray(vectors)
+            index.add(vectors)
         else:
-            index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-            index.hnsw.efSearch = HNSW_EF_SEARCH
-        index.add(vectors)
+            index = train_ivfpq(vectors)
+            for start in range(0, len(vectors), 65536):  # a memory-mapped array is read a block at a time
+                index.add(np.ascontiguousarray(vectors[start:start + 65536]))
         return cls(vectors, index)
 
     @classmethod
@@ -77,27 +89,29 @@ class VectorIndex:
         """
         path = folder / VECTORS_FILE
         try:
-            vectors = np.load(path, allow_pickle=False)
+            # a large index reads vectors from disk (only re-scored candidates are touched)
+            vectors = np.load(path, allow_pickle=False, mmap_mode="r" if kind in ("ivfpq", "hnsw") else None)
         except (ValueError, OSError, EOFError) as exc:
             raise ValueError(f"{path.name}: not a plain numpy array ({exc})") from exc
         if vectors.dtype != np.float32 or vectors.ndim != 2 or len(vectors) != count:
             raise ValueError(
                 f"{path.name}: expected float32 array of {count} rows, found {vectors.dtype} {vectors.shape}"
             )
-        if not np.isfinite(vectors).all():
+        if not isinstance(vectors, np.memmap) and not np.isfinite(vectors).all():
+            # (a memory-mapped file is covered by the manifest's sha256 instead of being read whole here)
             raise ValueError(f"{path.name}: contains NaN or infinite values")
         if count == 0:
             return cls(vectors, None)
-        if kind == "hnsw":
-            return cls(vectors, _read_faiss(folder / FAISS_FILE, vectors))
+        if kind in ("hnsw", "ivfpq"):
+            return cls(vectors, _read_faiss(folder / FAISS_FILE, vectors, kind))
         return cls.build(vectors, exact_threshold=count)
 
     def save(self, folder: Path) -> list[Path]:
         """Write the vectors (and an HNSW graph) into `folder`; return the files written."""
         path = folder / VECTORS_FILE
-        np.save(path, self.vectors, allow_pickle=False)
+        _save_blocks(path, self.vectors)
         written = [path]
-        if self.kind == "hnsw":
+        if self.kind in ("hnsw", "ivfpq"):
             import faiss
 
             faiss.write_index(self._faiss, str(folder / FAISS_FILE))
@@ -106,10 +120,12 @@ class VectorIndex:
 
     @property
     def kind(self) -> str:
-        """`flat` (exact), `hnsw` (approximate) or `empty`."""
+        """`flat` (exact), `ivfpq` or `hnsw` (approximate) or `empty`."""
         if self._faiss is None:
             return "empty"
-        return "hnsw" if hasattr(self._faiss, "hnsw") else "flat"
+        if hasattr(self._faiss, "hnsw"):
+            return "hnsw"
+        return "ivfpq" if hasattr(self._faiss, "nprobe") else "flat"
 
     def __len__(self) -> int:
         return len(self.vectors)
@@ -132,6 +148,13 @@ class VectorIndex:
         return self._search_all(query, min(k, len(self.vectors)))
 
     def _search_all(self, query: np.ndarray, k: int) -> list[Scored]:
+        if self.kind == "ivfpq":
+            import faiss
+
+            params = faiss.SearchParametersIVF(nprobe=NPROBE)
+            _, ids = self._faiss.search(query, max(RERANK, k), params=params)
+            ids = np.sort(ids[0][ids[0] >= 0])  # ascending rows read the memory-mapped file in order
+            return top_k(np.asarray(self.vectors[ids]) @ query[0], k, ids)
         if self.kind == "hnsw":
             import faiss
 
@@ -142,7 +165,40 @@ class VectorIndex:
         return [Scored(int(i), float(s)) for s, i in zip(scores[0], ids[0]) if i >= 0]
 
 
-def _read_faiss(path: Path, vectors: np.ndarray) -> object:
+def train_ivfpq(vectors: np.ndarray) -> object:
+    """An empty, trained IVF-PQ index for `vectors`: about 4 sqrt(n) lists (64-1024), a one-byte code per 8 dimensions."""
+    import faiss
+
+    n, dim = vectors.shape
+    pq_m = next(m for m in range(max(1, dim // DIMS_PER_CODE), 0, -1) if dim % m == 0)
+    nlist = 2 ** int(round(math.log2(min(1024, max(64, 4 * math.sqrt(n))))))
+    index = faiss.index_factory(dim, f"IVF{nlist},PQ{pq_m}", faiss.METRIC_INNER_PRODUCT)
+    ivf = faiss.downcast_index(faiss.extract_index_ivf(index))
+    # 10 k-means rounds on 40 points a list (FAISS's minimum) train in well under a minute on 2 cores; polysemous
+    # training only serves Hamming pre-filtering, which is not used (benchmarks/ann.py).
+    ivf.cp.niter = 10
+    ivf.pq.cp.niter = 10
+    ivf.do_polysemous_training = False
+    rows = np.sort(np.random.default_rng(0).choice(n, min(n, 40 * nlist), replace=False))
+    index.train(np.ascontiguousarray(vectors[rows], dtype=np.float32))
+    return index
+
+
+def _save_blocks(path: Path, vectors: np.ndarray) -> None:
+    """`np.save` a block at a time, so a memory-mapped array is never read into memory whole."""
+    from numpy.lib.format import open_memmap
+
+    if not isinstance(vectors, np.memmap):
+        np.save(path, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+        return
+    out = open_memmap(path, mode="w+", dtype=np.float32, shape=vectors.shape)
+    for start in range(0, len(vectors), 65536):
+        out[start:start + 65536] = vectors[start:start + 65536]
+    out.flush()
+    del out
+
+
+def _read_faiss(path: Path, vectors: np.ndarray, kind: str = "hnsw") -> object:
     """Read a FAISS index (its own binary format, not pickle) and check it matches the vectors."""
     import faiss
 
@@ -152,8 +208,9 @@ def _read_faiss(path: Path, vectors: np.ndarray) -> object:
         index = faiss.read_index(str(path))  # returns the concrete subclass
     except (RuntimeError, ValueError, TypeError) as exc:
         raise ValueError(f"{path.name}: not a readable FAISS index ({str(exc).splitlines()[0]})") from exc
-    if not isinstance(index, faiss.IndexHNSWFlat):
-        raise ValueError(f"{path.name}: expected an HNSW index, found {type(index).__name__}")
+    expected = faiss.IndexHNSWFlat if kind == "hnsw" else faiss.IndexIVFPQ
+    if not isinstance(index, expected):
+        raise ValueError(f"{path.name}: expected {expected.__name__}, found {type(index).__name__}")
     if index.metric_type != faiss.METRIC_INNER_PRODUCT:
         raise ValueError(f"{path.name}: index does not use inner product")
     if index.ntotal != len(vectors) or index.d != vectors.shape[1]:
@@ -161,5 +218,6 @@ def _read_faiss(path: Path, vectors: np.ndarray) -> object:
             f"{path.name}: holds {index.ntotal} vectors of {index.d} dimensions, "
             f"vectors.npy {len(vectors)} of {vectors.shape[1]}"
         )
-    index.hnsw.efSearch = HNSW_EF_SEARCH
+    if kind == "hnsw":
+        index.hnsw.efSearch = HNSW_EF_SEARCH
     return index

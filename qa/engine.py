@@ -22,21 +22,24 @@ RETRIEVAL_MODES = ("hybrid", "bm25", "dense")
 
 @dataclass(frozen=True)
 class Filters:
-    """Optional restrictions: file names, paper titles, meeting dates (ISO, inclusive)."""
+    """Optional restrictions: file names, paper titles, meeting dates (ISO, inclusive), bodies and committees."""
 
     doc: tuple[str, ...] = ()
     paper: tuple[str, ...] = ()
     date_from: str = ""
     date_to: str = ""
+    body: tuple[str, ...] = ()
+    committee: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.doc or self.paper or self.date_from or self.date_to)
+        return not (self.doc or self.paper or self.date_from or self.date_to or self.body or self.committee)
 
     @classmethod
-    def of(cls, doc=None, paper=None, date_from=None, date_to=None) -> "Filters":
+    def of(cls, doc=None, paper=None, date_from=None, date_to=None, body=None, committee=None) -> "Filters":
         as_tuple = lambda v: tuple([v] if isinstance(v, str) else (v or ()))  # noqa: E731
-        return cls(as_tuple(doc), as_tuple(paper), date_from or "", date_to or "")
+        return cls(as_tuple(doc), as_tuple(paper), date_from or "", date_to or "", as_tuple(body),
+                   as_tuple(committee))
 
 
 class Engine:
@@ -51,6 +54,7 @@ class Engine:
         self.settings = settings
         self.retrieval = retrieval
         self._embedder = embedder
+        self._recent: dict[str, np.ndarray] = {}  # question -> its vector, from retrieval
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -110,7 +114,8 @@ class Engine:
         if filters is None or filters.empty:
             return None
         return self.index.positions_where(doc=filters.doc or None, paper=filters.paper or None,
-                                          date_from=filters.date_from or None, date_to=filters.date_to or None)
+                                          date_from=filters.date_from or None, date_to=filters.date_to or None,
+                                          body=filters.body or None, committee=filters.committee or None)
 
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         """Paragraphs for a question, best first: exact references, then dense and BM25 fused by RRF."""
@@ -125,6 +130,9 @@ class Engine:
         lexical: list = []
         if self.retrieval in ("hybrid", "dense"):
             qvec = self.embedder.encode_query(question)
+            self._recent[question] = qvec  # the answer step compares its sentences with it
+            while len(self._recent) > 64:
+                self._recent.pop(next(iter(self._recent)), None)
             dense = self.index.search_dense(qvec, n, allowed)
         if self.retrieval in ("hybrid", "bm25"):
             from qa.question import expanded_query
@@ -176,7 +184,8 @@ class Engine:
         from qa.extractive import answer_extractive
 
         def extractive() -> Answer:
-            embed = getattr(self.embedder, "encode", None)  # sentences are also chosen by meaning
+            # sentences are also chosen by meaning
+            embed = self._stored_embed if hasattr(self.embedder, "encode") else None
             return answer_extractive(question, hits, self.settings, embed=embed)
 
         llm_on = bool(self.settings.llm.url) if use_llm is None else use_llm
@@ -185,6 +194,26 @@ class Engine:
 
             return llm_answer(question, hits, self.settings, extractive)
         return extractive()
+
+    def _stored_embed(self, texts: list[str]) -> np.ndarray:
+        """Vectors of `texts`: sentences embedded at ingest and the question embedded by retrieval are looked
+        up; only what is in neither (an index without stored sentences, a new question part) is embedded."""
+        stored = self.index.sentences.lookup(texts)
+        todo = []
+        for i, text in enumerate(texts):
+            if not stored.found[i]:
+                recent = self._recent.get(text)
+                if recent is not None and stored.vectors.shape[1] == len(recent):
+                    stored.vectors[i] = recent
+                else:
+                    todo.append(i)
+        if not todo:
+            return stored.vectors
+        fresh = np.asarray(self.embedder.encode([texts[i] for i in todo]), dtype=np.float32)
+        if len(todo) == len(texts):
+            return fresh
+        stored.vectors[todo] = fresh
+        return stored.vectors
 
     def draft_reply(self, question: str, answer: Answer, *, body_name: str = "the Panel",
                     use_llm: bool | None = None) -> tuple[str, str]:

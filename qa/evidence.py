@@ -156,15 +156,18 @@ def _metadata(p: Paragraph) -> str:
     return " ".join([p.label, p.paper, p.doc_title, section, p.part, p.meeting, p.meeting_short, date])
 
 
-def _unit(rank: int, para: Paragraph, parts: list[Sentence], before: Sentence | None, row: bool) -> Unit:
+def _unit(rank: int, para: Paragraph, parts: list[Sentence], before: Sentence | None, row: bool,
+          text_only: bool = False) -> Unit:
     raw = [para.text[s.start:s.end] for s in parts]
     text = (" — " if row else " ").join(display(r) for r in raw)
+    if text_only:  # what `semantic_texts` needs, without the costly tokens and facts
+        return Unit(rank, tuple((s.start, s.end) for s in parts), text, frozenset(), frozenset())
     joined = " ".join(raw)
     prev = frozenset(tokens(para.text[before.start:before.end])) if before is not None else frozenset()
     return Unit(rank, tuple((s.start, s.end) for s in parts), text, frozenset(tokens(joined)), facts_in(joined), prev)
 
 
-def _units(rank: int, para: Paragraph, sentences: list[Sentence]) -> list[Unit]:
+def _units(rank: int, para: Paragraph, sentences: list[Sentence], text_only: bool = False) -> list[Unit]:
     out = []
     lead: Sentence | None = None
     header: Sentence | None = None
@@ -182,25 +185,26 @@ def _units(rank: int, para: Paragraph, sentences: list[Sentence]) -> list[Unit]:
         if s.item and lead is not None:
             items.append(s)
         if not s.item and not s.row:
-            out.extend(_whole_list(rank, para, lead, items))
+            out.extend(_whole_list(rank, para, lead, items, text_only))
             lead, items = (s if s.text.rstrip().endswith(":") else None), []
         parts = [context, s] if context is not None else [s]
         if (not s.row and context is not None and context is prev and i >= 2 and not sentences[i - 2].row
                 and ANAPHOR.match(display(prev.text))):
             parts = [sentences[i - 2], prev, s]  # "Of these, 83.0 percent ... This represents ..."
         before = sentences[i - len(parts)] if i - len(parts) >= 0 else None
-        unit = _unit(rank, para, parts, before, s.row)
+        unit = _unit(rank, para, parts, before, s.row, text_only)
         if re.search(r"[A-Za-z0-9]", unit.text):
             out.append(unit)
-    out.extend(_whole_list(rank, para, lead, items))
+    out.extend(_whole_list(rank, para, lead, items, text_only))
     return out
 
 
-def _whole_list(rank: int, para: Paragraph, lead: Sentence | None, items: list[Sentence]) -> list[Unit]:
+def _whole_list(rank: int, para: Paragraph, lead: Sentence | None, items: list[Sentence],
+                text_only: bool = False) -> list[Unit]:
     """A short list under its lead-in, as one unit: "RESOLVED - That: i. ... ii. ... iii. ..."."""
     if lead is None or len(items) < 2 or items[-1].end - lead.start > _LIST_MAX:
         return []
-    return [_unit(rank, para, [lead, *items], None, False)]
+    return [_unit(rank, para, [lead, *items], None, False, text_only)]
 
 
 def _near(word: str, token: str) -> bool:
@@ -291,6 +295,13 @@ def dense_norm(value: float) -> float:
 
 SEMANTIC_PARAGRAPHS = 3  # units of the first paragraphs only: each embedded text costs ~3-5 ms on 2 shared cores
 SEMANTIC_UNITS = 6  # per paragraph (at most 19 texts a question): a long table's later rows rarely answer
+SEMANTIC_CHARS = 240
+
+
+def semantic_texts(p: Paragraph) -> list[str]:
+    """What `similarities` embeds for a paragraph: the index embeds these at ingest and stores them."""
+    units = _units(0, p, split_sentences(p.text, p.label), text_only=True)
+    return [u.text[:SEMANTIC_CHARS] for u in units[:SEMANTIC_UNITS]]
 
 
 def similarities(queries: list[str], ev: Evidence, embed) -> list[dict[Unit, float]]:
@@ -306,7 +317,7 @@ def similarities(queries: list[str], ev: Evidence, embed) -> list[dict[Unit, flo
             chosen.append(u)
     if not chosen or not queries:
         return [{} for _ in queries]
-    vectors = np.asarray(embed([*queries, *(u.text[:240] for u in chosen)]), dtype=np.float32)
+    vectors = np.asarray(embed([*queries, *(u.text[:SEMANTIC_CHARS] for u in chosen)]), dtype=np.float32)
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
     sims = vectors[: len(queries)] @ vectors[len(queries):].T
     return [{u: float(row[i]) for i, u in enumerate(chosen)} for row in sims]

@@ -233,13 +233,13 @@ def pdf_bytes(text: str = SAMPLE_TEXT, **options) -> bytes:
     return buffer.getvalue()
 
 
-def encrypted_pdf(data: bytes, password: str) -> bytes:
-    """`data` encrypted with user password `password` (empty: opens without one, as many council PDFs do)."""
+def encrypted_pdf(data: bytes, password: str, algorithm: str = "RC4-128") -> bytes:
+    """`data` encrypted with user password `password` (empty: opens without one, as many council PDFs do);
+    `algorithm` as pypdf names it (`RC4-128`, `AES-128`, `AES-256`)."""
     from pypdf import PdfWriter
 
     writer = PdfWriter(clone_from=io.BytesIO(data))
-    # RC4 is the one algorithm pypdf can write and read without the optional `cryptography` package.
-    writer.encrypt(user_password=password, owner_password="owner", algorithm="RC4-128")
+    writer.encrypt(user_password=password, owner_password="owner", algorithm=algorithm)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -52,7 +52,7 @@ rename = os.rename
 def slow_rename(src, dst):  # the old index moved aside, the new one not yet in place
     rename(src, dst)
     if str(dst).endswith(".old"):
-        pause("ASIDE")
+        pause("ASIDE", 3.0)  # long enough that the parent's kill lands here even on a loaded machine
 os.rename = slow_rename
 
 index.update_index = functools.partial(index.update.update_index, lock_timeout=lock_timeout)

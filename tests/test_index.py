@@ -34,13 +34,15 @@ class FakeEmbedder(BaseFakeEmbedder):
         super().__init__(dim=dim, delay=delay, model_id=model_id)
 
 
-def make_file(name: str, texts: list[str], paper: str = "", date: str = "2025-05-14") -> tuple:
+def make_file(name: str, texts: list[str], paper: str = "", date: str = "2025-05-14", body: str = "",
+              committee: str = "") -> tuple:
     """A source file as update_index receives it: (name, sha256, paragraphs)."""
     sha = hashlib.sha256("\n".join(texts).encode()).hexdigest()
     doc_id = make_doc_id(name, sha)
     paper = paper or f"Report {name}"
     paras = [Paragraph(doc_id=doc_id, doc=name, doc_title=paper, paper=paper, label=f"{i + 1}", text=t,
-                       section="Performance", date=date, pages=(1,), seq=i) for i, t in enumerate(texts)]
+                       section="Performance", date=date, pages=(1,), seq=i, body=body, committee=committee)
+             for i, t in enumerate(texts)]
     return name, sha, paras
 
 
@@ -52,7 +54,7 @@ POLICE = make_file("agb-2025-05.txt", [
 FIRE = make_file("fire-2025-01.txt", [
     "Fire engines reached 80 per cent of incidents within five minutes.",
     "Home fire safety visits rose to 12,000.",
-], paper="Fire Service Report", date="2025-01-20")
+], paper="Fire Service Report", date="2025-01-20", body="County Fire Authority", committee="Scrutiny Committee")
 UNDATED = make_file("notes.txt", ["Notes of an informal briefing on estates."], paper="Briefing", date="")
 
 
@@ -112,6 +114,12 @@ def test_filters_select_positions_by_doc_paper_and_date(built: Index) -> None:
     assert built.positions_where(doc="fire-2025-01.txt", date_to="2024").tolist() == []
 
 
+def test_filters_select_positions_by_body_and_committee(built: Index) -> None:
+    assert built.positions_where(body="county fire authority").tolist() == [3, 4]
+    assert built.positions_where(committee=["Scrutiny Committee"]).tolist() == [3, 4]
+    assert built.positions_where(body="County Fire Authority", committee="Audit Committee").tolist() == []
+
+
 def test_filtered_search_returns_only_allowed_positions(built: Index) -> None:
     allowed = built.positions_where(doc="fire-2025-01.txt")
     query = FakeEmbedder().encode_query("homicides recorded")
@@ -121,16 +129,21 @@ def test_filtered_search_returns_only_allowed_positions(built: Index) -> None:
     assert built.search_dense(query, 5, np.array([], dtype=np.int64)) == []
 
 
-def test_large_index_uses_hnsw_and_still_finds_the_best_match(settings: Settings) -> None:
+def test_large_index_uses_ivfpq_and_still_finds_the_best_match(settings: Settings) -> None:
     settings.retrieval.exact_threshold = 10
     words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
-    texts = [f"{a} {b} item {i}" for i, (a, b) in enumerate((a, b) for a in words for b in words[:4])]
+    texts = [f"{a} {b} {c} item {i}" for i, (a, b, c) in
+             enumerate((a, b, c) for a in words for b in words for c in words + ["kilo"])]
+    assert len(texts) >= 1024  # IVF_MIN
     update_index(settings.index_dir, settings, [make_file("big.txt", texts)], embedder=FakeEmbedder())
     index = Index.load(settings.index_dir)
-    assert index.manifest["vectors"]["kind"] == "hnsw" and index.vectors.kind == "hnsw"
+    assert index.manifest["vectors"]["kind"] == "ivfpq" and index.vectors.kind == "ivfpq"
     assert (settings.index_dir / "faiss.index").is_file()  # an exact index is rebuilt from vectors.npy instead
-    target = texts.index("golf charlie item 26")
-    assert index.search_dense(FakeEmbedder().encode_query("golf charlie item 26"), 3)[0].position == target
+    target = 700
+    query = FakeEmbedder().encode_query(texts[target])
+    hit = index.search_dense(query, 3)[0]
+    assert hit.position == target
+    assert hit.score == pytest.approx(float(index.vectors.vectors[target] @ query), abs=1e-6)  # re-scored exactly
 
 
 def test_missing_index_is_an_error_or_empty(tmp_path: Path) -> None:
@@ -397,9 +410,10 @@ def test_a_tampered_index_is_refused_naming_the_file(built: Index, settings: Set
 
 
 @pytest.mark.parametrize("verify", [True, False])
-def test_a_garbage_hnsw_file_is_refused(settings: Settings, verify: bool) -> None:
+def test_a_garbage_faiss_file_is_refused(settings: Settings, verify: bool) -> None:
     settings.retrieval.exact_threshold = 2
-    update_index(settings.index_dir, settings, [POLICE], embedder=FakeEmbedder())
+    texts = [f"paragraph {i} on topic {i % 37} and area {i % 11}" for i in range(1100)]
+    update_index(settings.index_dir, settings, [make_file("big.txt", texts)], embedder=FakeEmbedder())
     (settings.index_dir / "faiss.index").write_bytes(b"garbage" * 100)
     with pytest.raises(IndexCorrupt, match="index/faiss.index: "):
         Index.load(settings.index_dir, verify=verify)
@@ -458,3 +472,56 @@ def test_the_real_model_ranks_the_homicide_paragraph_first(settings: Settings) -
     assert hits[0].position == 0
     unrelated = next(h.score for h in hits if h.position == 3)
     assert hits[0].score > unrelated + 0.2
+
+
+# --- large indexes: IVF-PQ over memory-mapped vectors -------------------------------------------
+
+def clustered_vectors(n: int, dim: int = 64, seed: int = 0) -> np.ndarray:
+    """Unit vectors around 50 topics, like passages of papers on a few subjects."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((50, dim))
+    out = centres[rng.integers(0, 50, n)] + 0.6 * rng.standard_normal((n, dim))
+    return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_a_large_index_is_ivfpq_reranked_exactly_from_memory_mapped_vectors(tmp_path: Path) -> None:
+    from index.vectors import VectorIndex
+
+    vectors = clustered_vectors(4000)
+    big = VectorIndex.build(vectors, exact_threshold=1000)
+    assert big.kind == "ivfpq"
+    big.save(tmp_path)
+    loaded = VectorIndex.load(tmp_path, len(vectors), "ivfpq")
+    assert isinstance(loaded.vectors, np.memmap)
+    exact = VectorIndex.build(vectors, exact_threshold=10**6)
+    queries = clustered_vectors(40, seed=1)
+    recall = np.mean([len({h.position for h in loaded.search(q, 10)} & {h.position for h in exact.search(q, 10)})
+                      / 10 for q in queries])
+    assert recall >= 0.95
+    hit = loaded.search(queries[0], 1)[0]
+    assert hit.score == pytest.approx(float(vectors[hit.position] @ queries[0]), abs=1e-6)  # exact, not PQ's
+    allowed = np.arange(100, 200)
+    assert {h.position for h in loaded.search(queries[0], 5, allowed)} <= set(allowed.tolist())
+    (tmp_path / "faiss.index").write_bytes(b"not faiss")
+    with pytest.raises(ValueError, match="faiss.index"):
+        VectorIndex.load(tmp_path, len(vectors), "ivfpq")
+
+
+def test_a_large_index_reads_paragraph_records_from_disk_when_asked(settings: Settings, monkeypatch) -> None:
+    import index.store
+    from index.paragraph_file import ParagraphFile
+
+    update_index(settings.index_dir, settings, [POLICE, FIRE, UNDATED], embedder=FakeEmbedder())
+    monkeypatch.setattr(index.store, "LAZY_FROM", 2)
+    lazy = Index.load(settings.index_dir)
+    assert isinstance(lazy.paragraphs, ParagraphFile)
+    assert list(lazy.paragraphs) == POLICE[2] + FIRE[2] + UNDATED[2]
+    assert lazy.paragraphs[-1] == UNDATED[2][0] and lazy.paragraphs[1:3] == POLICE[2][1:3]
+    assert [h.position for h in lazy.search_lexical("homicides", 3)] == [0]
+    assert lazy.positions_where(doc="fire-2025-01.txt").tolist() == [3, 4]
+    with pytest.raises(IndexError):
+        lazy.paragraphs[6]
+    offsets = settings.index_dir / "paragraph_offsets.npy"
+    np.save(offsets, np.array([0, 5, 3], dtype=np.int64), allow_pickle=False)
+    with pytest.raises(IndexCorrupt, match="paragraph_offsets.npy"):
+        Index.load(settings.index_dir, verify=False)

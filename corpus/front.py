@@ -1,0 +1,92 @@
+"""Who a paper is from: the body, the committee and the meeting date printed on its front sheet or header."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from corpus.meta import find_date
+
+# Nouns that end the name of an organisation or of one of its meetings. A committee, panel or working group of a
+# body is its `committee`; a council, board, trust, authority, association ... is the `body`.
+_PART_NOUNS = r"(?:sub-committee|select committee|committee|working group|governing body|sub-group)"
+_BODY_NOUNS = (r"(?:council|board of governors|board|panel|commission|authority|trust|association|group|assembly|"
+               r"forum|cabinet|agency|partnership|society|corporation|executive|governors)")
+_JOINERS = {"and", "of", "&", "the", "for", "on", "in"}
+_DOCUMENT_WORDS = {"minutes", "meeting", "meetings", "agenda", "report", "notes", "papers", "pack", "held",
+                   "supplementary", "annual", "general", "extraordinary", "ordinary", "special", "draft"}
+_WORD = re.compile(r"[A-Za-z][\w'’&.-]*|&")
+_LABEL_WORDS = re.compile(r"^(?:committee|date|venue|time|meeting|title|report of|present|minutes of)\s*:?\s*$", re.I)
+# A protective marking printed over a page (`UNCLASSIFIED`, `This document was classified as: OFFICIAL`).
+MARKING = re.compile(r"^\W*(?:(?:this (?:document|page|report) (?:was|is|has been) )?(?:classified|classification|"
+                     r"security classification)(?: as)?\W*)?(?:unclassified|official(?:[-‐ ]sensitive)?|restricted|"
+                     r"not protectively marked|protect|public|confidential|draft)\W*$", re.I)
+
+
+NAME_LINES = 12  # a body or committee is named in a front sheet's first lines; later names are the papers' subject
+
+
+class Front(NamedTuple):
+    """What a paper's first lines say about where it comes from."""
+
+    body: str
+    committee: str
+    date: str
+
+
+def _title(text: str) -> str:
+    if text.upper() != text:
+        return text
+    words = text.lower().split()
+    return " ".join(w if (i and w in _JOINERS) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def names(line: str) -> list[tuple[str, bool]]:
+    """Organisation names in `line`, each with True when it names a committee of a body: the run of capitalised
+    words (and joining words) that ends with an organisation noun."""
+    words = _WORD.findall(line)
+    text = " ".join(words)
+    found = []
+    for m in re.finditer(rf"\b(?:{_PART_NOUNS}|{_BODY_NOUNS})\b", text, re.I):
+        end = m.end()
+        head = text[:m.start()].split()
+        name = []
+        for word in reversed(head):
+            if word[:1].isupper() or word.lower() in _JOINERS and name:
+                name.insert(0, word)
+            else:
+                break
+        stops = [k for k, word in enumerate(name) if word.lower() in _DOCUMENT_WORDS]
+        if stops:
+            name = name[stops[-1] + 1:]  # `Minutes of the Meeting of Souldern Parish Council`
+        if any(w != w.upper() for w in name):
+            while name and name[0].isupper() and len(name[0]) > 1:
+                name.pop(0)  # `COMMITTEE Learning & Wellbeing Committee`: a form's field name
+        while name and name[0].lower() in _JOINERS:
+            name.pop(0)
+        full = " ".join(name + [text[m.start():end]])
+        if len(name) >= 1 and len(full.split()) <= 12:
+            part = bool(re.fullmatch(_PART_NOUNS, m.group(0), re.I))
+            found.append((_title(full), part))
+    # `Board of Governors of X School`: keep the longest name that ends at each noun
+    return found
+
+
+def read_front(lines: list[str]) -> Front:
+    """Body, committee and meeting date from a paper's first lines (its front sheet or header)."""
+    body = committee = date = ""
+    for k, line in enumerate(lines):
+        text = line.strip(" *")
+        if not text or MARKING.match(text) or _LABEL_WORDS.match(text) or len(text.split()) > 20:
+            continue
+        sentence = len(text.split()) > 8 and text.rstrip().endswith((".", ";", ":"))
+        for name, part in ([] if sentence or k >= NAME_LINES else names(text)):
+            if part and not committee:
+                committee = name
+            elif not part and not body:
+                body = name
+        if not date:
+            date = find_date(text)
+    if committee and body and committee.lower() in body.lower():
+        committee = ""
+    return Front(body, committee, date)

@@ -1,0 +1,56 @@
+"""A paper's title read from its typography (font size and weight through pypdf's visitor), and markings never titles."""
+
+from __future__ import annotations
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from corpus.ingest import read_file
+
+BODY = ("The panel considered the report on the release of the data and agreed the recommendations set out below, "
+        "subject to the comments made at the meeting.")
+
+
+def _pdf(path, rows):
+    """`rows`: (text, font, size) drawn from the top of an A4 page down."""
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    y = A4[1] - 90
+    for text, font, size in rows:
+        pdf.setFont(font, size)
+        pdf.drawString(72, y, text)
+        y -= size * 1.6
+    pdf.save()
+    return path
+
+
+def _papers(path):
+    report = read_file(path, max_bytes=10_000_000)
+    assert report.ok, report.error
+    return list(dict.fromkeys(p.paper for p in report.paragraphs))
+
+
+def test_the_title_is_the_display_line_that_says_more_than_the_bodys_name(tmp_path):
+    path = _pdf(tmp_path / "paper.pdf", [
+        ("UNCLASSIFIED", "Helvetica", 10),
+        ("Open Data User Group (ODUG)", "Helvetica-Bold", 16),
+        ("Vehicle Licensing Bulk Data: the Case for", "Helvetica-Bold", 14),
+        ("an Open Release", "Helvetica-Bold", 14),
+        ("August 2013", "Helvetica", 10),
+        ("1. Summary", "Helvetica-Bold", 10),
+        (BODY[:90], "Helvetica", 10),
+        (BODY[90:], "Helvetica", 10),
+        ("2. The recommendations were agreed by every member of the group present.", "Helvetica", 10),
+    ])
+    assert _papers(path) == ["Vehicle Licensing Bulk Data: the Case for an Open Release"]
+
+
+def test_a_plainly_printed_title_is_kept_and_a_marking_is_never_a_title(tmp_path):
+    path = _pdf(tmp_path / "paper.pdf", [
+        ("OFFICIAL", "Helvetica", 10),
+        ("Report on the Street Level Crime Data", "Helvetica", 10),
+        ("1. Introduction", "Helvetica-Bold", 12),
+        (BODY[:90], "Helvetica", 10),
+        (BODY[90:], "Helvetica", 10),
+        ("2. The data were published every month from January 2011 by the force.", "Helvetica", 10),
+    ])
+    assert _papers(path) == ["Report on the Street Level Crime Data"]
