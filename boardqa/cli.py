@@ -115,6 +115,14 @@ def cmd_inspect(args) -> int:
                 text = p.text.replace("\n", " ⏎ ")
                 print(f"{p.reference}\n    [{p.kind}] {p.section + ' | ' if p.section else ''}"
                       f"{text[:160]}{'…' if len(text) > 160 else ''}")
+        # What the records leave out or a reader should check, after the records (on stderr beside JSON lines).
+        out = sys.stderr if args.json else sys.stdout
+        for note in report.notes:
+            print(f"note  {path}: {note}", file=out)
+        if report.running:
+            shown = "; ".join(f"“{line}” ×{n}" for line, n in report.running[:8])
+            more = f"; and {len(report.running) - 8} more" if len(report.running) > 8 else ""
+            print(f"left out as running headers, footers and page numbers: {shown}{more}", file=out)
     return status
 
 
@@ -145,8 +153,9 @@ def cmd_remove(args) -> int:
     return 1 if missing else 0
 
 
-def format_answer(answer) -> str:
-    """The readable form: answer, then numbered references with their quotes."""
+def format_answer(answer, explain: bool = False) -> str:
+    """The readable form: answer, then numbered references with their quotes; `explain` adds the answerer's
+    working (its scores, or what a language model's answer lost in verification)."""
     lines = [answer.answer, ""]
     support = [c for c in answer.citations if c.role == "support"]
     see_also = [c for c in answer.citations if c.role != "support"]
@@ -156,7 +165,8 @@ def format_answer(answer) -> str:
     if see_also:
         lines.append("See also:")
         lines.extend(f"  - {c.reference}" for c in see_also)
-    lines.append(f"(confidence {answer.confidence:.2f}, {answer.answerer}{'; ' + answer.note if answer.note else ''})")
+    note = f"; {answer.note}" if explain and answer.note else ""
+    lines.append(f"(confidence {answer.confidence:.2f}, {answer.answerer}{note})")
     return "\n".join(lines)
 
 
@@ -188,7 +198,7 @@ def cmd_ask(args) -> int:
     elif args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
-        print(format_answer(answer))
+        print(format_answer(answer, explain=args.explain))
     return 0
 
 
@@ -261,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the answer contract as JSON")
     p.add_argument("--jsonl", action="store_true", help="batch: JSON lines {id, question, ...} on stdin, answers on stdout")
     p.add_argument("--reply", action="store_true", help="draft an officer's reply to a member of the public")
+    p.add_argument("--explain", action="store_true", help="also print how the answer was chosen (its scores)")
     p.add_argument("--doc", action="append", help="only this file (repeatable)")
     p.add_argument("--paper", action="append", help="only this paper title (repeatable)")
     p.add_argument("--body", action="append", help="only papers of this body, as `boardqa papers` names it (repeatable)")

@@ -56,7 +56,7 @@ def _join_split_word(match: re.Match[str]) -> str:
     return f"{match[1]}{match[2]}{'' if at_end else chr(10)}"
 
 
-def strip_running_lines(pages: list[Page]) -> list[Page]:
+def strip_running_lines(pages: list[Page], dropped: list[str] | None = None) -> list[Page]:
     """Drop running headers, footers and page numbers, looking only at the first and last lines of each page.
 
     A line among the first or last three non-empty lines of a page is running when, with each run of digits read
@@ -70,7 +70,7 @@ def strip_running_lines(pages: list[Page]) -> list[Page]:
     `- 12 -` always; a bare `12` only when such numbers track the page sequence (printed number minus page number
     the same on half the pages, or on three or more pages that are half a stretch or most of the bare numbers at
     that edge), so a paragraph number printed on its own line stays. Pages left empty are dropped; blank lines at
-    a page's edges go.
+    a page's edges go. Every line dropped is appended to `dropped` when given, so nothing goes unreported.
     """
     lines = [page.text.split("\n") for page in pages]
     keep = [[True] * len(page_lines) for page_lines in lines]
@@ -83,12 +83,23 @@ def strip_running_lines(pages: list[Page]) -> list[Page]:
         changed = _drop_running(lines, keep, set(running), kept)
         changed = _drop_page_numbers(numbers, lines, keep, last=False) or changed
         changed = _drop_page_numbers(numbers, lines, keep, last=True) or changed
+    if dropped is not None:
+        dropped.extend(" ".join(line.split()) for page_lines, page_keep in zip(lines, keep)
+                       for line, wanted in zip(page_lines, page_keep) if not wanted and line.strip())
     out = []
     for page, page_lines, page_keep in zip(pages, lines, keep):
         text = "\n".join(line for line, wanted in zip(page_lines, page_keep) if wanted).strip("\n")
         if text.strip():
             out.append(Page(page.number, text, page.styled))
     return out
+
+
+def running_summary(dropped: list[str]) -> tuple[tuple[str, int], ...]:
+    """Dropped running lines grouped by shape (digits read as `#`): (first copy, how many), most frequent first."""
+    groups: dict[str, list] = {}
+    for line in dropped:
+        groups.setdefault(_shape(line), [line, 0])[1] += 1
+    return tuple(sorted(((first, n) for first, n in groups.values()), key=lambda x: -x[1]))
 
 
 def _shape(line: str) -> str:

@@ -72,15 +72,55 @@ def names(line: str) -> list[tuple[str, bool]]:
     return found
 
 
+def _wrapped(lines: list[str], k: int) -> str:
+    """`Adult Social Care` / `and Health Select` / `Committee`: a name set over several short lines of a front sheet,
+    joined up to line `k`; the lines before `k` must be fragments (no organisation noun, no sentence end)."""
+    run: list[str] = []
+    for j in range(k, max(-1, k - 4), -1):
+        text = lines[j].strip(" *")
+        if not text or len(text.split()) > 4 or text.endswith((".", ";", ":", ",")) or MARKING.match(text) \
+                or (j < k and (_LABEL_WORDS.match(text) or names(text))):
+            break
+        run.insert(0, text)
+    joined = " ".join(run)
+    # The name ends where its noun ends: `... Select` / `Committee`, never `MEMORANDUM F` / `OR THE EXECUTIVE DIRECTOR`.
+    ends = re.search(rf"\b(?:{_PART_NOUNS}|{_BODY_NOUNS})\W*$", joined, re.I)
+    return joined if len(run) > 1 and ends else ""
+
+
+_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+             "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "at",
+             "held", "on", "am", "pm", "to", "a", "an"}
+MAX_WORDS_BEFORE = 1  # words before a name on its line, besides document words and dates (a form's field name)
+
+
+def names_the_line(name: str, text: str) -> bool:
+    """Whether `name` heads its line (`Minutes of the Meeting of Souldern Parish Council`, `FEDERAL ... BOARD 77 K
+    Street`), rather than being an organisation a sentence or a table row mentions (`... to support the Department
+    in establishing a Transport Sector Panel`): the words before it are document words, dates or joiners."""
+    words = _WORD.findall(text)
+    first = (_WORD.findall(name) or [""])[0].lower()
+    at = next((i for i, w in enumerate(words) if w.lower() == first), 0)
+    before = [w for w in words[:at] if w.lower() not in _DOCUMENT_WORDS and w.lower() not in _JOINERS
+              and w.lower() not in _CALENDAR and not any(ch.isdigit() for ch in w)]
+    return len(before) <= MAX_WORDS_BEFORE
+
+
 def read_front(lines: list[str]) -> Front:
     """Body, committee and meeting date from a paper's first lines (its front sheet or header)."""
     body = committee = date = ""
     for k, line in enumerate(lines):
         text = line.strip(" *")
+        wrapped = _wrapped(lines, k) if k < NAME_LINES else ""
+        if _LABEL_WORDS.match(text) and k < NAME_LINES:
+            text = wrapped  # `Committee` alone is a form's field name, unless it ends a wrapped name
         if not text or MARKING.match(text) or _LABEL_WORDS.match(text) or len(text.split()) > 20:
             continue
         sentence = len(text.split()) > 8 and text.rstrip().endswith((".", ";", ":"))
-        for name, part in ([] if sentence or k >= NAME_LINES else names(text)):
+        found = [] if sentence or k >= NAME_LINES else \
+            [(n, p) for n, p in names(wrapped) if names_the_line(n, wrapped)] or \
+            [(n, p) for n, p in names(text) if names_the_line(n, text)]
+        for name, part in found:
             if part and not committee:
                 committee = name
             elif not part and not body:

@@ -43,13 +43,16 @@ def read_file(path: Path, *, max_bytes: int, max_chars: int = 6000, strip_runnin
         strip_running: drop running headers, footers and page numbers (PDF).
         name: the name shown in citations (defaults to the file name).
     """
+    from corpus.cleaning import running_summary
     from corpus.loaders import UnreadableFile, load_pages
 
     name = name or path.name
     notes: list[str] = []
+    dropped: list[str] = []
     try:
         # Read only after load_pages has checked the size: an oversized file must not be loaded into memory.
-        pages = load_pages(path, max_bytes=max_bytes, strip_running=strip_running, notes=notes)
+        pages = load_pages(path, max_bytes=max_bytes, strip_running=strip_running, notes=notes,
+                           dropped=dropped)
         data = path.read_bytes()
     except UnreadableFile as exc:
         return FileReport(path=str(path), error=str(exc))
@@ -67,4 +70,4 @@ def read_file(path: Path, *, max_bytes: int, max_chars: int = 6000, strip_runnin
     papers = tuple(dict.fromkeys(p.paper for p in paragraphs))
     log.info("%s: %d papers, %d paragraphs", name, len(papers), len(paragraphs))
     return FileReport(path=str(path), doc_id=doc_id, paragraphs=tuple(paragraphs), papers=papers,
-                      notes=tuple(notes))
+                      notes=tuple(notes), running=running_summary(dropped))

@@ -52,7 +52,7 @@ class UnreadableFile(ValueError):
 
 
 def load_pages(path: str | Path, max_bytes: int, *, strip_running: bool = True,
-               notes: list[str] | None = None) -> list[Page]:
+               notes: list[str] | None = None, dropped: list[str] | None = None) -> list[Page]:
     """Read a `.pdf`, `.txt` or `.md` file into cleaned pages.
 
     A PDF gives one `Page` per page that has text, numbered as in the PDF (1-based); a text file gives page 1, or
@@ -64,6 +64,7 @@ def load_pages(path: str | Path, max_bytes: int, *, strip_running: bool = True,
         max_bytes: larger files are refused before they are read.
         strip_running: drop running headers/footers and page numbers (`settings.chunker.strip_running_lines`).
         notes: if given, warnings a person should see (pages that could not be read, ...) are appended here.
+        dropped: if given, the running headers, footers and page numbers dropped are appended here.
 
     Raises:
         UnreadableFile: missing, empty, too big, unsupported, not what its name says, encrypted, damaged, or no text.
@@ -76,7 +77,7 @@ def load_pages(path: str | Path, max_bytes: int, *, strip_running: bool = True,
     found: list[str] = []
     pages = _load_pdf(path, data, found) if suffix == ".pdf" else _load_text(path, data)
     if strip_running and (suffix == ".pdf" or len(pages) > 1):
-        pages = strip_running_lines(pages)
+        pages = strip_running_lines(pages, dropped)
     if not pages:
         raise _no_text(path, suffix)
     for note in found:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from corpus.drafts import Draft
+from corpus.front import MARKING
 from corpus.lines import Line, is_short
 from corpus.lookahead import _last_entry, _adjacent, _body_follows, _capitals, _date_like, _next_numbered, _one_line_entries
 from corpus.nested_units import NestedUnits
@@ -98,7 +99,9 @@ class PaperChunker(NestedUnits):
             self.resolve_pending()
             return
         if len(self.pending) >= 3 or any(_DECLARED.match(line.text) for line in self.pending):
-            label = self.caption or self._label(self.pending[0].text.rstrip(" :-–"))
+            # A protective marking (`UNCLASSIFIED`) printed over the list is never its name.
+            named = next((x for x in self.pending if not MARKING.match(x.text.strip(" *"))), self.pending[0])
+            label = self.caption or self._label(named.text.rstrip(" :-–"))
             block = Draft(label=label, kind="list", section=self.section, part=self.part)
             for line in self.caption_lines + self.pending:
                 block.add(line, joiner="\n")

@@ -116,6 +116,8 @@ class FileReport:
     error: str = ""
     skipped: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Running headers, footers and page numbers left out of the records: (first copy, how many), shown by `inspect`.
+    running: tuple[tuple[str, int], ...] = ()
 
     @property
     def ok(self) -> bool:

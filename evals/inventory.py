@@ -18,8 +18,11 @@ An inventory is JSON `{file name: {"papers": [{"title", "labels": [...]}], "trap
   zero-width spaces); the source's tokens are a multiset taken from pypdf's `extract_text()` of every page (a text
   file's own text for `.txt`/`.md`). Ours are the multiset of tokens of every record's text and label (`FGB`,
   `Item`: a label is printed text the record carries) plus every distinct section, paper title and document title
-  (each distinct string once, so a title repeated on every record cannot cover a word the records dropped). Covered = sum over words of min(source count, our count). The most frequent
-  missing words are listed so a developer sees what was dropped.
+  (each distinct string once, so a title repeated on every record cannot cover a word the records dropped), plus the
+  running headers, footers and page numbers the reader dropped and reported (`FileReport.running`, printed by
+  `boardqa inspect`): a `Page 3 of 12` footer is accounted for, not silently lost. Covered = sum over words of
+  min(source count, our count). **in records** is the same share without the reported running lines. The most
+  frequent missing words are listed so a developer sees what was dropped.
 - **pages** = share of records' quotable sentences (three or more word tokens) whose every word token occurs on the
   pages the record gives (tokens of those pages' `extract_text()`): a citation's quote must be found on the page it
   names. Records without pages (text files) are not counted.
@@ -75,6 +78,7 @@ class FileScore:
     traps_taken: tuple[str, ...] = ()
     words: int = 0
     covered_words: int = 0
+    record_words: int = 0  # covered by the records alone, without the reported running lines
     missing_words: tuple[tuple[str, int], ...] = ()
     quotes: int = 0
     quotes_on_page: int = 0
@@ -94,6 +98,10 @@ class FileScore:
         return self.covered_words / self.words if self.words else None
 
     @property
+    def in_records(self) -> float | None:
+        return self.record_words / self.words if self.words else None
+
+    @property
     def pages(self) -> float | None:
         return self.quotes_on_page / self.quotes if self.quotes else None
 
@@ -103,7 +111,8 @@ class FileScore:
             "recall": self.recall, "precision": self.precision, "found_twice": [list(x) for x in self.found_twice],
             "traps_taken": list(self.traps_taken), "missing_labels": list(self.missing_labels),
             "extra_labels": list(self.extra_labels), "words": self.words, "covered_words": self.covered_words,
-            "coverage": self.coverage, "missing_words": [list(x) for x in self.missing_words],
+            "coverage": self.coverage,
+            "record_words": self.record_words, "in_records": self.in_records, "missing_words": [list(x) for x in self.missing_words],
             "quotes": self.quotes, "quotes_on_page": self.quotes_on_page, "pages": self.pages,
             "off_page": list(self.off_page), "error": self.error,
         }
@@ -259,9 +268,15 @@ def score_file(entry: InventoryEntry, report: FileReport, pages: Sequence[str] |
         return score
     source = Counter(w for text in pages for w in words(text))
     mine = record_words(report.paragraphs)
-    lost = source - mine
+    running: Counter = Counter()
+    for line, n in report.running:
+        for w in words(line):
+            running[w] += n
+    lost = source - mine - running
     quotes, on_page, off = page_check(report.paragraphs, pages)
-    return FileScore(**{**score.__dict__, "words": sum(source.values()), "covered_words": sum((source & mine).values()),
+    return FileScore(**{**score.__dict__, "words": sum(source.values()),
+                        "covered_words": sum((source & (mine + running)).values()),
+                        "record_words": sum((source & mine).values()),
                         "missing_words": tuple(lost.most_common(MISSING_WORDS_SHOWN)), "quotes": quotes,
                         "quotes_on_page": on_page, "off_page": off})
 
@@ -285,6 +300,7 @@ def pool(files: Sequence[FileScore]) -> dict:
         "traps_taken": sum(len(f.traps_taken) for f in files),
         "coverage": _ratio(sum(f.covered_words for f in files), sum(f.words for f in files)),
         "min_coverage": min(coverages) if coverages else None,
+        "in_records": _ratio(sum(f.record_words for f in files), sum(f.words for f in files)),
         "pages": _ratio(sum(f.quotes_on_page for f in files), sum(f.quotes for f in files)),
     }
 
@@ -327,18 +343,21 @@ def _short(name: str, width: int = 48) -> str:
 
 def markdown(scores: InventoryScores, source: str = "") -> str:
     """The per-file table and the overall row, then each file's dropped words, traps and doubles."""
-    header = ["file", "expected", "ours", "matched", "recall", "precision", "twice", "traps", "coverage", "pages"]
+    header = ["file", "expected", "ours", "matched", "recall", "precision", "twice", "traps", "coverage", "in records",
+              "pages"]
     lines = ["## Label inventory" + (f" ({source})" if source else ""), "",
-             "Labels: printed labels as multisets per file; coverage: share of pypdf's words found in the records; "
+             "Labels: printed labels as multisets per file; coverage: share of pypdf's words found in the records or in the "
+             "running headers/footers the reader dropped and reported (in records: the records alone); "
              "pages: share of quotable sentences whose words are on the record's pages.", "",
              "| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     for f in scores.files:
         row = [_short(f.name), f.expected, f.ours, f.matched, f.recall, f.precision,
-               sum(n - 1 for _, n in f.found_twice), len(f.traps_taken), f.coverage, f.pages]
+               sum(n - 1 for _, n in f.found_twice), len(f.traps_taken), f.coverage, f.in_records,
+               f.pages]
         lines.append("| " + " | ".join(x if isinstance(x, str) else _cell(x) for x in row) + " |")
     o = scores.overall
     total = ["**overall**", o["expected"], o["ours"], o["matched"], o["recall"], o["precision"], o["found_twice"],
-             o["traps_taken"], o["coverage"], o["pages"]]
+             o["traps_taken"], o["coverage"], o["in_records"], o["pages"]]
     lines.append("| " + " | ".join(x if isinstance(x, str) else _cell(x) for x in total) + " |")
     lines += ["", f"Lowest file recall {_cell(o['min_file_recall'])}, lowest file coverage {_cell(o['min_coverage'])}, "
               f"{o['errors']} file(s) not read.", ""]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from boardqa.settings import Settings
 from index.results import Hit
+from qa.compose import Numbering, PartAnswer, compose
 from qa.contract import REFUSAL, Answer, Citation
 from qa.evidence import (ANAPHOR, Evidence, Unit, best_quote, coverage, dense_norm, facts_in, match, near_part,
                          similarities, weights)
@@ -22,22 +23,6 @@ EXACT_FLAG = -1.0  # Hit.lexical of a paragraph the user asked for by number
 SEMANTIC_WEIGHT = 0.3  # cosine of a sentence to the question, beside its key-word coverage (chosen on dev)
 _WANTED = {"count": "a figure", "rate": "a percentage", "money": "an amount", "date": "a date", "time": "a time",
            "duration": "a length of time", "name": "a name", "person": "a name"}
-
-
-@dataclass
-class _Part:
-    """What answering one part of the question produced."""
-
-    part: QuestionPart
-    units: list[Unit]
-    considered: list[Unit]
-    confidence: float
-    missing: str
-    note: str
-
-    @property
-    def answered(self) -> bool:
-        return bool(self.units)
 
 
 def _plain(c: Concept) -> Concept:
@@ -208,7 +193,7 @@ def _specific_check(s: _Scorer, units: list[Unit]) -> tuple[list[str], list[str]
 
 
 def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoid: set[int],
-                 max_paragraphs: int) -> _Part:
+                 max_paragraphs: int) -> PartAnswer:
     units = _select(s, budget, compare, avoid, max_paragraphs)
     dense = max((h.dense for h in s.ev.hits), default=0.0)
     cover = s.cover(units)
@@ -237,67 +222,12 @@ def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoi
     note = (f"dense {dense:.2f} cover {cover:.2f} fact {fact:.0f} sem {s.similarity(units):.2f} "
             f"absent {len(absent)} elsewhere {len(elsewhere)} conf {conf:.2f}")
     keep = units if conf >= settings.answer.min_confidence else []
-    return _Part(s.part, keep, units, round(min(1.0, conf), 4), missing, note)
+    return PartAnswer(s.part, keep, units, round(min(1.0, conf), 4), missing, note)
 
 
 def _names(names: list[str]) -> str:
     quoted = [f"“{n}”" for n in dict.fromkeys(names)]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-
-
-class _Numbering:
-    """Citation numbers in order of first use, one per paragraph, with the span each one quotes."""
-
-    def __init__(self, ev: Evidence) -> None:
-        self.ev = ev
-        self.order: list[int] = []
-        self.units: dict[int, list[Unit]] = {}
-
-    def n(self, u: Unit) -> int:
-        if u.rank not in self.units:
-            self.order.append(u.rank)
-            self.units[u.rank] = []
-        self.units[u.rank].append(u)
-        return self.order.index(u.rank) + 1
-
-    def citations(self, relevance: dict[int, float]) -> list[Citation]:
-        out = []
-        for i, rank in enumerate(self.order, 1):
-            para = self.ev.paragraph(rank)
-            units = self.units[rank]
-            start, end = min(u.start for u in units), max(u.end for u in units)
-            if end - start > 800:
-                start, end = units[0].spans[-1]
-            out.append(Citation.of(i, para, para.text[start:end], relevance.get(rank, 0.0)))
-        return out
-
-
-def _compose(results: list[_Part], numbering: _Numbering, multi: bool) -> str:
-    """The answer text: each part's sentences, grouped by paragraph, each group followed by its `[n]`."""
-    lines = []
-    done: list[tuple[list[Unit], int]] = []
-    for i, r in enumerate(results):
-        label = r.part.label or f"({chr(ord('a') + i % 26)})"
-        if not r.answered:
-            lines.append(f"{label}: the papers found do not answer this part.")
-            continue
-        same = next((n for units, n in done if units == r.units), 0)
-        if same:
-            lines.append(f"{label}: see [{same}] above.")
-            continue
-        groups: dict[int, list[Unit]] = {}
-        for u in r.units:
-            groups.setdefault(u.rank, []).append(u)
-        pieces = []
-        for units in groups.values():
-            units = sorted(units, key=lambda u: u.start)
-            n = 0
-            for u in units:
-                n = numbering.n(u)
-            pieces.append(" ".join(u.text for u in units) + f" [{n}]")
-        done.append((r.units, numbering.order.index(r.units[0].rank) + 1))
-        lines.append(f"{label}: {' '.join(pieces)}" if multi else " ".join(pieces))
-    return "\n".join(lines)
 
 
 def _exact_unit(ev: Evidence, settings: Settings) -> Unit | None:
@@ -312,7 +242,7 @@ def _exact_unit(ev: Evidence, settings: Settings) -> Unit | None:
     return Unit(0, ((sentences[0].start, sentences[-1].end),), text, frozenset(tokens(raw)), facts_in(raw))
 
 
-def _abstain(question: str, ev: Evidence, results: list[_Part], started: float) -> Answer:
+def _abstain(question: str, ev: Evidence, results: list[PartAnswer], started: float) -> Answer:
     missing = " ".join(dict.fromkeys(r.missing for r in results if r.missing))
     seen: list[int] = []
     for r in results:
@@ -332,11 +262,11 @@ def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
-def _answer_parts(q: Question, ev: Evidence, settings: Settings, max_citations: int, embed=None) -> list[_Part]:
+def _answer_parts(q: Question, ev: Evidence, settings: Settings, max_citations: int, embed=None) -> list[PartAnswer]:
     per_part = max(1, settings.answer.max_sentences) if not q.multi else 2
     cap = max(max_citations, len(q.parts))
     compare = 0 if q.multi or not q.compare else (2 if q.each else 1)
-    results: list[_Part] = []
+    results: list[PartAnswer] = []
     used: set[int] = set()
     # one part asks the whole question (scene included); several are each read on their own
     queries = [p.text for p in q.parts] if q.multi else [q.text]
@@ -381,8 +311,8 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
         results = _with_exact(results, ev, settings)
     if not any(r.answered for r in results):
         return _abstain(question, ev, results, started)
-    numbering = _Numbering(ev)
-    text = _compose(results, numbering, q.multi)
+    numbering = Numbering(ev)
+    text = compose(results, numbering)
     relevance: dict[int, float] = {}
     for r in results:
         w = weights(r.part, ev)
@@ -394,11 +324,11 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
                   confidence=round(confidence, 4), note=note, timings={"answer_ms": _ms(started)})
 
 
-def _with_exact(results: list[_Part], ev: Evidence, settings: Settings) -> list[_Part]:
+def _with_exact(results: list[PartAnswer], ev: Evidence, settings: Settings) -> list[PartAnswer]:
     """The paragraph asked for by number is always quoted, first; what else answers the question follows."""
     first = next((u for r in results for u in r.units if u.rank == 0), None) or _exact_unit(ev, settings)
     if first is None:
         first = Unit(0, ((0, 0),), "This paragraph has no text.", frozenset(), frozenset())
     head = results[0]
     units = [first] + [u for u in head.units if not u.overlaps(first) and u is not first]
-    return [_Part(head.part, units, head.considered, 1.0, "", head.note)] + results[1:]
+    return [PartAnswer(head.part, units, head.considered, 1.0, "", head.note)] + results[1:]

@@ -71,6 +71,23 @@ def test_file_scores_by_hand():
     assert (s.quotes, s.quotes_on_page) == (4, 4)
 
 
+def test_running_lines_the_reader_reports_count_as_accounted_for_but_not_as_in_the_records():
+    entry = InventoryEntry(name="f.pdf", labels=("1",))
+    records = [para("1", "Apologies were received.", 0)]
+    pages = ["Minutes May Apologies were received Page of", "Minutes May Page of", "Minutes May Page of"]
+    silent = score_file(entry, FileReport(path="f.pdf", doc_id="f.pdf@1", paragraphs=tuple(records)), pages)
+    # Reported: the header twice (its first copy is `Minutes May` heading page 1, say) and `Page # of #` three times.
+    running = (("Minutes May", 2), ("Page 1 of 3", 3))
+    reported = score_file(entry, FileReport(path="f.pdf", doc_id="f.pdf@1", paragraphs=tuple(records),
+                                            running=running), pages)
+    assert silent.words == reported.words == 15
+    assert silent.covered_words == silent.record_words == reported.record_words == 3
+    assert reported.covered_words == 3 + 2 * 2 + 3 * 2  # one `minutes may` is neither in a record nor reported
+    assert reported.in_records == pytest.approx(3 / 15) and reported.coverage == pytest.approx(13 / 15)
+    assert dict(reported.missing_words) == {"minutes": 1, "may": 1}
+    assert pool([reported])["in_records"] == pytest.approx(3 / 15)
+
+
 def test_a_sentence_on_another_page_than_the_record_says_is_reported():
     records = [para("1", "Budget was approved today. Ok.", 0, pages=(1,)), para("2", "Grants were agreed.", 1, pages=(1,))]
     total, ok, off = page_check(records, ["Budget was approved today", "Grants were agreed"])

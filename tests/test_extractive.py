@@ -141,7 +141,19 @@ def test_a_two_part_question_cites_both_paragraphs():
     assert not answer.abstained
     assert set(cited_labels(answer)) == {"3.7", "3.9"}
     assert "31" in answer.answer and "4,577" in answer.answer
-    assert len(answer.answer.splitlines()) == 2  # one labelled line per part
+    assert len(answer.answer.splitlines()) == 2  # one line per part
+
+
+def test_a_multi_part_answer_is_quoted_sentences_never_a_heading_made_of_the_question():
+    both = ask("How many homicides were there and how many knife crime offences?")
+    for line in both.answer.splitlines():
+        quoted, n = re.fullmatch(r"(.+) \[(\d)\]", line).groups()
+        assert " ".join(quoted.split()) in " ".join(both.citations[int(n) - 1].text.split())
+    half = ask("How many homicides were there, and what colour is the new police helicopter?")
+    assert half.answer.splitlines()[-1] == "The papers found do not answer the second part of the question."
+    assert "helicopter" not in half.answer and "colour" not in half.answer
+    twice = ask("How many homicides were there and how many homicides were there?")
+    assert len(twice.answer.splitlines()) == 1  # a part already answered above adds nothing
 
 
 def test_each_report_on_the_same_measure_cites_both_papers():

@@ -21,7 +21,7 @@ from pdfgen import (
 
 import pdfgen
 from corpus import loaders
-from corpus.cleaning import clean_text, strip_running_lines
+from corpus.cleaning import clean_text, running_summary, strip_running_lines
 from corpus.loaders import UnreadableFile, decode_text, load_pages
 from corpus.records import Page
 
@@ -82,6 +82,20 @@ def test_running_header_and_page_footer_are_stripped_but_the_first_header_kept_a
     assert pages[0].text.startswith(HEADER + "\n")
     assert not any(HEADER in page.text for page in pages[1:])
     assert not any(re.search(r"Page \d+ of \d+", page.text) for page in pages)
+
+
+def test_the_running_lines_a_file_loses_are_on_its_report_and_printed_by_inspect(agb_pdf, capsys):
+    from boardqa.cli import main
+    from corpus.ingest import read_file
+
+    path, _, line_pages = agb_pdf
+    total = max(line_pages)
+    report = read_file(path, max_bytes=LIMIT)
+    assert dict(report.running) == {HEADER: total - 1, f"Page 1 of {total}": total}
+    assert main(["inspect", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == ("left out as running headers, footers and page numbers: "
+                                    f"“Page 1 of {total}” ×{total}; “{HEADER}” ×{total - 1}")
 
 
 def test_strip_running_false_keeps_headers_and_footers(agb_pdf):
@@ -315,6 +329,16 @@ def test_running_lines_with_changing_numbers_are_dropped_from_page_edges_only():
     out = strip_running_lines(pages)
     assert [p.text for p in out[:4]] == [f"Agenda Item 5 - Page 11\n{body(1)}"] + [body(n) for n in range(2, 5)]
     assert out[4] == pages[4]
+
+
+def test_every_running_line_dropped_is_reported_and_summarised_by_shape():
+    pages = [Page(n, f"Agenda Item 5 - Page {n + 10}\n{body(n)}\nWest Midlands PCP {n}") for n in range(1, 5)]
+    dropped: list[str] = []
+    strip_running_lines(pages, dropped)
+    assert sorted(dropped) == sorted([f"Agenda Item 5 - Page {n + 10}" for n in range(2, 5)]
+                                     + [f"West Midlands PCP {n}" for n in range(1, 5)])
+    assert running_summary(dropped) == (("West Midlands PCP 1", 4), ("Agenda Item 5 - Page 12", 3))
+    assert running_summary([]) == ()
 
 
 def test_each_papers_own_header_in_a_pack_is_dropped_and_stacked_page_numbers_too():

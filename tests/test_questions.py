@@ -171,3 +171,11 @@ def test_cli_batch_reports_bad_lines_by_number_and_answers_the_rest(settings):
     for n in (2, 4, 5):
         assert f"stdin line {n}: not a question" in err
     assert "stdin line 3: the question is empty" in err
+
+
+def test_cli_plain_output_is_the_answer_and_its_references_and_explain_adds_the_scores(settings):
+    code, out, _ = cli("ask", "--index", str(settings.index_dir), HOMICIDES)
+    assert code == 0 and "31" in out and "¶3.7" in out
+    assert out.rstrip().splitlines()[-1].startswith("(confidence ") and "cover" not in out and "dense" not in out
+    code, explained, _ = cli("ask", "--explain", "--index", str(settings.index_dir), HOMICIDES)
+    assert code == 0 and "cover" in explained.rstrip().splitlines()[-1]

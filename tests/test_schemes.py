@@ -195,6 +195,44 @@ def test_front_sheet_names_body_committee_and_date(tmp_path):
     assert (first.body, first.committee, first.date) == ("Ashford Primary School Board of Governors", "Learning Committee", "2022-05-09")
 
 
+WRAPPED_FRONT = """Overview and Scrutiny
+and Health Select
+Committee
+Agenda
+
+Date: Tuesday 7 March 2023 at 4.00 pm
+
+1. The committee received the report on access to dental care and asked for figures by ward.
+
+2. The committee agreed to hold a further evidence session in the spring.
+"""
+
+
+def test_a_committee_name_set_over_several_short_lines_of_a_front_sheet_is_read_whole(tmp_path):
+    from corpus.front import read_front
+
+    path = tmp_path / "pack.pdf"
+    render_pdf(WRAPPED_FRONT, path, header=None, footer="{n}")
+    paragraphs = read_file(path, max_bytes=10_000_000).paragraphs
+    assert {p.committee for p in paragraphs} == {"Overview and Scrutiny and Health Select Committee"}
+    # A line that names a body already is not a fragment: `Committee Room 2` is where it meets, not its name.
+    assert read_front(["Police and Crime Panel", "Committee Room 2", "5 January 2026"]) == \
+        ("Police and Crime Panel", "", "2026-01-05")
+    assert read_front(["Committee:", "Date:"]) == ("", "", "")
+
+
+def test_an_organisation_a_sentence_or_table_row_mentions_is_not_the_papers_body():
+    from corpus.front import read_front
+
+    row = ["Action Log as of 2 March 2011", "Meeting date Action Deadline Progress",
+           "Team to support the Department in establishing a Transport Sector Panel. Mar-2011 On track"]
+    assert read_front(row).body == ""
+    assert read_front(["FEDERAL RETIREMENT THRIFT INVESTMENT BOARD 77 K Street NE, Washington, DC 20002"]).body == \
+        "Federal Retirement Thrift Investment Board"
+    assert read_front(["Minutes of the Meeting of Souldern Parish Council held on 29 January 2026"]).body == \
+        "Souldern Parish Council"
+
+
 @pytest.mark.parametrize("text", [
     "02.03.11 TRANSPARENCY BOARD\nThe board met in London and agreed its plan for the year.",
     "Meeting times\n11.10 - 11.30 Welcome and introductions from the chair of the panel.",
