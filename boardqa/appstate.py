@@ -85,10 +85,12 @@ class BoardApp:
                                             "clear one of these filters")
             return self.engine.ask(question or "", Filters.of(docs, papers, start, end))
 
-    def api_ask(self, question: str, doc: str | None = None, paper: str | None = None,
-                date_from: str | None = None, date_to: str | None = None, body: str | None = None,
-                committee: str | None = None) -> dict:
-        """Answer a question from the indexed papers: the answer contract (answer with [n] markers, citations)."""
+    def api_ask(self, question: str, doc: list[str] | str | None = None, paper: list[str] | str | None = None,
+                date_from: str | None = None, date_to: str | None = None, body: list[str] | str | None = None,
+                committee: list[str] | str | None = None) -> dict:
+        """Answer a question from the indexed papers: the answer contract (answer with [n] markers, citations).
+
+        Parameters are positional in Gradio's HTTP API: a new one goes last, with a default (README)."""
         import gradio as gr
 
         try:

@@ -79,6 +79,44 @@ def test_ask_api_filters_and_refuses_bad_input(client):
         client.predict("   ", api_name="/ask")
 
 
+def test_ask_api_parameters_are_the_documented_ones_in_order(served):
+    """Raw HTTP clients send one value per parameter, in order (README): a new filter goes last, with a default,
+    and the README and the load test's client say so."""
+    import json
+
+    with urllib.request.urlopen(f"{served[1]}gradio_api/info", timeout=30) as reply:
+        params = json.load(reply)["named_endpoints"]["/ask"]["parameters"]
+    assert [p["parameter_name"] for p in params] == ["question", "doc", "paper", "date_from", "date_to", "body",
+                                                     "committee"]
+    assert not params[0]["parameter_has_default"]
+    assert all(p["parameter_has_default"] and p["parameter_default"] is None for p in params[1:])
+
+
+def test_ask_api_scopes_by_body_through_the_http_api(served):
+    import json
+
+    from qa.contract import violations
+
+    def call(*data):
+        request = urllib.request.Request(f"{served[1]}gradio_api/call/ask", method="POST",
+                                         data=json.dumps({"data": list(data)}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            event_id = json.load(reply)["event_id"]
+        with urllib.request.urlopen(f"{served[1]}gradio_api/call/ask/{event_id}", timeout=120) as stream:
+            lines = stream.read().decode().splitlines()
+        kind = next(line for line in lines if line.startswith("event:")).removeprefix("event:").strip()
+        data = json.loads(next(line for line in lines if line.startswith("data:")).removeprefix("data:"))
+        return kind, data
+
+    kind, data = call(HOMICIDES, None, None, None, None, ["Accountability and Governance Board"], None)
+    assert kind == "complete"
+    answer = _answer(data[0])
+    assert violations(answer) == [] and answer.citations[0].paragraph == "3.7"
+    kind, data = call(HOMICIDES, None, None, None, None, ["A body not in the library"], None)
+    assert kind == "error" and "No indexed paper matches" in data["error"]
+
+
 def test_eight_concurrent_sessions_get_their_own_cited_answers(served):
     from gradio_client import Client
 
