@@ -20,12 +20,17 @@ def _ms(values: list[float]) -> str:
 
 
 def run(papers: Path, limit: int = 0) -> str:
+    """The table for the first `limit` PDFs of `papers` (all when 0); its library and page cache are removed after."""
+    with tempfile.TemporaryDirectory(prefix="bqa-pages-") as work:
+        return _measure(papers, limit, Path(work))
+
+
+def _measure(papers: Path, limit: int, work: Path) -> str:
     from boardqa import originals
     from boardqa.pageview import PageViews
     from corpus.ingest import read_file
     from corpus.records import content_hash, make_doc_id
 
-    work = Path(tempfile.mkdtemp(prefix="bqa-pages-"))
     library, cache = work / "library", work / "cache"
     first, memory, disk, boxed, quoted, cited = [], [], [], 0, 0, 0
     seen: set[tuple[str, int]] = set()
