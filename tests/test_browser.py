@@ -219,6 +219,14 @@ def _baseline(pdf: Path, words: str) -> tuple[int, float, float]:
     raise AssertionError(f"{words!r} not found in {pdf}")
 
 
+def _settled(page) -> None:
+    """Wait for the page's finite CSS transitions and animations (Gradio fades outputs in after an event): axe
+    measures colours as they are at that instant, and a link half-way through its fade reads as too faint."""
+    page.evaluate("() => Promise.all(document.getAnimations()"
+                  ".filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)"
+                  ".map(a => a.finished.catch(() => null)))")
+
+
 def _serious(results) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
@@ -338,13 +346,16 @@ def test_ask_draft_and_library_tabs_pass_axe(browser, library, tmp_path):
     _ask(page, HOMICIDES)
     page.get_by_role("radio", name=re.compile(r"\[1\]")).check()
     expect(page.locator("#bqa-source .bqa-pagefig img").first).to_be_visible()
+    _settled(page)
     found = {"Ask": _serious(axe.run(page))}
     page.get_by_role("tab", name="Draft a reply").click()
     page.get_by_label("Question from the public").fill("Are fewer people being murdered?")
     page.get_by_role("button", name="Draft reply").click()
     expect(page.get_by_label("Draft reply (editable)")).to_have_value(re.compile("Papers cited"))
+    _settled(page)
     found["Draft a reply"] = _serious(axe.run(page))
     page.get_by_role("tab", name="Library").click()
     expect(page.locator("#bqa-papers")).to_contain_text("Accountability and Governance Board")
+    _settled(page)
     found["Library"] = _serious(axe.run(page))
     assert found == {"Ask": [], "Draft a reply": [], "Library": []}
