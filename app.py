@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import atexit
 import logging
 import os
-import shutil
 import sys
-import tempfile
-import threading
-import uuid
-from contextlib import contextmanager
-from pathlib import Path
 
 # Before gradio is imported anywhere: no usage pings, no version checks, no model downloads.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -20,24 +13,35 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from boardqa import views  # noqa: E402
+from boardqa.appstate import EXAMPLE_SLOTS, BoardApp  # noqa: E402,F401  (BoardApp: tests and embedders use app.BoardApp)
 from boardqa.settings import Settings  # noqa: E402
 
 USER = "boardqa"
-EXAMPLES = (
-    "How many homicides were recorded in 2024/25?",
-    "Are fewer people being murdered?",
-    "What did the Panel resolve at minute 921?",
-    "What does action ref 230 say about investigations?",
-)
 COPY_JS = "(text) => { navigator.clipboard.writeText(text || ''); return []; }"
 CSS = """
 .bqa-source { line-height: 1.5; overflow-wrap: anywhere; }
-.bqa-source h3 { margin: 0 0 .5rem; font-size: 1.05rem; }
+.bqa-source h2 { margin: 0 0 .5rem; font-size: 1.05rem; }
 .bqa-facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .75rem; margin: 0 0 .75rem; }
 .bqa-facts dt { font-weight: 600; }
 .bqa-facts dd { margin: 0; }
 .bqa-para { margin: .5rem 0; padding: .5rem .75rem; border-left: 4px solid #2563eb; }
-.bqa-source mark { background: #fde68a; color: #111; padding: 0 .1em; }
+.bqa-source mark { background: #fde68a; color: #111; padding: 0 .1em; text-decoration: underline 2px;
+  text-underline-offset: 2px; }
+.bqa-sr { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+  clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
+.bqa-pagefig { margin: .5rem 0; }
+.bqa-pagecap { font-size: .92rem; margin: 0 0 .35rem; }
+.bqa-page { position: relative; line-height: 0; border: 1px solid #9ca3af; max-width: 100%; }
+.bqa-pageimg { display: block; width: 100%; height: auto; }
+.bqa-box { position: absolute; border: 3px dashed #1d4ed8; outline: 1px solid #fff; box-sizing: border-box; }
+.bqa-hl { position: absolute; background: rgba(250, 204, 21, .38); border-bottom: 3px solid #b45309;
+  mix-blend-mode: multiply; }
+.bqa-openline { margin: .35rem 0 .75rem; }
+.bqa-subhead { margin: .75rem 0 .25rem; font-size: 1rem; }
+.bqa-library h3.bqa-body { margin: 1rem 0 .25rem; font-size: 1.1rem; }
+.bqa-count { margin: .25rem 0; }
+#bqa-source a, .bqa-library a { text-decoration: underline; }
+footer .show-api, footer .show-api *, footer a { color: #374151 !important; }
 .bqa-neighbour { opacity: .8; font-size: .92rem; }
 .bqa-neighbour-label, .bqa-note, .bqa-hint { font-style: italic; margin: .25rem 0; }
 .bqa-text { white-space: pre-wrap; margin: 0; }
@@ -53,218 +57,23 @@ def theme():
     """Gradio's default look with the system's own fonts: nothing is fetched from Google Fonts."""
     import gradio as gr
 
+    # Button colours dark enough for white text at WCAG AA (4.5:1): Gradio's orange-500/600 gives 2.8-3.6:1.
     return gr.themes.Default(font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
-                             font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"])
-
-
-class _ReadWrite:
-    """Many questions at once, or one library reload alone (the engine swaps its index while reloading)."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writing = False
-
-    @contextmanager
-    def read(self):
-        with self._cond:
-            self._cond.wait_for(lambda: not self._writing)
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
-
-    @contextmanager
-    def write(self):
-        with self._cond:
-            self._writing = True  # new questions wait, so a stream of them cannot starve the reload
-            self._cond.wait_for(lambda: self._readers == 0)
-            try:
-                yield
-            finally:
-                self._writing = False
-                self._cond.notify_all()
-
-
-class BoardApp:
-    """The state behind the UI (settings, engine, library lock) and one method per user action."""
-
-    def __init__(self, settings: Settings, engine=None) -> None:
-        from qa.engine import get_engine
-
-        self.settings = settings
-        self.engine = engine or get_engine(settings)
-        self.engine.embedder  # load the model now, not inside the first user's question
-        self.lock = _ReadWrite()
-        self.library_lock = threading.Lock()
-        self._positions: tuple[list | None, dict[str, int]] = (None, {})
-        self.downloads = Path(tempfile.mkdtemp(prefix="boardqa-replies-"))
-        atexit.register(shutil.rmtree, self.downloads, True)
-
-    # -- asking ----------------------------------------------------------------------
-    def ask(self, question: str, doc=None, paper=None, date_from=None, date_to=None):
-        """The cited Answer; raises EmptyQuestion or FilterError (both ValueError) for unusable input."""
-        from qa.engine import Filters
-
-        start, end = views.check_dates(date_from, date_to)
-        filters = Filters.of(views.as_list(doc), views.as_list(paper), start, end)
-        with self.lock.read():
-            return self.engine.ask(question or "", filters)
-
-    def api_ask(self, question: str, doc: str | None = None, paper: str | None = None,
-                date_from: str | None = None, date_to: str | None = None) -> dict:
-        """Answer a question from the indexed papers: the answer contract (answer with [n] markers, citations)."""
-        import gradio as gr
-
-        try:
-            return self.ask(question, doc, paper, date_from, date_to).to_json()
-        except ValueError as exc:
-            raise gr.Error(str(exc)) from None
-
-    def api_reply(self, question: str, body_name: str = "the Panel") -> dict:
-        """Draft an officer's reply to a public question: {"reply": text, "answer": the answer contract}."""
-        import gradio as gr
-        try:
-            answer = self.ask(question)
-        except ValueError as exc:
-            raise gr.Error(str(exc)) from None
-        text, _ = self.engine.draft_reply(question, answer, body_name=body_name or "the Panel")
-        return {"reply": text, "answer": answer.to_json()}
-
-    def on_ask(self, question, history, doc, paper, date_from, date_to):
-        import gradio as gr
-
-        history = list(history or [])
-        try:
-            answer = self.ask(question, doc, paper, date_from, date_to)
-        except ValueError as exc:
-            return history, question, gr.update(), gr.update(), gr.update(), f"⚠ {exc}"
-        history += [{"role": "user", "content": question.strip()},
-                    {"role": "assistant", "content": views.answer_markdown(answer)}]
-        choices = views.reference_choices(answer)
-        label = "References: choose one to read it in its paper" if choices else "No references for this answer"
-        return (history, "", answer.to_json(), gr.update(choices=choices, value=None, label=label),
-                views.hint_html(), "")
-
-    def on_pick(self, n, answer: dict | None) -> str:
-        from qa.contract import Answer
-
-        if not n or not answer:
-            return views.hint_html()
-        citation = next((c for c in Answer.from_json(answer).citations if str(c.n) == str(n)), None)
-        if citation is None:
-            return views.hint_html()
-        with self.lock.read():
-            paragraphs = self.engine.paragraphs
-            before, after, missing = views.neighbours(paragraphs, self._key_positions(paragraphs), citation.key)
-        return views.source_html(citation, before, after, missing)
-
-    def _key_positions(self, paragraphs) -> dict[str, int]:
-        # Rebuilt only when the engine's paragraph list changes (after a library reload).
-        if self._positions[0] is not paragraphs:
-            self._positions = (paragraphs, {p.key: i for i, p in enumerate(paragraphs)})
-        return self._positions[1]
-
-    # -- officer's reply -------------------------------------------------------------
-    def on_draft(self, question, body_name):
-        import gradio as gr
-        try:
-            answer = self.ask(question)
-        except ValueError as exc:
-            return gr.update(), None, gr.update(), gr.update(), f"⚠ {exc}"
-        body = (body_name or "").strip() or "the Panel"
-        text, _ = self.engine.draft_reply(question, answer, body_name=body)
-        state = {"question": question, "answer": answer.to_json(), "body": body, "text": text}
-        md, docx = self._write_reply(text, state)
-        note = ("The papers don't answer this: the draft says so politely." if answer.abstained
-                else f"Drafted from {len(answer.support)} cited paragraph(s). Edit it before sending.")
-        return text, state, md, docx, note
-
-    def on_edit(self, text, state):
-        if not state:
-            return None, None
-        return self._write_reply(text or "", state)
-
-    def _write_reply(self, text: str, state: dict) -> tuple[str, str]:
-        """The reply as .md and .docx files: the rich draft until the officer edits it, then their words."""
-        from qa.contract import Answer
-        from qa.reply import reply_docx_bytes, reply_markdown
-
-        folder = self.downloads / uuid.uuid4().hex
-        folder.mkdir()
-        if text == state["text"]:
-            answer = Answer.from_json(state["answer"])
-            md = reply_markdown(state["question"], answer, body_name=state["body"])
-            docx = reply_docx_bytes(state["question"], answer, body_name=state["body"])
-        else:
-            md, docx = text, _docx_from_text(text)
-        (folder / "draft-reply.md").write_text(md, encoding="utf-8")
-        (folder / "draft-reply.docx").write_bytes(docx)
-        return str(folder / "draft-reply.md"), str(folder / "draft-reply.docx")
-
-    # -- library ---------------------------------------------------------------------
-    def library_view(self):
-        """The papers table and the choices of the filters and of the remove list."""
-        import gradio as gr
-
-        # From the engine's paragraphs, not `list_docs`: every page load would otherwise re-read the index.
-        with self.lock.read():
-            rows = views.docs_rows(self.engine.paragraphs)
-        docs = sorted({r["doc"] for r in rows})
-        papers = sorted({r["paper"] for r in rows if r["paper"]})
-        return (views.papers_html(rows), gr.update(choices=docs), gr.update(choices=papers),
-                gr.update(choices=docs, value=None))
-
-    def on_upload(self, files, progress=None):
-        from boardqa.uploads import add_files
-
-        uploads = [(Path(f), Path(f).name) for f in (files or [])]
-        if not uploads:
-            return ("error  choose one or more PDF, .txt or .md files first", None, *self.library_view())
-
-        def tick(stage: str, done: int, total: int) -> None:
-            if progress is not None:
-                progress((done, max(total, 1)), desc=f"{stage}: {done} of {total}")
-
-        with self.library_lock:
-            change = add_files(uploads, self.settings, progress=tick)
-            self._reload(change.changed)
-        return (change.text, None, *self.library_view())
-
-    def on_remove(self, name):
-        from boardqa.uploads import remove_files
-
-        with self.library_lock:
-            try:
-                change = remove_files(views.as_list(name), self.settings)
-            except (ValueError, RuntimeError, OSError) as exc:  # e.g. IndexBusy: another update holds the index
-                return (f"error  nothing was removed: {exc}", *self.library_view())
-            self._reload(change.changed)
-        return (change.text, *self.library_view())
-
-    def _reload(self, changed: bool) -> None:
-        if changed:
-            with self.lock.write():
-                self.engine.reload()
-
-
-def _docx_from_text(text: str) -> bytes:
-    """An edited reply as a Word document: one paragraph per blank-line-separated block."""
-    import io
-
-    from docx import Document
-
-    doc = Document()
-    doc.core_properties.title = "Draft reply"
-    for block in text.split("\n\n"):
-        if block.strip():
-            doc.add_paragraph(block.strip("\n"))
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+                             font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"]).set(
+        button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
+        button_primary_background_fill_dark="*primary_700", button_primary_background_fill_hover_dark="*primary_800",
+        button_primary_text_color="white", button_primary_text_color_dark="white",
+        button_cancel_background_fill="#b91c1c", button_cancel_background_fill_hover="#991b1b",
+        button_cancel_background_fill_dark="#b91c1c", button_cancel_background_fill_hover_dark="#991b1b",
+        button_cancel_text_color="white", button_cancel_text_color_dark="white",
+        # Gradio's grey for secondary text (#bbbbc2, 1.9:1 on white) is too faint to read: gray-600 gives 7.5:1.
+        body_text_color_subdued="#4b5563", input_placeholder_color="#4b5563",
+        # Links ("Open the PDF at page N") readable in every state: Gradio's visited blue-500 is 3.7:1 on white;
+        # blue-700/800 give 6.7/8.7:1, and blue-400/300 on the dark theme's background 7.6/10.9:1.
+        link_text_color="*secondary_700", link_text_color_hover="*secondary_800",
+        link_text_color_active="*secondary_800", link_text_color_visited="*secondary_800",
+        link_text_color_dark="*secondary_400", link_text_color_hover_dark="*secondary_300",
+        link_text_color_active_dark="*secondary_300", link_text_color_visited_dark="*secondary_300")
 
 
 def build_app(settings: Settings, engine=None):
@@ -280,19 +89,28 @@ def build_app(settings: Settings, engine=None):
         gr.Markdown("# Board Papers QA\nAnswers from the published board papers, citing their own paragraph numbers.")
         with gr.Tab("Ask", id="ask"):
             with gr.Row(equal_height=False):
-                with gr.Column(scale=3, min_width=300):
+                with gr.Column(scale=1, min_width=300):
                     chat = gr.Chatbot(label="Questions and cited answers", height=420, buttons=["copy"],
                                       feedback_options=None, elem_id="bqa-chat")
                     with gr.Row():
-                        question = gr.Textbox(label="Your question", placeholder="e.g. How many homicides were "
-                                              "recorded in 2024/25?", scale=5, min_width=220, max_length=2000,
-                                              elem_id="bqa-question", autofocus=True)
+                        question = gr.Textbox(label="Your question", placeholder="Ask about the papers in the "
+                                              "library: a figure, a decision, a minute number", scale=5,
+                                              min_width=220, max_length=2000, elem_id="bqa-question",
+                                              autofocus=True)
                         ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="bqa-ask")
                     status = gr.Markdown(elem_id="bqa-status")
-                    gr.Markdown("**Try an example**")
-                    with gr.Row():
-                        example_btns = [gr.Button(q, size="sm", min_width=160) for q in EXAMPLES]
+                    with gr.Column(visible=False) as example_box:
+                        gr.Markdown("**Try an example** (from the headings of the papers in the library)")
+                        with gr.Row():
+                            example_btns = [gr.Button("", size="sm", min_width=160, visible=False,
+                                                      elem_classes=["bqa-example"]) for _ in range(EXAMPLE_SLOTS)]
                     with gr.Accordion("Filters", open=False):
+                        with gr.Row():
+                            f_body = gr.Dropdown(label="Body", multiselect=True, choices=[], min_width=200,
+                                                 allow_custom_value=True, elem_id="bqa-f-body")
+                            f_committee = gr.Dropdown(label="Committee", multiselect=True, choices=[],
+                                                      min_width=200, allow_custom_value=True,
+                                                      elem_id="bqa-f-committee")
                         with gr.Row():
                             f_doc = gr.Dropdown(label="Document", multiselect=True, choices=[], min_width=200,
                                                 allow_custom_value=True)
@@ -301,18 +119,28 @@ def build_app(settings: Settings, engine=None):
                         with gr.Row():
                             f_from = gr.Textbox(label="Meeting date from", placeholder="YYYY-MM-DD", min_width=140)
                             f_to = gr.Textbox(label="Meeting date to", placeholder="YYYY-MM-DD", min_width=140)
-                with gr.Column(scale=2, min_width=280):
+                with gr.Column(scale=1, min_width=300):
                     refs = gr.Radio(label="References", choices=[], elem_id="bqa-refs")
+                    with gr.Row():
+                        prev_btn = gr.Button("Previous page", size="sm", visible=False, elem_id="bqa-prev")
+                        next_btn = gr.Button("Next page", size="sm", visible=False, elem_id="bqa-next")
                     source = gr.HTML(views.hint_html(), label="Source paragraph", elem_id="bqa-source")
             answer_state = gr.State(None)
-            ask_inputs = [question, chat, f_doc, f_paper, f_from, f_to]
-            ask_outputs = [chat, question, answer_state, refs, source, status]
+            page_state = gr.State(None)
+            ask_inputs = [question, chat, f_doc, f_paper, f_from, f_to, f_body, f_committee]
+            ask_outputs = [chat, question, answer_state, refs, source, status, page_state, prev_btn, next_btn]
             gr.on([question.submit, ask_btn.click], state.on_ask, ask_inputs, ask_outputs,
                   concurrency_limit=4, concurrency_id="ask", **private)
-            for btn, text in zip(example_btns, EXAMPLES):
-                btn.click(lambda t=text: t, None, question, queue=False, **private).then(
+            for btn in example_btns:
+                btn.click(lambda t: t, btn, question, queue=False, **private).then(
                     state.on_ask, ask_inputs, ask_outputs, concurrency_limit=4, concurrency_id="ask", **private)
-            refs.change(state.on_pick, [refs, answer_state], source, **private)
+            page_outputs = [source, page_state, prev_btn, next_btn]
+            refs.change(state.on_pick, [refs, answer_state], page_outputs, concurrency_limit=4,
+                        concurrency_id="page", **private)
+            prev_btn.click(lambda a, s: state.on_turn(-1, a, s), [answer_state, page_state], page_outputs,
+                           concurrency_limit=4, concurrency_id="page", **private)
+            next_btn.click(lambda a, s: state.on_turn(1, a, s), [answer_state, page_state], page_outputs,
+                           concurrency_limit=4, concurrency_id="page", **private)
 
         with gr.Tab("Draft a reply", id="reply"):
             gr.Markdown("Paste a question from a member of the public. The draft quotes the papers and lists them; "
@@ -344,7 +172,13 @@ def build_app(settings: Settings, engine=None):
             uploads = gr.File(label="Files to add", file_count="multiple", file_types=list(ALLOWED),
                               elem_id="bqa-upload")
             add_btn = gr.Button("Add to library", variant="primary", elem_id="bqa-add")
-            result = gr.Textbox(label="Result", lines=4, interactive=False, elem_id="bqa-result")
+            result = gr.Textbox(label="Result", lines=4, max_lines=30, interactive=False, elem_id="bqa-result")
+            gr.Markdown("## Papers in the library\nGrouped by body and committee, newest meeting first.")
+            with gr.Row():
+                l_body = gr.Dropdown(label="Show body", multiselect=True, choices=[], min_width=200,
+                                     elem_id="bqa-l-body")
+                l_committee = gr.Dropdown(label="Show committee", multiselect=True, choices=[], min_width=200,
+                                          elem_id="bqa-l-committee")
             table = gr.HTML(views.hint_html("Loading the list of papers..."), label="Papers indexed",
                             elem_id="bqa-papers")
             with gr.Row():
@@ -352,7 +186,10 @@ def build_app(settings: Settings, engine=None):
                 to_remove = gr.Dropdown(label="File to remove", choices=[], min_width=220, scale=3,
                                         allow_custom_value=True)
                 remove_btn = gr.Button("Remove from library", variant="stop", min_width=160, scale=1)
-            lib_outputs = [table, f_doc, f_paper, to_remove]
+            lib_outputs = [table, f_doc, f_paper, f_body, f_committee, to_remove, l_body, l_committee,
+                           example_box, *example_btns]
+            gr.on([l_body.input, l_committee.input], state.on_library_filter, [l_body, l_committee],
+                  [table, l_committee], **private)
 
             def upload(files, progress=gr.Progress()):
                 return state.on_upload(files, progress)
@@ -375,14 +212,21 @@ def launch(demo, settings: Settings, *, prevent_thread_lock: bool = False, quiet
     Returns:
         Gradio's (app, local_url, share_url).
     """
+    from boardqa.routes import add_pdf_route
+
     password = settings.app.password
-    return demo.launch(
+    launched = demo.launch(
         server_name=settings.app.host, server_port=settings.app.port, share=False,
         auth=(USER, password) if password else None,
         auth_message="Board Papers QA: sign in as `boardqa` with the app's password." if password else None,
         max_file_size=settings.max_file_bytes, theme=theme(), css=CSS, footer_links=["api"],
-        ssr_mode=False, pwa=False, mcp_server=False, prevent_thread_lock=prevent_thread_lock, quiet=quiet,
+        ssr_mode=False, pwa=False, mcp_server=False, prevent_thread_lock=True, quiet=quiet,
     )
+    # "Open the PDF at this page": the kept originals, served behind the same login as the app.
+    add_pdf_route(launched[0], demo.boardqa.original)
+    if not prevent_thread_lock:
+        demo.block_thread()
+    return launched
 
 
 def _parser() -> argparse.ArgumentParser:

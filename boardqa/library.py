@@ -61,12 +61,14 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
             if report.ok and not report.skipped:
                 first[name] = (str(path), sha)
                 good.append((name, sha, list(report.paragraphs)))
+                _keep_original(path, sha, settings)
         reports.append(report)
         if progress:
             progress("parse", i + 1, len(files))
     parse_seconds = time.perf_counter() - started
     from qa.evidence import semantic_texts
 
+    before = indexed_files(settings) if good else []
     if not good:
         update = UpdateReport()
     elif is_milvus(settings.store):
@@ -75,9 +77,21 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
         update = update_milvus(settings.store, settings, good, progress=progress, sentence_texts=semantic_texts)
     else:
         update = update_index(settings.index_dir, settings, good, progress=progress, sentence_texts=semantic_texts)
+    if update.changed or update.rebuilt:
+        _forget_unused(before, settings)
     result = IngestResult(**vars(update), files=reports)
     result.seconds = {"parse": parse_seconds, **update.seconds}
     return result
+
+
+def _keep_original(path: Path, sha: str, settings: Settings) -> None:
+    """Keep the PDF by hash before the index can name it; a failure costs only the page view, never the ingest."""
+    from boardqa import originals
+
+    try:
+        originals.keep(path, sha, settings.library_dir)
+    except OSError as exc:
+        log.warning("%s: original not kept, its pages will show as text (%s)", path, exc)
 
 
 # Reading PDFs (pypdf) is pure Python: files are parsed in worker processes, one per core, when there are several.
@@ -123,25 +137,50 @@ def _same_name(report: FileReport, name: str, sha: str, first: dict[str, tuple[s
 
 
 def remove_docs(names: list[str], settings: Settings) -> IngestResult:
-    """Drop files (by name or doc id) from the index."""
+    """Drop files (by name or doc id) from the index, and the kept originals no other indexed file shares."""
     from index import update_index
     from index.milvus import is_milvus
 
+    before = indexed_files(settings)
     if is_milvus(settings.store):
         from index.milvus.update import update_milvus
 
-        return IngestResult(**vars(update_milvus(settings.store, settings, [], remove=names)))
-    return IngestResult(**vars(update_index(settings.index_dir, settings, [], remove=names)))
+        result = IngestResult(**vars(update_milvus(settings.store, settings, [], remove=names)))
+    else:
+        result = IngestResult(**vars(update_index(settings.index_dir, settings, [], remove=names)))
+    if result.removed:
+        _forget_unused(before, settings)
+    return result
+
+
+def _forget_unused(before: list[tuple[str, str, str]], settings: Settings) -> None:
+    """Delete the originals of files the index held before an update and holds no more (replaced or removed)."""
+    from boardqa import originals
+
+    after = {sha for _, _, sha in indexed_files(settings)}
+    originals.forget({sha for _, _, sha in before} - after, after, settings.library_dir)
+
+
+def indexed_files(settings: Settings) -> list[tuple[str, str, str]]:
+    """(doc_id, name, sha256) of every indexed file, read from the index manifest ([] when there is none)."""
+    import json
+
+    from index.store import MANIFEST
+
+    try:
+        manifest = json.loads((settings.index_dir / MANIFEST).read_text(encoding="utf-8"))
+        return [(str(d["doc_id"]), str(d["name"]), str(d["sha256"])) for d in manifest.get("docs", [])]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
 
 
 def list_docs(settings: Settings) -> list[dict]:
-    """One row per indexed paper: file, paper, meeting, date, paragraph count."""
+    """One row per indexed paper: file, paper, body, committee, meeting, date, paragraph count."""
+    from dataclasses import asdict
+
+    from boardqa.libraryview import paper_rows
     from qa.engine import open_index
 
     index = open_index(settings)
-    rows: dict[tuple[str, str], dict] = {}
-    for p in getattr(index, "heads", index.paragraphs):  # (a Milvus store's headings: no text is read)
-        row = rows.setdefault((p.doc, p.paper), {"doc": p.doc, "paper": p.paper, "meeting": p.meeting,
-                                                  "date": p.date, "paragraphs": 0})
-        row["paragraphs"] += 1
-    return list(rows.values())
+    # (a Milvus store's headings: no paragraph text is read)
+    return [asdict(row) for row in paper_rows(getattr(index, "heads", index.paragraphs))]

@@ -134,14 +134,30 @@ def _ingest(staged: dict[str, str], settings: Settings, progress: Progress | Non
             change.lines.append(f"error  {report.error.replace(report.path, name)}")
             continue
         shutil.move(report.path, target_in(_made(settings.library_dir), name))
-        papers = "; ".join(report.papers[:4]) + ("; ..." if len(report.papers) > 4 else "")
         state = ("unchanged (already indexed)" if name in result.skipped
                  else "replaced the earlier version" if name in result.changed else "added")
         change.lines.append(f"ok     {name}: {state}, {len(report.papers)} paper(s), "
-                            f"{len(report.paragraphs)} paragraphs ({papers})")
+                            f"{len(report.paragraphs)} paragraphs")
+        change.lines += paper_lines(report)
     change.changed = bool(result.added or result.changed or result.removed or result.rebuilt)
     change.lines.append(f"The library now holds {result.paragraphs} paragraphs." if change.changed
                         else "The index was not changed.")
+
+
+def paper_lines(report) -> list[str]:
+    """One line per paper found in a file (its paragraph count, meeting and date) and one per file warning."""
+    from boardqa.views import long_date
+
+    counts: dict[str, list] = {}
+    for p in report.paragraphs:
+        counts.setdefault(p.paper, [p, 0])[1] += 1
+    lines = []
+    for paper, (first, n) in counts.items():
+        where = ", ".join(x for x in (first.committee or first.meeting, first.body, long_date(first.date)) if x)
+        lines.append(f"         - {paper or '(untitled)'}: {n} paragraph{'s' if n != 1 else ''}"
+                     + (f" ({where})" if where else " (no meeting or date found)"))
+    lines += [f"         warning: {note}" for note in report.notes]
+    return lines
 
 
 def remove_files(names: list[str], settings: Settings) -> LibraryChange:

@@ -5,14 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from typing import Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from corpus.records import Paragraph
 from qa.contract import REFUSAL, Answer, Citation
 
+if TYPE_CHECKING:
+    from boardqa.pageview import PageShown
+
 ABSTAINED = "The papers don't answer this"
 SOURCE_HINT = "Choose a reference to read it in its paper."
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+NO_MEETING = "meeting not stated in the paper"
+NO_DATE = "date not stated"
 
 
 class FilterError(ValueError):
@@ -28,8 +35,47 @@ def _md_escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|~])", r"\\\1", text)
 
 
-def answer_markdown(answer: Answer) -> str:
-    """The chat message: the answer with its `[n]` markers, then the numbered references (or the see-also list)."""
+def long_date(iso: str) -> str:
+    """`2025-05-20` -> `20 May 2025`, `2025-05` -> `May 2025`; anything else as it is."""
+    parts = (iso or "").split("-")
+    try:
+        if len(parts) >= 2 and 1 <= int(parts[1]) <= 12:
+            month = _MONTHS[int(parts[1]) - 1]
+            return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
+    except ValueError:
+        pass
+    return iso or ""
+
+
+def meeting_of(c: Citation, p: Paragraph | None = None) -> str:
+    """The meeting a citation comes from, in full: `Learning & Wellbeing Committee, Decoy School, 9 May 2022`.
+
+    Says so when the paper states no meeting or date, so an undated figure is never read as a recent one.
+    """
+    committee = (p.committee if p is not None else "") or c.meeting
+    body = p.body if p is not None else ""
+    who = ", ".join(x for x in dict.fromkeys((committee.strip(), body.strip())) if x
+                    and not (x != committee.strip() and x.casefold() in committee.casefold()))
+    return f"{who or NO_MEETING}, {long_date(c.date) if c.date else NO_DATE}"
+
+
+def cited_line(c: Citation, p: Paragraph | None = None) -> str:
+    """A reference with its paper's meeting and date beside it (for the chat and the reply's list)."""
+    return f"{c.reference} — {meeting_of(c, p)}"
+
+
+def with_meetings(answer: Answer, paragraphs: Mapping[str, Paragraph]) -> Answer:
+    """`answer` with each citation's reference naming its meeting and date (for reply drafts)."""
+    from dataclasses import replace
+
+    cites = [replace(c, reference=cited_line(c, paragraphs.get(c.key))) for c in answer.citations]
+    return replace(answer, citations=cites)
+
+
+def answer_markdown(answer: Answer, paragraphs: Mapping[str, Paragraph] | None = None) -> str:
+    """The chat message: the answer with its `[n]` markers, then the numbered references (or the see-also list),
+    each with its paper's meeting and date; `paragraphs` (by key) adds the body and committee."""
+    paragraphs = paragraphs or {}
     lines: list[str] = []
     if answer.abstained:
         lines.append(f"**{ABSTAINED}.**")
@@ -40,14 +86,14 @@ def answer_markdown(answer: Answer) -> str:
         see_also = [c for c in answer.citations if c.role != "support"]
         if see_also:
             lines += ["", "**See also** (the nearest paragraphs; they do not answer the question):"]
-            lines += [f"- {_md_escape(c.reference)}" for c in see_also]
+            lines += [f"- {_md_escape(cited_line(c, paragraphs.get(c.key)))}" for c in see_also]
         return "\n".join(lines)
     # Keep the `[n]` markers readable: escape everything else, then restore them.
     text = re.sub(r"\\\[(\d+)\\\]", r"[\1]", _md_escape(answer.answer.strip()))
     lines.append(text.replace("\n", "  \n"))
     if answer.support:
         lines += ["", "**References**"]
-        lines += [f"{c.n}. {_md_escape(c.reference)}" for c in answer.support]
+        lines += [f"{c.n}. {_md_escape(cited_line(c, paragraphs.get(c.key)))}" for c in answer.support]
     lines += ["", f"<small>Confidence {answer.confidence:.2f} · {html.escape(answer.answerer)}</small>"]
     return "\n".join(lines)
 
@@ -61,8 +107,15 @@ def reference_choices(answer: Answer) -> list[tuple[str, str]]:
     return out
 
 
+QUOTE_START = '<span class="bqa-sr">Quoted words start: </span>'
+QUOTE_END = '<span class="bqa-sr"> (quoted words end)</span>'
+
+
 def highlight(text: str, quote: str) -> str:
-    """`text` as HTML with the first occurrence of `quote` (white space folded) inside `<mark>`; all else escaped."""
+    """`text` as HTML with the first occurrence of `quote` (white space folded) inside `<mark>`; all else escaped.
+
+    The mark is announced by screen readers through visually hidden words, not by its colour alone.
+    """
     words = quote.split()
     match = None
     if words:
@@ -70,8 +123,8 @@ def highlight(text: str, quote: str) -> str:
         match = re.search(pattern, text)
     if match is None:
         return html.escape(text)
-    return (html.escape(text[:match.start()]) + "<mark>" + html.escape(match.group(0)) + "</mark>"
-            + html.escape(text[match.end():]))
+    return (html.escape(text[:match.start()]) + "<mark>" + QUOTE_START + html.escape(match.group(0)) + QUOTE_END
+            + "</mark>" + html.escape(text[match.end():]))
 
 
 def _pages(pages: Sequence[int]) -> str:
@@ -90,18 +143,27 @@ def _neighbour(p: Paragraph | None, which: str) -> str:
 
 
 def source_html(c: Citation, previous: Paragraph | None = None, following: Paragraph | None = None,
-                missing: bool = False) -> str:
-    """The source panel for one citation: where it is, the whole paragraph with the quote marked, its neighbours."""
-    rows = [("Paper", c.paper), ("Meeting", c.meeting), ("Date", c.date), ("Section", c.section),
+                missing: bool = False, *, paragraph: Paragraph | None = None, page: "PageShown | None" = None
+                ) -> str:
+    """The source panel for one citation: where it is, its PDF page with the paragraph marked (when there is
+    one), the whole paragraph with the quote marked, and (in the text view) its neighbours."""
+    p = paragraph
+    rows = [("Paper", c.paper), ("Body", p.body if p else ""), ("Committee", p.committee if p else ""),
+            ("Meeting", c.meeting), ("Date", long_date(c.date) or NO_DATE), ("Section", c.section),
             ("Part", c.part), ("Paragraph", c.paragraph), ("Page(s)", _pages(c.pages)), ("File", c.doc)]
     facts = "".join(f"<dt>{name}</dt><dd>{html.escape(str(value))}</dd>" for name, value in rows if value)
     role = "" if c.role == "support" else '<p class="bqa-note">See also: a nearby paragraph, not an answer.</p>'
     gone = '<p class="bqa-note">This file has since been removed from the library.</p>' if missing else ""
+    note = f'<p class="bqa-note" role="note">{html.escape(page.note)}</p>' if page is not None and page.note else ""
+    para = (f'<blockquote class="bqa-para" aria-label="Paragraph {html.escape(c.paragraph)} as text">'
+            f'<p class="bqa-text">{highlight(c.text, c.quote)}</p></blockquote>')
+    if page is not None and page.ok:
+        body = f'{page.html}<h3 class="bqa-subhead">The paragraph as text</h3>{para}'
+    else:
+        body = f'{_neighbour(previous, "Previous")}{para}{_neighbour(following, "Next")}'
     return (f'<section class="bqa-source" aria-label="Source paragraph">'
-            f'<h3>[{c.n}] {html.escape(c.reference)}</h3>{role}{gone}<dl class="bqa-facts">{facts}</dl>'
-            f'{_neighbour(previous, "Previous")}'
-            f'<blockquote class="bqa-para"><p class="bqa-text">{highlight(c.text, c.quote)}</p></blockquote>'
-            f'{_neighbour(following, "Next")}</section>')
+            f'<h2 class="bqa-refhead">[{c.n}] {html.escape(c.reference)}</h2>{role}{gone}{note}<dl class="bqa-facts">{facts}</dl>'
+            f'{body}</section>')
 
 
 def hint_html(text: str = SOURCE_HINT) -> str:
@@ -142,28 +204,6 @@ def check_dates(date_from: str | None, date_to: str | None) -> tuple[str, str]:
     if start and end and start[:len(end)] > end:
         raise FilterError(f"Meeting date from ({start}) is after meeting date to ({end}); swap them")
     return start, end
-
-
-def docs_rows(paragraphs: Sequence[Paragraph]) -> list[dict]:
-    """One row per indexed paper, as `boardqa.library.list_docs` gives: doc, paper, meeting, date, paragraphs."""
-    rows: dict[tuple[str, str], dict] = {}
-    for p in paragraphs:
-        row = rows.setdefault((p.doc, p.paper), {"doc": p.doc, "paper": p.paper, "meeting": p.meeting,
-                                                  "date": p.date, "paragraphs": 0})
-        row["paragraphs"] += 1
-    return list(rows.values())
-
-
-def papers_html(rows: list[dict]) -> str:
-    """The library as an HTML table (file, paper, meeting, date, paragraphs) that scrolls sideways on a phone."""
-    if not rows:
-        return hint_html("Nothing is indexed yet: add PDF or text files above.")
-    head = "".join(f'<th scope="col">{h}</th>' for h in ("File", "Paper", "Meeting", "Date", "Paragraphs"))
-    keys = ("doc", "paper", "meeting", "date", "paragraphs")
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(r[k]))}</td>" for k in keys) + "</tr>" for r in rows)
-    return (f'<div class="bqa-table" role="region" aria-label="Papers indexed" tabindex="0"><table>'
-            f"<caption>Papers indexed ({len(rows)})</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table></div>")
 
 
 def as_list(value) -> list[str]:

@@ -40,3 +40,37 @@ def serve(settings, engine=None):
     demo = app.build_app(settings, engine)
     _, url, _ = app.launch(demo, settings, prevent_thread_lock=True, quiet=True)
     return demo, url
+
+
+AGB_PDF = "agb-2025-05-police-and-crime-plan-performance.pdf"
+PACK = SAMPLES / "pcp-2026-01-05-agenda-pack.txt"
+
+
+PACK_FRONT = "pcp-2026-01-05-agenda-and-minutes.txt"
+PACK_FRONT_LINES = 227  # the pack's agenda, the minutes of 17 November 2025 and the action tracker: 35 paragraphs
+
+
+def pdf_settings(tmp_path_factory, name: str):
+    """Settings over a fresh copy of a library of two bodies' papers: the sample performance report as a PDF
+    (its original kept by hash) and the front of the sample agenda pack as text (the agenda, minutes and action
+    tracker of the other body; the whole pack, ten times the paragraphs, would cost minutes of embedding here).
+    Built once per session with the real model."""
+    from boardqa.settings import Settings
+    from boardqa.uploads import add_files
+    from pdfgen import render_pdf
+
+    base = tmp_path_factory.getbasetemp() / "app-pdf-library"
+    if not (base / "data" / "index").exists():
+        pdf, front = base / AGB_PDF, base / PACK_FRONT
+        base.mkdir(parents=True, exist_ok=True)
+        render_pdf(SAMPLE.read_text(encoding="utf-8"), pdf, two_blank_page_break=True)
+        lines = PACK.read_text(encoding="utf-8").split("\n")[:PACK_FRONT_LINES]
+        front.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        change = add_files([(pdf, pdf.name), (front, front.name)], Settings.load(index_dir=base / "data" / "index"))
+        assert change.changed and not any(line.startswith("error") for line in change.lines), change.text
+    own = tmp_path_factory.mktemp(name) / "data"
+    shutil.copytree(base / "data", own)
+    settings = Settings.load(index_dir=own / "index")
+    settings.app.password = ""
+    settings.app.port = free_port()
+    return settings

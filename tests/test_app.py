@@ -79,6 +79,44 @@ def test_ask_api_filters_and_refuses_bad_input(client):
         client.predict("   ", api_name="/ask")
 
 
+def test_ask_api_parameters_are_the_documented_ones_in_order(served):
+    """Raw HTTP clients send one value per parameter, in order (README): a new filter goes last, with a default,
+    and the README and the load test's client say so."""
+    import json
+
+    with urllib.request.urlopen(f"{served[1]}gradio_api/info", timeout=30) as reply:
+        params = json.load(reply)["named_endpoints"]["/ask"]["parameters"]
+    assert [p["parameter_name"] for p in params] == ["question", "doc", "paper", "date_from", "date_to", "body",
+                                                     "committee"]
+    assert not params[0]["parameter_has_default"]
+    assert all(p["parameter_has_default"] and p["parameter_default"] is None for p in params[1:])
+
+
+def test_ask_api_scopes_by_body_through_the_http_api(served):
+    import json
+
+    from qa.contract import violations
+
+    def call(*data):
+        request = urllib.request.Request(f"{served[1]}gradio_api/call/ask", method="POST",
+                                         data=json.dumps({"data": list(data)}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            event_id = json.load(reply)["event_id"]
+        with urllib.request.urlopen(f"{served[1]}gradio_api/call/ask/{event_id}", timeout=120) as stream:
+            lines = stream.read().decode().splitlines()
+        kind = next(line for line in lines if line.startswith("event:")).removeprefix("event:").strip()
+        data = json.loads(next(line for line in lines if line.startswith("data:")).removeprefix("data:"))
+        return kind, data
+
+    kind, data = call(HOMICIDES, None, None, None, None, ["Accountability and Governance Board"], None)
+    assert kind == "complete"
+    answer = _answer(data[0])
+    assert violations(answer) == [] and answer.citations[0].paragraph == "3.7"
+    kind, data = call(HOMICIDES, None, None, None, None, ["A body not in the library"], None)
+    assert kind == "error" and "No indexed paper matches" in data["error"]
+
+
 def test_eight_concurrent_sessions_get_their_own_cited_answers(served):
     from gradio_client import Client
 
@@ -118,22 +156,25 @@ def test_the_app_loads_nothing_from_the_internet(served):
 def test_source_panel_marks_the_quote_and_shows_neighbours(served):
     state = served[0].boardqa
     answer = state.ask(HOMICIDES)
-    panel = state.on_pick("1", answer.to_json())
-    assert "<mark>In 2024/25, there were 31 homicides recorded by WMP" in panel
+    panel, page, prev_btn, next_btn = state.on_pick("1", answer.to_json())
+    assert '<mark><span class="bqa-sr">Quoted words start: </span>In 2024/25, there were 31 homicides' in panel
+    assert page is None and not prev_btn["visible"] and not next_btn["visible"]  # a text file: no page view
     assert "Previous paragraph: 3.6" in panel and "Next paragraph: 3.8" in panel
     assert "3. Preventing and Tackling Violence" in panel
 
 
 def test_chat_shows_answers_abstentions_and_filter_errors(served):
     state = served[0].boardqa
-    history, box, answer, refs, _, status = state.on_ask(HOMICIDES, [], None, None, "", "")
+    history, box, answer, refs, _, status, *_ = state.on_ask(HOMICIDES, [], None, None, "", "")
     assert box == "" and status == "" and "31 homicides" in history[-1]["content"]
     assert "**References**" in history[-1]["content"] and refs["choices"][0][1] == "1"
-    history, *_, refs, _, _ = state.on_ask("What is the weather on Mars?", history, None, None, "", "")
+    # Beside each reference: the meeting and the date, so a figure is never read as another meeting's.
+    assert "¶3.7 — Accountability and Governance Board, May 2025" in history[-1]["content"]
+    history, _, _, refs, *_ = state.on_ask("What is the weather on Mars?", history, None, None, "", "")
     said = history[-1]["content"]
     assert said.startswith("**The papers don't answer this.**") and "See also" in said
     assert all(label.startswith("See also:") for label, _ in refs["choices"])
-    kept, box, *_, status = state.on_ask(HOMICIDES, history, None, None, "2025-02-30", "")
+    kept, box, _, _, _, status, *_ = state.on_ask(HOMICIDES, history, None, None, "2025-02-30", "")
     assert kept == history and box == HOMICIDES and "not a real date" in status
 
 
@@ -142,7 +183,8 @@ def test_source_html_escapes_the_papers_text():
     from qa.contract import Citation
 
     marked = highlight("a <b>\n  quoted</b> & more", "<b> quoted")
-    assert marked == "a <mark>&lt;b&gt;\n  quoted</mark>&lt;/b&gt; &amp; more"
+    assert marked == ('a <mark><span class="bqa-sr">Quoted words start: </span>&lt;b&gt;\n  quoted'
+                      '<span class="bqa-sr"> (quoted words end)</span></mark>&lt;/b&gt; &amp; more')
 
     c = Citation(1, "x.txt", "P <i>", "1", [2], "P, ¶1", "", "<script>alert(1)</script>", 0.5)
     assert "<script>" not in source_html(c) and "&lt;script&gt;" in source_html(c)
@@ -152,7 +194,9 @@ def test_draft_reply_with_downloads(served):
     state = served[0].boardqa
     text, reply_state, md, docx, note = state.on_draft(HOMICIDES, "the West Midlands Police and Crime Panel")
     assert "31" in text and "[1]" in text and "West Midlands Police and Crime Panel" in text
-    assert "¶3.7" in Path(md).read_text(encoding="utf-8")
+    assert "[1] Police and Crime Plan Performance (AGB May 2025), ¶3.7 — Accountability and Governance " \
+        "Board, May 2025" in text
+    assert "¶3.7 — Accountability and Governance Board, May 2025" in Path(md).read_text(encoding="utf-8")
     assert Path(docx).read_bytes()[:2] == b"PK"
     edited_md, _ = state.on_edit(text + "\nP.S. edited by the officer", reply_state)
     assert Path(edited_md).read_text(encoding="utf-8").endswith("edited by the officer")
@@ -256,3 +300,78 @@ def test_main_and_boardqa_serve_parse_their_flags(monkeypatch, tmp_path):
     assert (seen[-1].app.host, seen[-1].app.port, seen[-1].app.password) == ("0.0.0.0", 8124, "")
     monkeypatch.setenv("BOARDQA_PASSWORD", "from-env")
     assert app.main([]) == 0 and seen[-1].app.password == "from-env" and seen[-1].app.port == 7860
+
+
+def test_examples_filters_and_library_come_from_the_library_in_use(served):
+    from boardqa.views import FilterError
+
+    state = served[0].boardqa
+    table, *_, example_box, e1, e2, e3, e4 = state.library_view()
+    asked = [e["value"] for e in (e1, e2, e3, e4) if e["visible"]]
+    assert example_box["visible"] and len(asked) == 4
+    assert asked[0] == "What do the papers say about rebuilding community policing?"
+    assert "<h3 class=\"bqa-body\">Accountability and Governance Board</h3>" in table and "May 2025" in table
+    answer = state.ask(HOMICIDES, body=["Accountability and Governance Board"])
+    assert not answer.abstained and answer.citations[0].paragraph == "3.7"
+    with pytest.raises(FilterError, match="No indexed paper matches"):
+        state.ask(HOMICIDES, body=["A body not in the library"])
+    narrowed, committees = state.on_library_filter(["A body not in the library"], None)
+    assert "No paper matches these filters" in narrowed and committees["choices"] == []
+
+
+def test_the_pdf_route_serves_kept_originals_only_by_doc_id(tmp_path_factory, served):
+    import urllib.parse
+
+    from appserver import AGB_PDF, pdf_settings
+    from index import Index
+    from qa.engine import Engine
+
+    settings = pdf_settings(tmp_path_factory, "route")
+    settings.app.password = "correct horse"
+    engine = Engine(Index.load(settings.index_dir), settings, embedder=served[0].boardqa.engine.embedder)
+    demo, url = serve(settings, engine)
+    try:
+        doc_id = next(d.doc_id for d in engine.index.docs if d.name == AGB_PDF)
+        route = url + "boardqa/pdf/"
+        with pytest.raises(urllib.error.HTTPError) as refused:  # behind the app's login like everything else
+            urllib.request.urlopen(route + urllib.parse.quote(doc_id, safe=""))
+        assert refused.value.code == 401
+    finally:
+        demo.close()
+    settings.app.password, settings.app.port = "", free_port()
+    demo, url = serve(settings, engine)
+    try:
+        route = url + "boardqa/pdf/"
+        with urllib.request.urlopen(route + urllib.parse.quote(doc_id, safe="")) as response:
+            assert response.headers["Content-Type"] == "application/pdf"
+            kept = next((settings.library_dir / "originals").glob("*.pdf")).read_bytes()
+            assert response.read() == kept
+        (settings.library_dir / "secret.pdf").write_bytes(b"%PDF-1.4 not in the index")
+        for bad in ("..%2F..%2Fetc%2Fpasswd", "secret.pdf", "secret.pdf%40" + "0" * 12, "%2Fetc%2Fpasswd",
+                    "..%2Flibrary%2Fsecret.pdf", urllib.parse.quote(doc_id.split("@")[0] + "@" + "f" * 12, safe="")):
+            with pytest.raises(urllib.error.HTTPError) as missing:
+                urllib.request.urlopen(route + bad)
+            assert missing.value.code == 404, bad
+    finally:
+        demo.close()
+
+
+def test_a_pdf_citation_opens_on_its_page_and_turns_pages(tmp_path_factory, served):
+    import app
+    from appserver import pdf_settings
+    from index import Index
+    from qa.engine import Engine
+
+    settings = pdf_settings(tmp_path_factory, "pages")
+    state = app.BoardApp(settings, Engine(Index.load(settings.index_dir), settings,
+                                          embedder=served[0].boardqa.engine.embedder))
+    answer = state.ask(HOMICIDES, body=["Accountability and Governance Board"]).to_json()
+    panel, page, prev_btn, next_btn = state.on_pick("1", answer)
+    assert page == {"n": "1", "page": 3, "pages": page["pages"]} and page["pages"] > 3
+    assert "Page 3 of" in panel and 'class="bqa-box"' in panel and "Close-up: paragraph 3.7" in panel
+    assert prev_btn["interactive"] and next_btn["interactive"]
+    panel, page, *_ = state.on_turn(1, answer, page)
+    assert page["page"] == 4 and "Page 4 of" in panel  # the paragraph runs on to page 4: boxed there too
+    assert 'class="bqa-box"' in panel
+    panel, page, prev_btn, _ = state.on_turn(-1, answer, {**page, "page": 1})
+    assert page["page"] == 1 and not prev_btn["interactive"] and "is not on this page: it is on pages 3-4" in panel

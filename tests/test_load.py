@@ -35,9 +35,14 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+# Gradio's HTTP API takes one value per parameter of /ask, in order (README, "The web app"): the question, then
+# file, paper, meeting date from, to, body, committee (null: no filter). gradio_client fills the defaults itself.
+NO_FILTERS = [None] * 6
+
+
 def ask(client, base: str, question: str) -> dict:
     """One call of Gradio's HTTP API: POST the question, then read the event stream until `complete`."""
-    posted = client.post(f"{base}gradio_api/call/ask", json={"data": [question, None, None, None, None]})
+    posted = client.post(f"{base}gradio_api/call/ask", json={"data": [question, *NO_FILTERS]})
     posted.raise_for_status()
     event_id = posted.json()["event_id"]
     kind = ""
