@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from corpus.meta import find_date
+from corpus.meta import MEETING_WORD, find_date
 
 # Nouns that end the name of an organisation or of one of its meetings. A committee, panel or working group of a
 # body is its `committee`; a council, board, trust, authority, association ... is the `body`.
@@ -106,15 +106,22 @@ def names_the_line(name: str, text: str) -> bool:
     return len(before) <= MAX_WORDS_BEFORE
 
 
+DATE_CHARS = 80  # a long line's date counts only in its first words, where a title prints it
+
+
 def read_front(lines: list[str]) -> Front:
     """Body, committee and meeting date from a paper's first lines (its front sheet or header)."""
     body = committee = date = ""
+    titled = any(MEETING_WORD.search(line) for line in lines[:NAME_LINES])  # `Transparency Board Minutes`
     for k, line in enumerate(lines):
         text = line.strip(" *")
         wrapped = _wrapped(lines, k) if k < NAME_LINES else ""
         if _LABEL_WORDS.match(text) and k < NAME_LINES:
             text = wrapped  # `Committee` alone is a form's field name, unless it ends a wrapped name
-        if not text or MARKING.match(text) or _LABEL_WORDS.match(text) or len(text.split()) > 20:
+        if not text or MARKING.match(text) or _LABEL_WORDS.match(text):
+            continue
+        if len(text.split()) > 20:  # a title run on into the text (`... Minutes 02.03.11 TRANSPARENCY BOARD ...`)
+            date = date or find_date(text[:DATE_CHARS], full_only=True)
             continue
         sentence = len(text.split()) > 8 and text.rstrip().endswith((".", ";", ":"))
         found = [] if sentence or k >= NAME_LINES else \
@@ -125,8 +132,8 @@ def read_front(lines: list[str]) -> Front:
                 committee = name
             elif not part and not body:
                 body = name
-        if not date:
-            date = find_date(text)
+        if not date and not sentence:  # a date in a sentence is when something else happens ("for May 2011")
+            date = find_date(text, dotted=titled and k < NAME_LINES, full_only=len(text.split()) > 8)
     if committee and body and committee.lower() in body.lower():
         committee = ""
     return Front(body, committee, date)

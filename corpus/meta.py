@@ -11,6 +11,8 @@ _MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH_RE + r"\.?\s+(\d{1,2})(?:st|nd|rd|th
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_RE + r"\.?,?\s+(\d{4})\b", re.I)
 _MONTH_YEAR = re.compile(r"\b" + _MONTH_RE + r"\.?\s+(\d{4})\b", re.I)
 _NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
+_DOTTED = re.compile(r"(?<![\d.])(\d{2})\.(\d{2})\.(\d{2}|\d{4})(?![\d.])")
+MEETING_WORD = re.compile(r"\b(?:minutes|meeting|agenda|held)\b", re.I)
 _STOP = {"and", "of", "the", "for", "on", "in", "&"}
 
 
@@ -19,25 +21,32 @@ def _month_number(name: str) -> int:
     return [m[:3] for m in MONTHS].index(name) + 1
 
 
-def find_date(text: str) -> str:
-    """The first date printed in `text` as ISO (`2026-01-05`, or `2025-05` for a month), else ``."""
+def find_date(text: str, *, dotted: bool = False, full_only: bool = False) -> str:
+    """The first full date printed in `text` as ISO (`2026-01-05`), else the first month (`2025-05`), else ``.
+
+    Full dates: `5 January 2026`, `December 17, 2021`, `05/01/2026`, and with `dotted` (a title that names a
+    meeting: `Transparency Board Minutes` over `02.03.11`) two-digit day and month with dots, which a section
+    number never is. A month alone counts only where no full date is printed, and not with `full_only`.
+    """
+    found: list[tuple[int, str]] = []
     m = _DAY_MONTH_YEAR.search(text)
-    us = _MONTH_DAY_YEAR.search(text)
-    if us and (not m or us.start() < m.start()) and 1 <= int(us.group(2)) <= 31:
-        return f"{int(us.group(3)):04d}-{_month_number(us.group(1)):02d}-{int(us.group(2)):02d}"
     if m:
-        return f"{int(m.group(3)):04d}-{_month_number(m.group(2)):02d}-{int(m.group(1)):02d}"
-    m = _MONTH_YEAR.search(text)
-    if m:
-        return f"{int(m.group(2)):04d}-{_month_number(m.group(1)):02d}"
-    m = _NUMERIC.search(text)
-    if m:
-        year = int(m.group(3))
-        year = year + 2000 if year < 100 else year
-        day, month = int(m.group(1)), int(m.group(2))
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            return f"{year:04d}-{month:02d}-{day:02d}"
-    return ""
+        found.append((m.start(), f"{int(m.group(3)):04d}-{_month_number(m.group(2)):02d}-{int(m.group(1)):02d}"))
+    m = _MONTH_DAY_YEAR.search(text)
+    if m and 1 <= int(m.group(2)) <= 31:
+        found.append((m.start(), f"{int(m.group(3)):04d}-{_month_number(m.group(1)):02d}-{int(m.group(2)):02d}"))
+    for matches in (_NUMERIC.finditer(text), _DOTTED.finditer(text) if dotted else ()):
+        for m in matches:
+            year = int(m.group(3))
+            year = year + 2000 if year < 100 else year
+            day, month = int(m.group(1)), int(m.group(2))
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                found.append((m.start(), f"{year:04d}-{month:02d}-{day:02d}"))
+                break
+    if found:
+        return min(found)[1]
+    m = None if full_only else _MONTH_YEAR.search(text)
+    return f"{int(m.group(2)):04d}-{_month_number(m.group(1)):02d}" if m else ""
 
 
 def acronym(name: str) -> str:

@@ -353,3 +353,16 @@ def test_a_small_number_first_met_inside_a_paper_is_not_a_label(tmp_path):
     assert _labels(tmp_path, SLIDES, layout) == []
     assert _labels(tmp_path, SUPPLEMENT, layout) == ["8"]  # an agenda may start at its item 8, on its first page
     assert _labels(tmp_path, MINUTES_GO_ON, layout) == ["2587", "2588"]  # minutes continue their series
+
+
+def test_a_front_sheets_date_is_its_titles_not_one_its_sentences_mention():
+    from corpus.front import read_front
+
+    minutes = ["UNCLASSIFIED", "Transparency Board Minutes", "02.03.11 TRANSPARENCY BOARD",
+               "Minutes of the meeting held on 2 March at the Cabinet Office:",
+               "Due: To be added to the Board forward agenda for May 2011."]
+    assert read_front(minutes).date == "2011-03-02"
+    assert read_front(minutes[:2] + minutes[3:]).date == ""  # no date of its own: never May 2011's
+    timetable = ["Report to Cabinet /", "18.04.24 Cabinet / Approving Body"]
+    assert read_front(timetable).date == ""  # dotted figures with no meeting named: not a date
+    assert read_front(["Parish Council", "Minutes of the meeting held on 29 January 2026"]).date == "2026-01-29"
