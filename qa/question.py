@@ -17,7 +17,7 @@ __all__ = ["BODY_WORDS", "Concept", "Question", "QuestionPart", "analyse", "expa
            "tokens", "with_library"]
 
 _FACT_CUES = {
-    "money": r"£|\bmoney\b|\bbudget\w*|\bcosts?\b|\bcosting\b|\bspen[dt]\w*|\bfunding\b|\bfunded\b|\bprecept\b"
+    "money": r"[£$€]|\bmoney\b|\bbudget\w*|\bcosts?\b|\bcosting\b|\bspen[dt]\w*|\bfunding\b|\bfunded\b|\bprecept\b"
              r"|\bprice\b|\bsavings?\b|\boverspend\w*|\bdeficit\b|\bgrant\b",
     "count": r"\bhow many\b|\bnumber of\b|\bhow much\b|\btotal\b|\bcount\b",
     "date": r"\bwhen\b|\bwhat (?:date|month|year|day)\b|\bwhich (?:month|year|day|date|quarter)\b"
@@ -45,7 +45,8 @@ _ENTITY = re.compile(r"\b[A-Z][A-Za-z0-9'’&-]*(?:\s+(?:of|and|for|the|to|&)?\s
 _POSSESSIVE = re.compile(r"['’]s\b")
 _RESTRICTS = re.compile(r"\b(?:in|at|across|within|around|near|for)\s+(?:the\s+)?$", re.I)
 _CUES = frozenset({"percentage", "proportion", "percent", "cent", "total", "compare", "compared", "comparison",
-                   "difference", "versus", "vs", "each", "both", "long", "quickly", "fast", "likely", "date", "share"})
+                   "difference", "versus", "vs", "each", "both", "long", "quickly", "fast", "likely", "date", "share",
+                   "deadline"})
 
 
 @dataclass(frozen=True)

@@ -533,3 +533,9 @@ def test_each_later_part_of_a_question_also_searches_on_its_own():
     whole = engine.retrieve(question, 3)
     assert "Row 3" not in [h.paragraph.label for h in whole]
     assert "Row 3" in [h.paragraph.label for h in with_parts(engine, question, whole)]
+
+
+def test_an_amount_in_any_currency_is_money():
+    assert "money" in facts_in("Loads of firewood are $200, paid by check, and $100 for delivery.")
+    assert "money" in facts_in("The grant was €5,000.") and "money" in facts_in("It cost 40 dollars.")
+    assert "money" in fact_types("What does it cost in $?") and "date" in fact_types("What is the deadline?")
