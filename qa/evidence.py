@@ -31,9 +31,10 @@ _FACTS = {
     "time": re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:hrs|hours|am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b", re.I),
     "money": re.compile(r"[£$€]\s?\d|\b\d+(?:\.\d+)?\s?(?:million|billion|bn)\b|\b(?:pounds|dollars|euros)\b", re.I),
     "name": re.compile(r"\b[A-Z][a-z]+\.?\s+[A-Z]"),  # a prefilter: `_has_name` decides
-    "person": re.compile(r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]"
+    "person": re.compile(r"\b(?:Cllr|Councill?or|Mr|Mrs|Ms|Miss|Mx|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]"
                          r"|\b(?:Chief Constable|Commissioner|Chair(?:man|person|ed by)?|Chief Executive|Director"
-                         r"|Head of|Officer|Advocate|Governor|Leader|Mayor|Minister|Secretary of State|Lead)\b"
+                         r"|Head of|Officer|Advocate|Governor|Leader|Mayor|Minister|Secretary|Lead|Clerk|Treasurer"
+                         r"|President|Trustee|Headteacher|Principal)\b"
                          r"|\b(?:led|presented|chaired) by\b|\b(?:PCC|DPCC|ACC|DCC|CEO)\b"),
     "duration": re.compile(r"\b\d+(?:\.\d+)?\s*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?"
                            r"|seconds?)\b", re.I),

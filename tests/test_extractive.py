@@ -539,3 +539,10 @@ def test_an_amount_in_any_currency_is_money():
     assert "money" in facts_in("Loads of firewood are $200, paid by check, and $100 for delivery.")
     assert "money" in facts_in("The grant was €5,000.") and "money" in facts_in("It cost 40 dollars.")
     assert "money" in fact_types("What does it cost in $?") and "date" in fact_types("What is the deadline?")
+
+
+def test_a_person_is_named_by_the_offices_and_titles_of_any_body():
+    assert "person" in facts_in("Councilor Nyberg moved to adopt the resolution.")  # US spelling
+    assert "person" in facts_in("Clerk to advise Babcock and GIAS of the resignation ASAP.")
+    assert "person" in facts_in("The Treasurer reported the balances.")
+    assert "person" not in facts_in("The balances were reported in January.")
