@@ -113,7 +113,8 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
         if longer is not None and not any(longer.overlaps(c) for c in chosen if c is not u):
             chosen[i] = longer
             used += 1
-    return chosen
+    decision = _decision(s, chosen)
+    return chosen + [decision] if decision is not None else chosen
 
 
 def _next(s: _Scorer, ranked: list[Unit], chosen: list[Unit], missing: list[Concept], max_paragraphs: int,
@@ -150,6 +151,24 @@ def _sibling(s: _Scorer, ranked: list[Unit], best: Unit) -> Unit | None:
         if keys and all(c.found_in(u.tokens) for c in keys) and (not s.expected or s.expected & u.facts):
             return u
     return None
+
+
+# what a body decided: "Were the councillors against the wall repair?" is answered by "NO OBJECTION"
+DECISION = re.compile(r"\b(?:no objections?|objected|objections?|supported|not supported|agreed|approved|refused"
+                      r"|rejected|resolved|carried|deferred|declined|adopted|accepted|passed|no action)\b", re.I)
+
+
+DECISION_CHARS = 200  # a decision is recorded in a few words, not a paragraph of its own
+
+
+def _decision(s: _Scorer, chosen: list[Unit]) -> Unit | None:
+    """For a yes/no question, the decision recorded in the best paragraph when the chosen units give none."""
+    if "yesno" not in s.part.facts or any(DECISION.search(u.text) for u in chosen):
+        return None
+    best = chosen[0]
+    after = [u for u in s.ev.units if u.rank == best.rank and u.start >= best.end and len(u.text) <= DECISION_CHARS
+             and DECISION.search(u.text) and not any(u.overlaps(c) for c in chosen)]
+    return min(after, key=lambda u: u.start, default=None)  # the decision recorded next after what it is on
 
 
 def _counterparts(s: _Scorer, ranked: list[Unit], chosen: list[Unit], compare: int,

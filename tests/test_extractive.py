@@ -546,3 +546,14 @@ def test_a_person_is_named_by_the_offices_and_titles_of_any_body():
     assert "person" in facts_in("Clerk to advise Babcock and GIAS of the resignation ASAP.")
     assert "person" in facts_in("The Treasurer reported the balances.")
     assert "person" not in facts_in("The balances were reported in January.")
+
+
+def test_a_yes_no_question_about_a_decision_quotes_the_decision_recorded_next():
+    src = dict(doc_id="s@1", doc="souldern.pdf", doc_title="Minutes", paper="Minutes", date="2026-01-29")
+    planning = Paragraph(label="01.26.11", pages=(2,), seq=11, text=(
+        "Planning applications received. 25/03333/F Applegarth, Bates Lane. Repair of part-fallen stone wall at "
+        "the front of the house. Bicester OX27 7JU. NO OBJECTION - work is underway. 25/03341/DISC Stonehaven, "
+        "High Street. Discharge of conditions for the new doors and windows of the barn. OBJECTED."), **src)
+    answer = answer_extractive("Were the councillors against the plan to repair the stone wall at Applegarth?",
+                               [Hit(planning, 1.0, 0.7, 2.0)], Settings())
+    assert not answer.abstained and "NO OBJECTION" in answer.answer and "OBJECTED" not in answer.answer
