@@ -239,6 +239,8 @@ def _concepts(text: str) -> tuple[Concept, ...]:
         if any(taken[m.start():m.end()]):
             continue
         raw = m.group()
+        if raw in ("st", "nd", "rd", "th") and m.start() and low[m.start() - 1].isdigit():
+            continue  # "13th": the ordinal's ending is not a word
         if raw[0] in "£0123456789":
             found.append((m.start(), _number_concept(raw, low[max(0, m.start() - 20):m.start()])))
             continue

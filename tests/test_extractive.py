@@ -557,3 +557,8 @@ def test_a_yes_no_question_about_a_decision_quotes_the_decision_recorded_next():
     answer = answer_extractive("Were the councillors against the plan to repair the stone wall at Applegarth?",
                                [Hit(planning, 1.0, 0.7, 2.0)], Settings())
     assert not answer.abstained and "NO OBJECTION" in answer.answer and "OBJECTED" not in answer.answer
+
+
+def test_an_ordinals_ending_is_not_a_word_of_the_question():
+    names = [c.name for c in analyse("What did the group announce at its 13th meeting on the 2nd of May?").parts[0].concepts]
+    assert "th" not in names and "nd" not in names and "13" in names
