@@ -217,10 +217,24 @@ class Engine:
         """The text of a document's front sheet (its first record, when that is not a printed paragraph):
         the body, meeting, place and date that every paper in the file is from."""
         if doc_id not in self._fronts:
-            positions = self.index.positions_where(doc=doc_id)
-            first = self.index.paragraphs[int(positions[0])] if len(positions) else None
+            first = self._first_record(doc_id)
             self._fronts[doc_id] = first.text[:FRONT_CHARS] if first is not None and not first.printed else ""
         return self._fronts[doc_id]
+
+    def _first_record(self, doc_id: str) -> Paragraph | None:
+        # a file's records are stored together, in the manifest's order of files: its first is found from the
+        # counts before it, without reading every record (a scan of 10^6 records costs seconds and memory)
+        position = 0
+        for entry in getattr(self.index, "docs", ()):
+            if entry.doc_id == doc_id:
+                if position < len(self.index.paragraphs):
+                    record = self.index.paragraphs[position]
+                    if record.doc_id == doc_id:
+                        return record
+                break
+            position += entry.paragraphs
+        positions = self.index.positions_where(doc=doc_id)
+        return self.index.paragraphs[int(positions[0])] if len(positions) else None
 
     def _stored_embed(self, texts: list[str]) -> np.ndarray:
         """Vectors of `texts`: sentences embedded at ingest and the question embedded by retrieval are looked

@@ -284,3 +284,17 @@ def test_a_large_index_reads_paragraph_records_from_disk_when_asked(settings: Se
     np.save(offsets, np.array([0, 5, 3], dtype=np.int64), allow_pickle=False)
     with pytest.raises(IndexCorrupt, match="paragraph_offsets.npy"):
         Index.load(settings.index_dir, verify=False)
+
+
+def test_a_files_first_record_is_found_from_the_manifest_without_reading_every_record(built, monkeypatch):
+    from qa.engine import Engine
+
+    engine = Engine(built, Settings(), embedder=FakeEmbedder())
+
+    def no_scan(*args, **kwargs):
+        raise AssertionError("every record was read to find one file's first")
+
+    monkeypatch.setattr(built, "positions_where", no_scan)
+    fire = next(d for d in built.docs if d.name == "fire-2025-01.txt")
+    first = engine._first_record(fire.doc_id)
+    assert first is not None and first.doc_id == fire.doc_id and first.text.startswith("Fire engines")
