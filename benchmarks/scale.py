@@ -24,6 +24,7 @@ def build(n: int, sample_index: Path, folder: Path) -> dict:
     from index import Index, update_index
 
     from benchmarks.synth import GeneratedEmbedder, make_files
+    from qa.evidence import semantic_texts
 
     settings = Settings.load(index_dir=folder)
     base = Index.load(sample_index, verify=False)
@@ -34,7 +35,8 @@ def build(n: int, sample_index: Path, folder: Path) -> dict:
     rss_data = rss_mb() - rss0
     embedder = GeneratedEmbedder(base.vectors.vectors, base.model_id)
     with _timed_builds() as parts:
-        report = update_index(folder, settings, files, embedder=embedder)
+        # as an ingest does, the answerer's candidate sentences are embedded (generated) and stored with the index
+        report = update_index(folder, settings, files, embedder=embedder, sentence_texts=semantic_texts)
     text_mb = sum(len(p.text) for _, _, paras in files for p in paras) / 2**20
     del files
     manifest = json.loads((folder / "manifest.json").read_text())
