@@ -17,7 +17,7 @@ __all__ = ["BODY_WORDS", "Concept", "Question", "QuestionPart", "analyse", "expa
            "tokens", "with_library"]
 
 _FACT_CUES = {
-    "money": r"[£$€]|\bmoney\b|\bbudget\w*|\bcosts?\b|\bcosting\b|\bspen[dt]\w*|\bfunding\b|\bfunded\b|\bprecept\b"
+    "money": r"[£$€]|\bmoney\b|\bfees?\b|\bbudget\w*|\bcosts?\b|\bcosting\b|\bspen[dt]\w*|\bfunding\b|\bfunded\b|\bprecept\b"
              r"|\bprice\b|\bsavings?\b|\boverspend\w*|\bdeficit\b|\bgrant\b",
     "count": r"\bhow many\b|\bnumber of\b|\bhow much\b|\btotal\b|\bcount\b",
     "date": r"\bwhen\b|\bwhat (?:date|month|year|day)\b|\bwhich (?:month|year|day|date|quarter)\b"

@@ -562,3 +562,13 @@ def test_a_yes_no_question_about_a_decision_quotes_the_decision_recorded_next():
 def test_an_ordinals_ending_is_not_a_word_of_the_question():
     names = [c.name for c in analyse("What did the group announce at its 13th meeting on the 2nd of May?").parts[0].concepts]
     assert "th" not in names and "nd" not in names and "13" in names
+
+
+def test_a_question_about_a_fee_wants_an_amount():
+    src = dict(doc_id="r@1", doc="rivergrove.pdf", doc_title="Minutes", paper="Minutes", date="2018-12-10")
+    para = Paragraph(label="3", pages=(2,), seq=3, text="Resolution 259-2018 is a revision of the fee schedule to "
+                     "include the tree cutting permit costs of the new ordinance.", **src)
+    assert "money" in fact_types("What fee does the resolution set for a tree-cutting permit?")
+    answer = answer_extractive("What fee does Resolution 259-2018 set for a tree-cutting permit?",
+                               [Hit(para, 1.0, 0.7, 2.0)], Settings())
+    assert answer.abstained  # the resolution is about the fee schedule, but no fee is printed
