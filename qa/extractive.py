@@ -309,6 +309,29 @@ def _abstain(question: str, ev: Evidence, results: list[PartAnswer], started: fl
                   note="; ".join(r.note for r in results), timings={"answer_ms": _ms(started)})
 
 
+# "at the Panel's meeting on 18 December 2013", "at its 2 March 2011 meeting", "minutes of 23 May 2022": a date
+# naming the meeting whose business is asked about (not "actions from", "items planned for" a meeting)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4}"
+_MEETING_DATE = re.compile(rf"\bat\s+(?:[\w'’&-]+\s+){{0,8}}?meeting\s+(?:held\s+)?on\s+(?:the\s+)?({_DAY})"
+                           rf"|\bat\s+(?:its|the|their)\s+(?:[\w'’&-]+\s+){{0,6}}?({_DAY})\s+meeting\b"
+                           rf"|\bminutes\s+of\s+(?:the\s+)?(?:\w+\s+)?({_DAY})", re.I)
+
+
+def _other_meetings(question: str, hits: list[Hit]) -> str:
+    """The meeting date the question asks about, when every paper found is dated and none is of that day
+    ("What was agreed at the meeting on 18 December 2013?" asked of the October papers that announce it)."""
+    from corpus.meta import find_date
+
+    m = _MEETING_DATE.search(question)
+    asked = find_date(next(g for g in m.groups() if g)) if m else ""
+    if len(asked) != 10:
+        return ""
+    dates = {h.paragraph.date for h in hits}
+    if not dates or "" in dates or any(asked.startswith(d) for d in dates):
+        return ""
+    return next(g for g in m.groups() if g)
+
+
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
@@ -374,6 +397,10 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
     exact = hits[0].lexical == EXACT_FLAG
     if exact:
         results = _with_exact(results, ev, settings)
+    elif _other_meetings(question, hits):
+        for r in results:
+            r.units = []
+            r.missing = f"The papers found are of other meetings than the one on {_other_meetings(question, hits)}."
     if not any(r.answered for r in results):
         return _abstain(question, ev, results, started)
     numbering = Numbering(ev)

@@ -572,3 +572,16 @@ def test_a_question_about_a_fee_wants_an_amount():
     answer = answer_extractive("What fee does Resolution 259-2018 set for a tree-cutting permit?",
                                [Hit(para, 1.0, 0.7, 2.0)], Settings())
     assert answer.abstained  # the resolution is about the fee schedule, but no fee is printed
+
+
+def test_the_business_of_a_meeting_the_papers_are_not_of_is_refused():
+    src = dict(doc_id="l@1", doc="lpdp-minutes.pdf", doc_title="Minutes", paper="Minutes", date="2013-10-17")
+    para = Paragraph(label="9", pages=(3,), seq=9, text="The Panel agreed its work plan. Date of next Panel meeting: "
+                     "Wednesday 18th December 2013.", **src)
+    hits = [Hit(para, 1.0, 0.7, 2.0)]
+    refused = answer_extractive("What was agreed at the Panel's meeting on 18 December 2013?", hits, Settings())
+    assert refused.abstained and "other meetings than the one on 18 December 2013" in refused.answer
+    answered = answer_extractive("What was agreed at the Panel's meeting on 17 October 2013?", hits, Settings())
+    assert not answered.abstained and "work plan" in answered.answer
+    planned = answer_extractive("When is the Panel's next meeting after 17 October 2013?", hits, Settings())
+    assert not planned.abstained and "18th December 2013" in planned.answer
