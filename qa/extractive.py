@@ -15,6 +15,8 @@ from qa.evidence import (ANAPHOR, Evidence, Unit, best_quote, coverage, dense_no
                          similarities, weights)
 from qa.confidence import learned_confidence, lexical_confidence
 from qa.library_words import LibraryWords
+from qa.decisions import decision_after, with_verdict
+from qa.meeting_dates import other_meeting
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
 from qa.sentences import display, split_sentences
 from qa.vocabulary import tokens
@@ -107,13 +109,13 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
         chosen.append(extra)
         used += extra.sentences
     limit = budget + 2 * compare  # each other paper's figure may need its sentence of context
-    chosen = [_with_verdict(u, s) for u in chosen]
+    chosen = [with_verdict(u, s.ev) for u in chosen]
     for i, u in enumerate(chosen):
         longer = _extend(u, s) if used < limit else None
         if longer is not None and not any(longer.overlaps(c) for c in chosen if c is not u):
             chosen[i] = longer
             used += 1
-    decision = _decision(s, chosen)
+    decision = decision_after(s.part, s.ev, chosen)
     return chosen + [decision] if decision is not None else chosen
 
 
@@ -153,24 +155,6 @@ def _sibling(s: _Scorer, ranked: list[Unit], best: Unit) -> Unit | None:
     return None
 
 
-# what a body decided: "Were the councillors against the wall repair?" is answered by "NO OBJECTION"
-DECISION = re.compile(r"\b(?:no objections?|objected|objections?|supported|not supported|agreed|approved|refused"
-                      r"|rejected|resolved|carried|deferred|declined|adopted|accepted|passed|no action)\b", re.I)
-
-
-DECISION_CHARS = 200  # a decision is recorded in a few words, not a paragraph of its own
-
-
-def _decision(s: _Scorer, chosen: list[Unit]) -> Unit | None:
-    """For a yes/no question, the decision recorded in the best paragraph when the chosen units give none."""
-    if "yesno" not in s.part.facts or any(DECISION.search(u.text) for u in chosen):
-        return None
-    best = chosen[0]
-    after = [u for u in s.ev.units if u.rank == best.rank and u.start >= best.end and len(u.text) <= DECISION_CHARS
-             and DECISION.search(u.text) and not any(u.overlaps(c) for c in chosen)]
-    return min(after, key=lambda u: u.start, default=None)  # the decision recorded next after what it is on
-
-
 def _counterparts(s: _Scorer, ranked: list[Unit], chosen: list[Unit], compare: int,
                   max_paragraphs: int) -> list[Unit]:
     """For a comparison, the same measure in other papers (else other paragraphs): their best units."""
@@ -192,23 +176,6 @@ def _counterparts(s: _Scorer, ranked: list[Unit], chosen: list[Unit], compare: i
         out.append(u)
         ranks.add(u.rank)
     return out
-
-
-VERDICT_WORDS = 3  # "Supported.", "No objection.", "Carried unanimously.": a decision on what was just said
-
-
-def _with_verdict(u: Unit, s: _Scorer) -> Unit:
-    """`u` with the next sentence of its paragraph when that is only a few words: the decision, vote or
-    outcome on what `u` says ("Journey's End - dormer extension." "Supported.")."""
-    nxt = next((x for x in s.ev.sentences[u.rank] if x.start >= u.end and not x.row), None)
-    if nxt is None or any(nxt.start < e and b < nxt.end for b, e in u.spans):
-        return u
-    raw = s.ev.paragraph(u.rank).text[nxt.start:nxt.end]
-    words = re.findall(r"[A-Za-z]+", raw)
-    if not words or len(words) > VERDICT_WORDS or re.search(r"\d", raw) or raw.rstrip().endswith(":"):
-        return u
-    return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
-                u.tokens | frozenset(tokens(raw)), u.facts | facts_in(raw), u.before)
 
 
 def _extend(u: Unit, s: _Scorer) -> Unit | None:
@@ -309,29 +276,6 @@ def _abstain(question: str, ev: Evidence, results: list[PartAnswer], started: fl
                   note="; ".join(r.note for r in results), timings={"answer_ms": _ms(started)})
 
 
-# "at the Panel's meeting on 18 December 2013", "at its 2 March 2011 meeting", "minutes of 23 May 2022": a date
-# naming the meeting whose business is asked about (not "actions from", "items planned for" a meeting)
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4}"
-_MEETING_DATE = re.compile(rf"\bat\s+(?:[\w'’&-]+\s+){{0,8}}?meeting\s+(?:held\s+)?on\s+(?:the\s+)?({_DAY})"
-                           rf"|\bat\s+(?:its|the|their)\s+(?:[\w'’&-]+\s+){{0,6}}?({_DAY})\s+meeting\b"
-                           rf"|\bminutes\s+of\s+(?:the\s+)?(?:\w+\s+)?({_DAY})", re.I)
-
-
-def _other_meetings(question: str, hits: list[Hit]) -> str:
-    """The meeting date the question asks about, when every paper found is dated and none is of that day
-    ("What was agreed at the meeting on 18 December 2013?" asked of the October papers that announce it)."""
-    from corpus.meta import find_date
-
-    m = _MEETING_DATE.search(question)
-    asked = find_date(next(g for g in m.groups() if g)) if m else ""
-    if len(asked) != 10:
-        return ""
-    dates = {h.paragraph.date for h in hits}
-    if not dates or "" in dates or any(asked.startswith(d) for d in dates):
-        return ""
-    return next(g for g in m.groups() if g)
-
-
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
@@ -397,10 +341,10 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
     exact = hits[0].lexical == EXACT_FLAG
     if exact:
         results = _with_exact(results, ev, settings)
-    elif _other_meetings(question, hits):
+    elif other_meeting(question, hits):
         for r in results:
             r.units = []
-            r.missing = f"The papers found are of other meetings than the one on {_other_meetings(question, hits)}."
+            r.missing = f"The papers found are of other meetings than the one on {other_meeting(question, hits)}."
     if not any(r.answered for r in results):
         return _abstain(question, ev, results, started)
     numbering = Numbering(ev)
