@@ -29,7 +29,7 @@ _FACTS = {
     "date": re.compile(rf"\b{_MONTH}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b(?:19|20)\d\d\b|\bquarter \d\b|\bQ[1-4]\b"
                        r"|\b(?:spring|summer|autumn|winter)\b", re.I),
     "time": re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:hrs|hours|am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b", re.I),
-    "money": re.compile(r"[£$€]\s?\d|\b\d+(?:\.\d+)?\s?(?:million|billion|bn)\b|\b(?:pounds|dollars|euros)\b", re.I),
+    "money": re.compile(r"[£$€]\s?\d|\b(?:pounds|dollars|euros)\b", re.I),  # "420 million hits" is a count
     "name": re.compile(r"\b[A-Z][a-z]+\.?\s+[A-Z]"),  # a prefilter: `_has_name` decides
     "person": re.compile(r"\b(?:Cllr|Councill?or|Mr|Mrs|Ms|Miss|Mx|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]"
                          r"|\b(?:Chief Constable|Commissioner|Chair(?:man|person|ed by)?|Chief Executive|Director"

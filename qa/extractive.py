@@ -194,6 +194,13 @@ def _extend(u: Unit, s: _Scorer) -> Unit | None:
                 u.tokens | frozenset(tokens(raw)), u.facts | facts, u.before)
 
 
+def _same_section(ev: Evidence, a: int, b: int) -> bool:
+    """Two retrieved paragraphs under one heading of one paper: a period one states ("In 2024/25, ...") is the
+    period the next one goes on about ("... with 32,703 crimes recorded over the year")."""
+    p, q = ev.paragraph(a), ev.paragraph(b)
+    return bool(p.section) and p.doc_id == q.doc_id and p.paper == q.paper and p.section == q.section
+
+
 def _specific_check(s: _Scorer, units: list[Unit]) -> tuple[list[str], list[str]]:
     """Names, years and amounts asked about: (absent from every paragraph, present but not where the answer is)."""
     absent, elsewhere = [], []
@@ -203,7 +210,9 @@ def _specific_check(s: _Scorer, units: list[Unit]) -> tuple[list[str], list[str]
             absent.append(c.name)
             continue
         beside = any(s.ev.where_from(c, u.rank) or c.found_in(s.ev.haystack(u.rank)) and (
-            not c.restrictive or not key or any(t.found_in(s.ev.para_tokens[u.rank]) for t in key)) for u in units)
+            not c.restrictive or not key or any(t.found_in(s.ev.para_tokens[u.rank]) for t in key)) for u in units) \
+            or c.numeric and any(_same_section(s.ev, u.rank, r) and c.found_in(s.ev.haystack(r))
+                                 for u in units for r in range(len(s.ev.hits)))
         if not beside:
             elsewhere.append(c.name)
     return absent, elsewhere

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 import re
 
 import pytest
@@ -585,3 +586,24 @@ def test_the_business_of_a_meeting_the_papers_are_not_of_is_refused():
     assert not answered.abstained and "work plan" in answered.answer
     planned = answer_extractive("When is the Panel's next meeting after 17 October 2013?", hits, Settings())
     assert not planned.abstained and "18th December 2013" in planned.answer
+
+
+def test_a_period_stated_earlier_under_the_same_heading_applies_to_the_paragraph_that_answers():
+    src = dict(doc_id="a@1", doc="agb.txt", doc_title="Performance", paper="Performance", date="2025-05",
+               section="5. Business Crime")
+    first = Paragraph(label="5.4", pages=(6,), seq=54, text="A total of 58,404 business offences were recorded in "
+                      "2024/25, an 8.4 percent rise.", **src)
+    shop = Paragraph(label="5.5", pages=(6,), seq=55, text="In the West Midlands, shoplifting offences rose by 34.5 "
+                     "percent, with 32,703 crimes recorded over the year.", **src)
+    hits = [Hit(shop, 1.0, 0.8, 3.0), Hit(first, 0.9, 0.6, 2.0)]
+    answer = answer_extractive("How many shoplifting offences were recorded in 2024/25?", hits, Settings())
+    assert not answer.abstained and "32,703" in answer.answer
+    other = replace(first, section="4. Violence", label="4.1")
+    moved = answer_extractive("How many shoplifting offences were recorded in 2024/25?",
+                              [Hit(shop, 1.0, 0.8, 3.0), Hit(other, 0.9, 0.6, 2.0)], Settings())
+    assert moved.abstained  # the year is stated only under another heading
+
+
+def test_millions_of_something_are_a_count_not_money():
+    assert "money" not in facts_in("Police.uk has received over 420 million hits since launch.")
+    assert "money" in facts_in("The scheme cost £1.2 million.")
