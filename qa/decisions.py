@@ -33,12 +33,16 @@ DECISION = re.compile(r"\b(?:no objections?|objected|objections?|supported|not s
                       r"|rejected|resolved|carried|deferred|declined|adopted|accepted|passed|no action)\b", re.I)
 
 
+# "What did the council decide about ...?", "How did the committee vote on ...?": a decision is asked for
+_ASKS_DECISION = re.compile(r"\b(?:decide[ds]?|decision|vote[ds]?|resolve[ds]?|agree[ds]?|approve[ds]?|object(?:ed)?"
+                            r"|support(?:ed)?)\b", re.I)
 DECISION_CHARS = 200  # a decision is recorded in a few words, not a paragraph of its own
 
 
 def decision_after(part: QuestionPart, ev: Evidence, chosen: list[Unit]) -> Unit | None:
-    """For a yes/no question, the decision recorded in the best paragraph when the chosen units give none."""
-    if "yesno" not in part.facts or any(DECISION.search(u.text) for u in chosen):
+    """For a yes/no question or one asking what was decided, the decision recorded next after the best unit, when
+    the chosen units give none."""
+    if not ("yesno" in part.facts or _ASKS_DECISION.search(part.text)) or any(DECISION.search(u.text) for u in chosen):
         return None
     best = chosen[0]
     after = [u for u in ev.units if u.rank == best.rank and u.start >= best.end and len(u.text) <= DECISION_CHARS

@@ -607,3 +607,13 @@ def test_a_period_stated_earlier_under_the_same_heading_applies_to_the_paragraph
 def test_millions_of_something_are_a_count_not_money():
     assert "money" not in facts_in("Police.uk has received over 420 million hits since launch.")
     assert "money" in facts_in("The scheme cost £1.2 million.")
+
+
+def test_a_question_asking_what_was_decided_quotes_the_decision():
+    src = dict(doc_id="r@1", doc="rivergrove.pdf", doc_title="Minutes", paper="Minutes", date="2018-12-10")
+    para = Paragraph(label="3", pages=(2,), seq=3, text="Resolution 259-2018 is a revision of the fee schedule to "
+                     "include the tree cutting costs of the new ordinance. The council discussed the deposit. "
+                     "Motion carried 5-0.", **src)
+    answer = answer_extractive("What did the council decide on the revised schedule for tree cutting?",
+                               [Hit(para, 1.0, 0.7, 2.0)], Settings())
+    assert not answer.abstained and "carried 5-0" in answer.answer
