@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from corpus.meta import MEETING_WORD, find_date
+from corpus.meta import MEETING_WORD, MONTHS, find_date
 
 # Nouns that end the name of an organisation or of one of its meetings. A committee, panel or working group of a
 # body is its `committee`; a council, board, trust, authority, association ... is the `body`.
@@ -88,9 +88,8 @@ def _wrapped(lines: list[str], k: int) -> str:
     return joined if len(run) > 1 and ends else ""
 
 
-_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-             "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "at",
-             "held", "on", "am", "pm", "to", "a", "an"}
+_CALENDAR = {*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "at", "held", "on",
+             "am", "pm", "to", "a", "an"}
 MAX_WORDS_BEFORE = 1  # words before a name on its line, besides document words and dates (a form's field name)
 
 

@@ -12,7 +12,7 @@ from corpus.records import Paragraph
 from index.results import Hit
 from qa.question import BODY_WORDS, Concept, QuestionPart
 from qa.sentences import Sentence, display, split_sentences
-from qa.vocabulary import STOPWORDS, fold, tokens
+from qa.vocabulary import MONTHS as CALENDAR, STOPWORDS, fold, tokens
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
@@ -21,8 +21,9 @@ _KINDS_OF_BODY = frozenset(fold(w) for w in """association society group trust a
     panel partnership forum commission agency institute foundation company corporation club network alliance
     federation union""".split())
 # words of a date or time that say when, not what: "Thursday 17th October 2013, 11am"
-_WHEN_WORDS = frozenset(fold(w) for w in [*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday",
-                                          "saturday", "sunday", "am", "pm", "st", "nd", "rd", "th", "hrs"])
+_WHEN_WORDS = frozenset(fold(w) for w in [*CALENDAR, "am", "pm", "st", "nd", "rd", "th", "hrs"])
+# a title before a name: "Cllr Smith", "Councilor Nyberg", "Ms Hogg"
+_TITLED = r"\b(?:Cllr|Councill?or|Mr|Mrs|Ms|Miss|Mx|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]"
 _FACTS = {
     "rate": re.compile(r"%|\bper ?cent\b|\bpercent(?:age)?\b|\bproportion\b|\brates?\b|\b\d+ in \d+\b|\d\s?pp\b"
                        r"|\btimes (?:more|less) likely\b", re.I),
@@ -31,7 +32,7 @@ _FACTS = {
     "time": re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:hrs|hours|am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b", re.I),
     "money": re.compile(r"[£$€]\s?\d|\b(?:pounds|dollars|euros)\b", re.I),  # "420 million hits" is a count
     "name": re.compile(r"\b[A-Z][a-z]+\.?\s+[A-Z]"),  # a prefilter: `_has_name` decides
-    "person": re.compile(r"\b(?:Cllr|Councill?or|Mr|Mrs|Ms|Miss|Mx|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]"
+    "person": re.compile(rf"{_TITLED}"
                          r"|\b(?:Chief Constable|Commissioner|Chair(?:man|person|ed by)?|Chief Executive|Director"
                          r"|Head of|Officer|Advocate|Governor|Leader|Mayor|Minister|Secretary|Lead|Clerk|Treasurer"
                          r"|President|Trustee|Headteacher|Principal)\b"
@@ -83,7 +84,7 @@ def facts_in(text: str) -> frozenset[str]:
 def _has_name(text: str) -> bool:
     """A person's name: a title and a name, or two capitalised words that are not an office, a kind of
     place or an organisation ("Chief Constable", "North Area", "Borough Council")."""
-    if re.search(r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]", text):
+    if re.search(_TITLED, text):
         return True
     for m in re.finditer(r"(?<![A-Z][a-z]\s)(?<![A-Z][a-z]{2}\s)\b([A-Z][a-z]+)\s+(?:[A-Z]\.\s+)?([A-Z][a-z]+)\b"
                          r"(?!\s+[A-Z])", text):

@@ -350,10 +350,10 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
     exact = hits[0].lexical == EXACT_FLAG
     if exact:
         results = _with_exact(results, ev, settings)
-    elif other_meeting(question, hits):
+    elif meeting := other_meeting(question, hits):
         for r in results:
             r.units = []
-            r.missing = f"The papers found are of other meetings than the one on {other_meeting(question, hits)}."
+            r.missing = f"The papers found are of other meetings than the one on {meeting}."
     if not any(r.answered for r in results):
         return _abstain(question, ev, results, started)
     numbering = Numbering(ev)

@@ -37,19 +37,28 @@ class LibraryWords:
 
     @classmethod
     def of(cls, paragraphs: Sequence[Paragraph]) -> "LibraryWords":
-        return cls(common_words(paragraphs), defined_acronyms(paragraphs))
+        texts = _sample(paragraphs)  # read once: on a large or remote library each record read is I/O
+        common = _common(texts) if len(paragraphs) >= MIN_PARAGRAPHS else frozenset()
+        return cls(common, _acronyms(texts))
 
     def expansions(self, acronym: str) -> tuple[tuple[str, ...], ...]:
         return tuple(words for a, words in self.acronyms if a == acronym)
 
 
+def _sample(paragraphs: Sequence[Paragraph]) -> list[str]:
+    """The texts of an evenly spread sample of at most about `SAMPLE` paragraphs."""
+    return [paragraphs[i].text for i in range(0, len(paragraphs), max(1, len(paragraphs) // SAMPLE))]
+
+
 def defined_acronyms(paragraphs: Sequence[Paragraph]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Acronyms the papers define beside their name ("Crown Prosecution Service (CPS)"), where the name's
     initials spell the acronym; read from the same evenly spread sample as `common_words`."""
+    return _acronyms(_sample(paragraphs))
+
+
+def _acronyms(texts: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     found: dict[tuple[str, tuple[str, ...]], None] = {}
-    step = max(1, len(paragraphs) // SAMPLE)
-    for i in range(0, len(paragraphs), step):
-        text = paragraphs[i].text
+    for text in texts:
         if "(" not in text:
             continue
         for m in _DEFINED.finditer(text):
@@ -66,13 +75,11 @@ def defined_acronyms(paragraphs: Sequence[Paragraph]) -> tuple[tuple[str, tuple[
 def common_words(paragraphs: Sequence[Paragraph], share: float = COMMON_SHARE) -> frozenset[str]:
     """The folded words (as `qa.vocabulary.tokens` gives them) that at least `share` of `paragraphs` use;
     none for a library of fewer than `MIN_PARAGRAPHS` paragraphs."""
-    n = len(paragraphs)
-    if n < MIN_PARAGRAPHS:
-        return frozenset()
-    step = max(1, n // SAMPLE)
+    return _common(_sample(paragraphs), share) if len(paragraphs) >= MIN_PARAGRAPHS else frozenset()
+
+
+def _common(texts: list[str], share: float = COMMON_SHARE) -> frozenset[str]:
     counts: Counter[str] = Counter()
-    read = 0
-    for i in range(0, n, step):
-        counts.update({t for t in tokens(paragraphs[i].text) if t.isalpha() and len(t) > 1 and t not in STOPWORDS})
-        read += 1
-    return frozenset(word for word, c in counts.items() if c >= share * read)
+    for text in texts:
+        counts.update({t for t in tokens(text) if t.isalpha() and len(t) > 1 and t not in STOPWORDS})
+    return frozenset(word for word, c in counts.items() if c >= share * len(texts))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-
 from typing import TYPE_CHECKING
 
 from qa.vocabulary import (GENERIC, MONTHS, STOPWORDS, SYNONYM_RES, TOKEN, TREND_WORDS, YEAR, YEAR_RANGE,
