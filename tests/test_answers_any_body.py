@@ -1,0 +1,219 @@
+"""Answers on any body's papers: where a paragraph is from, front sheets, decisions, money and people of any body,
+periods and meetings named by date, multi-part questions searched part by part."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from boardqa.settings import Settings
+from corpus.records import Paragraph
+from index.results import Hit
+from qa.extractive import answer_extractive, facts_in
+from qa.question import analyse, fact_types, tokens
+
+
+def test_a_possessive_ends_a_name_and_a_day_before_a_month_is_not_part_of_one():
+    def names(question):
+        return {c.name: c.alternatives for c in analyse(question).parts[0].specifics}
+
+    dated = names("What did the Public Sector Transparency Board's 2 March 2011 meeting agree on data.gov.uk?")
+    assert dated["Public Sector Transparency Board"][0] == ("public", "sector", "transparency", "board")
+    two = names("What does the Open Data User Group's DVLA paper say about parking?")
+    assert "Open Data User Group" in two and two["DVLA"] == (("dvla",),)
+    assert names("What did Kieron O'Hara's review find?")["Kieron O'Hara"] == (("kieron", "o'hara"),)
+    assert names("What was the rate for Ethics Module 8 in 2024?")["Ethics Module 8"][0] == ("ethic", "modul_8")
+
+
+def test_a_paragraphs_body_and_committee_count_as_where_it_is_from():
+    from qa.evidence import _metadata
+
+    p = Paragraph(doc_id="m.pdf@1", doc="m.pdf", doc_title="Minutes", paper="Minutes", label="5", text="Agreed.",
+                  body="Open Data User Group", committee="Finance Sub-Committee", date="2013-05-14")
+    words = set(tokens(_metadata(p)))
+    assert set(tokens("Open Data User Group Finance Sub-Committee 14 May 2013")) <= words
+
+
+def test_a_sentence_that_says_only_where_it_is_from_or_leads_in_to_a_list_is_never_the_answer():
+    from qa.evidence import Evidence
+
+    src = dict(doc_id="o@1", doc="odug-minutes.pdf", doc_title="Minutes", paper="Minutes", body="Open Data User Group",
+               meeting="13th meeting", date="2013-05-14")
+    cover = Paragraph(label="Cover", kind="cover", text="Open Data User Group\n13th meeting\n14 May 2013, 14:00-17:00",
+                      pages=(1,), seq=0, **src)
+    nine = Paragraph(label="9", text="9. The benefits case is progressing; some work is needed to strengthen it.",
+                     pages=(2,), seq=1, **src)
+    lead = Paragraph(label="8.2", text="8.2 As Vice-Chair:", pages=(2,), seq=2, **src)
+    ev = Evidence.of([Hit(cover, 1.0, 0.8, 3.0), Hit(nine, 0.9, 0.7, 2.0), Hit(lead, 0.8, 0.6, 1.0)])
+    said = {ev.paragraph(u.rank).label for u in ev.units if ev.says_something(u)}
+    assert said == {"9"}
+    answer = answer_extractive("How was the benefits case described at the Open Data User Group's 13th meeting "
+                               "on 14 May 2013?", ev.hits, Settings())
+    assert not answer.abstained and [c.paragraph for c in answer.support] == ["9"]
+
+
+def test_a_name_the_question_restricts_to_is_found_on_the_documents_front_sheet_or_by_its_last_words():
+    from qa.evidence import Evidence
+
+    src = dict(doc_id="s@1", doc="pack.pdf", doc_title="Agenda", paper="Interests", committee="Select Committee",
+               date="2023-10-24")
+    row = Paragraph(label="Table 1", kind="row", text="Guidance: securities of a body are an interest where their total "
+                    "nominal value exceeds £25,000.", pages=(5,), seq=3, **src)
+    board = Paragraph(label="4", text="4. The Board agreed a steering group would help.", pages=(1,), seq=0,
+                      doc_id="t@1", doc="tb.pdf", doc_title="Minutes", paper="Minutes", body="Transparency Board")
+    question = "Under the guidance in Riverton's 24 October 2023 agenda pack, what value of securities is an interest?"
+    bare = answer_extractive(question, [Hit(row, 1.0, 0.7, 2.0)], Settings())
+    assert bare.abstained and "Riverton" in bare.answer
+    fronts = {"s@1": "Select Committee\nAgenda\nVenue: Central Library, Riverton TS18 1TU"}
+    answer = answer_extractive(question, [Hit(row, 1.0, 0.7, 2.0)], Settings(), fronts=fronts)
+    assert not answer.abstained and "£25,000" in answer.answer
+    ev = Evidence.of([Hit(board, 1.0, 0.7, 2.0)])
+    named = analyse("What did the Public Sector Transparency Board agree?").parts[0].specifics
+    assert [ev.where_from(c, 0) for c in named] == [True]
+    other = analyse("What did the Public Sector Audit Board agree?").parts[0].specifics
+    assert [ev.where_from(c, 0) for c in other] == [False]  # "Board" alone names no body in particular
+
+
+def test_a_short_decision_after_the_quoted_sentence_is_quoted_with_it():
+    src = dict(doc_id="a@1", doc="ayton.pdf", doc_title="Minutes", paper="Minutes", date="2021-07-06")
+    planning = Paragraph(label="5", text="Planning Applications: Journey's End, High Street - alterations and dormer "
+                         "extension. Supported. Land East of the Old Glebe - erection of a stable block. Objected to.",
+                         pages=(2,), seq=5, **src)
+    answer = answer_extractive("Was the council happy with the dormer extension at Journey's End?",
+                               [Hit(planning, 1.0, 0.7, 2.0)], Settings())
+    assert not answer.abstained and "dormer extension. Supported." in answer.answer
+    assert "Objected" not in answer.answer
+
+
+def test_a_sentence_past_the_embedded_ones_is_judged_by_its_paragraphs_typical_sentence():
+    import numpy as np
+
+    from qa.evidence import Evidence, similarities
+    from qa.extractive import _Scorer
+
+    src = dict(doc_id="f@1", doc="frtib.pdf", doc_title="Minutes", paper="Minutes", date="2021-12-17")
+    text = ("4. Internal Audit Update. The 2021 internal audit plan is almost complete. Originally, five audits were "
+            "planned. An audit was added. Ms. Holmes presented the 2022 plan. Findings were closed. "
+            "MOTION: That the 2022 internal audit plan and 2023 tentative audit plan be approved.")
+    ev = Evidence.of([Hit(Paragraph(label="4", text=text, pages=(3,), seq=9, **src), 1.0, 0.7, 2.0)])
+
+    def embed(texts):  # the question, then the embedded sentences: one close, most middling, the last far
+        sims = [0.9] + [0.55] * (len(texts) - 3) + [0.25]
+        return np.array([[1.0, 0.0]] + [[c, (1 - c * c) ** 0.5] for c in sims], dtype=np.float32)
+
+    question = "Which audit plans did the members approve?"
+    scorer = _Scorer(analyse(question).parts[0], ev, similarities([question], ev, embed)[0])
+    motion = next(u for u in ev.units if u.text.startswith("MOTION"))
+    assert motion not in scorer.semantic and abs(scorer.closeness(motion) - 0.55) < 1e-3
+    assert abs(scorer.similarity([motion]) - 0.55) < 1e-3
+    answer = answer_extractive(question, ev.hits, Settings(), embed=embed)
+    assert "2023 tentative audit plan be approved" in answer.answer
+
+
+def test_a_later_part_that_refers_back_is_about_what_the_first_part_names():
+    q = analyse("How was the DVLA bulk data case described at the meeting, and what action on it did the log set?")
+    second = {c.name for c in q.parts[1].concepts}
+    assert {"DVLA", "bulk", "case"} <= second and not any(c.restrictive for c in q.parts[1].concepts)
+    plain = analyse("How was the DVLA bulk data case described, and what did the budget report say?")
+    assert "DVLA" not in {c.name for c in plain.parts[1].concepts}  # a part with its own topic keeps it
+
+
+def test_each_later_part_of_a_question_also_searches_on_its_own():
+    from fakes import FakeEmbedder
+
+    from qa.chain import with_parts
+    from qa.engine import Engine
+
+    src = dict(doc_id="o@1", doc="odug.pdf", doc_title="Minutes", paper="Minutes", date="2013-05-14")
+    paras = [Paragraph(label=str(i + 1), text=f"Item {i + 1}: the group discussed the DVLA benefits case, "
+                       f"which is progressing well, point {i}.", seq=i, **src) for i in range(12)]
+    log = Paragraph(doc_id="l@1", doc="log.pdf", doc_title="Action log", paper="Action log", label="Row 3",
+                    text="Secretary to circulate the revised budget template to members by June.", seq=0,
+                    date="2013-05-14")
+    engine = Engine.from_paragraphs(paras + [log], Settings(), embedder=FakeEmbedder())
+    question = "How was the DVLA benefits case described, and who must circulate the revised budget template?"
+    whole = engine.retrieve(question, 3)
+    assert "Row 3" not in [h.paragraph.label for h in whole]
+    assert "Row 3" in [h.paragraph.label for h in with_parts(engine, question, whole)]
+
+
+def test_an_amount_in_any_currency_is_money():
+    assert "money" in facts_in("Loads of firewood are $200, paid by check, and $100 for delivery.")
+    assert "money" in facts_in("The grant was €5,000.") and "money" in facts_in("It cost 40 dollars.")
+    assert "money" in fact_types("What does it cost in $?") and "date" in fact_types("What is the deadline?")
+
+
+def test_a_person_is_named_by_the_offices_and_titles_of_any_body():
+    assert "person" in facts_in("Councilor Nyberg moved to adopt the resolution.")  # US spelling
+    assert "person" in facts_in("Clerk to advise Babcock and GIAS of the resignation ASAP.")
+    assert "person" in facts_in("The Treasurer reported the balances.")
+    assert "person" not in facts_in("The balances were reported in January.")
+
+
+def test_a_yes_no_question_about_a_decision_quotes_the_decision_recorded_next():
+    src = dict(doc_id="s@1", doc="souldern.pdf", doc_title="Minutes", paper="Minutes", date="2026-01-29")
+    planning = Paragraph(label="01.26.11", pages=(2,), seq=11, text=(
+        "Planning applications received. 25/03333/F Applegarth, Bates Lane. Repair of part-fallen stone wall at "
+        "the front of the house. Bicester OX27 7JU. NO OBJECTION - work is underway. 25/03341/DISC Stonehaven, "
+        "High Street. Discharge of conditions for the new doors and windows of the barn. OBJECTED."), **src)
+    answer = answer_extractive("Were the councillors against the plan to repair the stone wall at Applegarth?",
+                               [Hit(planning, 1.0, 0.7, 2.0)], Settings())
+    assert not answer.abstained and "NO OBJECTION" in answer.answer and "OBJECTED" not in answer.answer
+
+
+def test_an_ordinals_ending_is_not_a_word_of_the_question():
+    names = [c.name for c in analyse("What did the group announce at its 13th meeting on the 2nd of May?").parts[0].concepts]
+    assert "th" not in names and "nd" not in names and "13" in names
+
+
+def test_a_question_about_a_fee_wants_an_amount():
+    src = dict(doc_id="r@1", doc="rivergrove.pdf", doc_title="Minutes", paper="Minutes", date="2018-12-10")
+    para = Paragraph(label="3", pages=(2,), seq=3, text="Resolution 259-2018 is a revision of the fee schedule to "
+                     "include the tree cutting permit costs of the new ordinance.", **src)
+    assert "money" in fact_types("What fee does the resolution set for a tree-cutting permit?")
+    answer = answer_extractive("What fee does Resolution 259-2018 set for a tree-cutting permit?",
+                               [Hit(para, 1.0, 0.7, 2.0)], Settings())
+    assert answer.abstained  # the resolution is about the fee schedule, but no fee is printed
+
+
+def test_the_business_of_a_meeting_the_papers_are_not_of_is_refused():
+    src = dict(doc_id="l@1", doc="lpdp-minutes.pdf", doc_title="Minutes", paper="Minutes", date="2013-10-17")
+    para = Paragraph(label="9", pages=(3,), seq=9, text="The Panel agreed its work plan. Date of next Panel meeting: "
+                     "Wednesday 18th December 2013.", **src)
+    hits = [Hit(para, 1.0, 0.7, 2.0)]
+    refused = answer_extractive("What was agreed at the Panel's meeting on 18 December 2013?", hits, Settings())
+    assert refused.abstained and "other meetings than the one on 18 December 2013" in refused.answer
+    answered = answer_extractive("What was agreed at the Panel's meeting on 17 October 2013?", hits, Settings())
+    assert not answered.abstained and "work plan" in answered.answer
+    planned = answer_extractive("When is the Panel's next meeting after 17 October 2013?", hits, Settings())
+    assert not planned.abstained and "18th December 2013" in planned.answer
+
+
+def test_a_period_stated_earlier_under_the_same_heading_applies_to_the_paragraph_that_answers():
+    src = dict(doc_id="a@1", doc="agb.txt", doc_title="Performance", paper="Performance", date="2025-05",
+               section="5. Business Crime")
+    first = Paragraph(label="5.4", pages=(6,), seq=54, text="The figures in this section cover the year 2024/25.",
+                      **src)
+    shop = Paragraph(label="5.5", pages=(6,), seq=55, text="In the West Midlands, shoplifting offences rose by 34.5 "
+                     "percent, with 32,703 crimes recorded over the year.", **src)
+    hits = [Hit(shop, 1.0, 0.8, 3.0), Hit(first, 0.9, 0.6, 2.0)]
+    answer = answer_extractive("How many shoplifting offences were recorded in 2024/25?", hits, Settings())
+    assert not answer.abstained and "32,703" in answer.answer
+    other = replace(first, section="4. Violence", label="4.1")
+    moved = answer_extractive("How many shoplifting offences were recorded in 2024/25?",
+                              [Hit(shop, 1.0, 0.8, 3.0), Hit(other, 0.9, 0.6, 2.0)], Settings())
+    assert moved.abstained  # the year is stated only under another heading
+
+
+def test_millions_of_something_are_a_count_not_money():
+    assert "money" not in facts_in("Police.uk has received over 420 million hits since launch.")
+    assert "money" in facts_in("The scheme cost £1.2 million.")
+
+
+def test_a_question_asking_what_was_decided_quotes_the_decision():
+    src = dict(doc_id="r@1", doc="rivergrove.pdf", doc_title="Minutes", paper="Minutes", date="2018-12-10")
+    para = Paragraph(label="3", pages=(2,), seq=3, text="Resolution 259-2018 is a revision of the fee schedule to "
+                     "include the tree cutting costs of the new ordinance. The council discussed the deposit. "
+                     "Motion carried 5-0.", **src)
+    answer = answer_extractive("What did the council decide on the revised schedule for tree cutting?",
+                               [Hit(para, 1.0, 0.7, 2.0)], Settings())
+    assert not answer.abstained and "carried 5-0" in answer.answer
