@@ -49,15 +49,15 @@ def cmd_ingest(args) -> int:
 
     settings = _settings(args)
     paths = list(args.paths) + (sample_files() if args.samples else [])
-    if not paths:
-        print("boardqa ingest: give files or folders (or --samples)", file=sys.stderr)
+    if not paths and not args.compact:
+        print("boardqa ingest: give files or folders (or --samples, or --compact)", file=sys.stderr)
         return 2
     loaders = logging.getLogger("corpus.loaders")
     level = loaders.level
     if not args.verbose:
         loaders.setLevel(logging.ERROR)  # its warnings are printed per file below, next to the file's line
     try:
-        result = ingest_paths(paths, settings, progress=None if args.quiet else _bar())
+        result = ingest_paths(paths, settings, progress=None if args.quiet else _bar(), compact=args.compact)
     finally:
         loaders.setLevel(level)
     for report in result.files:
@@ -65,8 +65,9 @@ def cmd_ingest(args) -> int:
     secs = result.seconds
     if result.rebuilt:
         print(f"index rebuilt: {result.rebuilt}")
-    if not any(r.ok and not r.skipped for r in result.files):
-        print(f"index  {settings.store or settings.index_dir}: not changed (no file could be added)")
+    if not any(r.ok and not r.skipped for r in result.files) and not result.rebuilt:
+        print(f"index  {settings.store or settings.index_dir}: not changed (no file could be added"
+              f"{'; nothing to compact' if args.compact else ''})")
     else:
         print(f"index  {settings.store or settings.index_dir}: {result.paragraphs} paragraphs; added {len(result.added)}, changed "
               f"{len(result.changed)}, unchanged {len(result.skipped)}; embedded {result.embedded} "
@@ -256,6 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="files or folders")
     p.add_argument("--samples", action="store_true", help="also ingest the bundled sample papers")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--compact", action="store_true",
+                   help="merge a large index's delta segments and removed files into one (a full rebuild)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("inspect", help="show the paragraph records of files exactly as they would be indexed")

@@ -31,7 +31,7 @@ class IngestResult(UpdateReport):
 
 
 def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progress | None = None,
-                 names: dict[str, str] | None = None) -> IngestResult:
+                 names: dict[str, str] | None = None, compact: bool = False) -> IngestResult:
     """Read, chunk and index files (and folders). Bad files are reported, never fatal; the index is
     only changed by one atomic swap, so a failure leaves it as it was.
 
@@ -40,6 +40,8 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
         settings: index folder, chunker and model settings.
         progress: called as `progress(stage, done, total)` for `parse`, `embed`, `index`, `write`.
         names: optional display names by path (uploads keep their original file name).
+        compact: merge a large index's delta segments and removed files into one segment (a full rebuild),
+            even when no file is added.
     """
     from corpus.ingest import expand_paths
     from corpus.records import content_hash
@@ -69,14 +71,15 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
     from qa.evidence import semantic_texts
 
     before = indexed_files(settings) if good else []
-    if not good:
+    if not good and not (compact and not is_milvus(settings.store)):
         update = UpdateReport()
     elif is_milvus(settings.store):
         from index.milvus.update import update_milvus
 
         update = update_milvus(settings.store, settings, good, progress=progress, sentence_texts=semantic_texts)
     else:
-        update = update_index(settings.index_dir, settings, good, progress=progress, sentence_texts=semantic_texts)
+        update = update_index(settings.index_dir, settings, good, progress=progress, sentence_texts=semantic_texts,
+                              compact=compact)
     if update.changed or update.rebuilt:
         _forget_unused(before, settings)
     result = IngestResult(**vars(update), files=reports)
@@ -183,4 +186,6 @@ def list_docs(settings: Settings) -> list[dict]:
 
     index = open_index(settings)
     # (a Milvus store's headings: no paragraph text is read)
-    return [asdict(row) for row in paper_rows(getattr(index, "heads", index.paragraphs))]
+    records = getattr(index, "heads", index.paragraphs)
+    # (a segmented index reads a removed file's positions as blank records, which name no paper)
+    return [asdict(row) for row in paper_rows(p for p in records if p.doc_id)]

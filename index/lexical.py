@@ -63,20 +63,22 @@ def _expand(number: str) -> list[str]:
 class LexicalIndex:
     """A bm25s retriever over one token list per paragraph (None when no paragraph has a token)."""
 
-    def __init__(self, retriever: object | None, count: int) -> None:
+    def __init__(self, retriever: object | None, count: int, avgdl: float = 0.0) -> None:
         self._bm25 = retriever
         self.count = count
+        self.avgdl = avgdl  # mean tokens a passage (known when built here; delta segments are scored with it)
 
     @classmethod
     def build(cls, texts: list[str]) -> "LexicalIndex":
         """Tokenise and index `texts` (one per paragraph, in position order)."""
         corpus = [tokenize(t) for t in texts]
+        avgdl = float(np.mean([len(c) for c in corpus])) if corpus else 0.0
         if not any(corpus):
-            return cls(None, len(texts))  # bm25s cannot index a corpus without a single token
+            return cls(None, len(texts), avgdl)  # bm25s cannot index a corpus without a single token
         bm25s = _bm25s()
         retriever = bm25s.BM25()
         retriever.index(corpus, show_progress=False)
-        return cls(retriever, len(texts))
+        return cls(retriever, len(texts), avgdl)
 
     def save(self, folder: Path) -> list[Path]:
         """Write bm25s's own files (JSON params and vocabulary, plain .npy arrays) under `folder/lexical`."""

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+# A folder with delta segments and removed files (index/segments.py); a boardqa that reads only format 1 refuses it
+# with "written by a newer boardqa" instead of misreading the base files alone.
+SEGMENTED_FORMAT = 2
 MANIFEST = "manifest.json"
 PARAGRAPHS = "paragraphs.jsonl"
 # What is embedded and BM25-indexed for each paragraph; changing it forces a rebuild.
@@ -136,10 +139,16 @@ class Index:
         return index
 
     @classmethod
-    def _read(cls, folder: Path, verify: bool = True) -> "Index":
-        manifest = _read_manifest(folder)
+    def _read(cls, folder: Path, verify: bool = True, manifest: dict | None = None) -> "Index":
+        """One folder's index; `manifest` given: read the files it describes (a segment of a segmented folder)."""
+        whole = manifest is None
+        manifest = _read_manifest(folder) if whole else manifest
         if verify:
             _verify_files(folder, manifest)
+        if whole and manifest["format_version"] == SEGMENTED_FORMAT:
+            from index.segments import read_segmented
+
+            return read_segmented(folder, manifest)
         paragraphs = _read_paragraphs(folder, manifest)
         count = len(paragraphs)
         owners = _read_owners(folder, count)
@@ -268,9 +277,13 @@ def _read_manifest(folder: Path) -> dict:
     if not isinstance(manifest, dict) or not isinstance(manifest.get("format_version"), int):
         raise _corrupt(folder, MANIFEST, "no format_version")
     version = manifest["format_version"]
-    if version != FORMAT_VERSION:
-        newer = "a newer boardqa; upgrade it" if version > FORMAT_VERSION else "an older boardqa"
-        raise _corrupt(folder, MANIFEST, f"format {version} was written by {newer} (this one reads {FORMAT_VERSION})")
+    if version not in (FORMAT_VERSION, SEGMENTED_FORMAT):
+        newer = "a newer boardqa; upgrade it" if version > SEGMENTED_FORMAT else "an older boardqa"
+        raise _corrupt(folder, MANIFEST, f"format {version} was written by {newer} "
+                       f"(this one reads {FORMAT_VERSION} and {SEGMENTED_FORMAT})")
+    if (version == SEGMENTED_FORMAT) != isinstance(manifest.get("segments"), dict):
+        raise _corrupt(folder, MANIFEST, f"format {version} with{'out' if version == SEGMENTED_FORMAT else ''} "
+                       "`segments`")
     for key, kind in (("docs", list), ("embedding", dict), ("files", dict), ("counts", dict), ("vectors", dict)):
         if not isinstance(manifest.get(key), kind):
             raise _corrupt(folder, MANIFEST, f"`{key}` missing or of the wrong type")
@@ -290,6 +303,11 @@ def file_digest(path: Path) -> dict:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def verify_files(folder: Path, manifest: dict) -> None:
+    """Check every file the manifest lists against its size and sha256 (IndexCorrupt naming the first bad one)."""
+    _verify_files(folder, manifest)
 
 
 def _verify_files(folder: Path, manifest: dict) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -15,11 +14,13 @@ import numpy as np
 from corpus.records import Paragraph, make_doc_id
 from index.embeddings import Embedder, EmbedderLike, model_id_for, same_model
 from index.lexical import LexicalIndex
-from index.safe_write import index_lock, recover, swap_in, tmp_dir, write_folder
-from index.paragraph_file import OFFSETS_FILE, line_offsets
+from index.delta import (build_delta_index, full_rebuild_reason, next_segment_name, segmented_manifest, write_full,
+                         write_segment)
+from index.safe_write import index_lock, recover
 from index.passages import PASSAGE_FORMAT, passage_texts
+from index.segments import SegmentedIndex
 from index.sentence_vectors import SentenceTexts, SentenceVectors
-from index.store import FORMAT_VERSION, MANIFEST, OWNERS_FILE, PARAGRAPHS, DocEntry, Index, file_digest
+from index.store import FORMAT_VERSION, DocEntry, Index, verify_files
 from index.vectors import VectorIndex
 
 if TYPE_CHECKING:
@@ -54,6 +55,15 @@ class UpdateReport:
 
 
 @dataclass
+class _Decision:
+    report: UpdateReport
+    new: list[Paragraph]
+    new_entries: list[DocEntry]
+    entries: list[DocEntry]  # every file of the index after the update, in position order
+    dropped: set[str]  # doc ids removed or replaced
+
+
+@dataclass
 class _Plan:
     report: UpdateReport
     kept: list[Paragraph]
@@ -66,7 +76,8 @@ class _Plan:
 
 def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileInput], remove: Iterable[str] = (),
                  embedder: EmbedderLike | None = None, progress: Progress | None = None,
-                 lock_timeout: float = 60.0, sentence_texts: SentenceTexts | None = None) -> UpdateReport:
+                 lock_timeout: float = 60.0, sentence_texts: SentenceTexts | None = None,
+                 compact: bool = False) -> UpdateReport:
     """Add, replace and remove source files in the index at `folder`, embedding only new paragraphs.
 
     Args:
@@ -84,6 +95,11 @@ def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileI
         sentence_texts: what the answerer compares with a question, per paragraph; those texts are
             embedded now and stored, so answering embeds only the question. Without it new paragraphs
             get no stored sentences (the answerer then embeds them per question).
+        compact: rebuild the whole index as one segment even when a delta segment would do.
+
+    A large library (index/delta.py: `SMALL_LIBRARY` paragraphs or more) gets each update as a delta segment
+    and removed files (hard links to every unchanged file, seconds at 10^6 paragraphs) until deltas and removed
+    files pass `COMPACT_SHARE` of the base; a small one, or a `compact` update, is rebuilt whole.
 
     Raises:
         IndexBusy: another update held the lock for `lock_timeout` seconds.
@@ -97,13 +113,24 @@ def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileI
     folder.parent.mkdir(parents=True, exist_ok=True)
     with index_lock(folder, lock_timeout):
         recover(folder)
-        current = Index.load(folder, missing_ok=True)
+        # (files are checked below before a full rebuild reads them; a delta only links them, digests and all,
+        # so damage stays visible to the next load that verifies)
+        current = Index.load(folder, missing_ok=True, verify=False)
         model_id = embedder.model_id if embedder is not None else model_id_for(settings.embedding)
-        plan = _plan(current, settings, model_id, files, remove)
-        report = plan.report
-        if not report.modified:
-            report.paragraphs = len(current)
+        decision = _decide(current, settings, model_id, files, remove)
+        report = decision.report
+        segmented = isinstance(current, SegmentedIndex)
+        if not report.modified and not (compact and segmented):
+            report.paragraphs = sum(d.paragraphs for d in current.docs)
             return report
+        reason = _full_reason(current, decision, compact)
+        if not reason:
+            return _add_segment(folder, current, settings, model_id, decision, embedder, progress, sentence_texts)
+        if current.docs:
+            verify_files(folder, current.manifest)
+        if segmented and not report.rebuilt:
+            report.rebuilt = f"compacted into one segment ({reason})"
+        plan = _plan(current.flat() if isinstance(current, SegmentedIndex) else current, decision)
         vectors = _embed(plan, embedder, settings, progress)
         paragraphs = plan.kept + plan.new
         sentences = _embed_sentences(plan, sentence_texts, lambda: embedder or Embedder.load(settings.embedding))
@@ -118,12 +145,60 @@ def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileI
         _tick(progress, "write", 0, 1)
         manifest = _manifest(settings, model_id, vectors, vector_index, plan.entries, len(paragraphs))
         manifest["sentences"] = {"count": len(sentences)}
-        _write(folder, paragraphs, vector_index, lexical, manifest, owners, sentences)
+        manifest["lexical"] = {"avgdl": lexical.avgdl}  # what later delta segments are scored with
+        write_full(folder, paragraphs, vector_index, lexical, manifest, owners, sentences)
         _tick(progress, "write", 1, 1)
         report.seconds["write"] = time.perf_counter() - started
         report.paragraphs = len(paragraphs)
         log.info("%s: %d paragraphs (%d embedded)", folder, len(paragraphs), report.embedded)
         return report
+
+
+def _full_reason(current: Index, decision: "_Decision", compact: bool) -> str:
+    """Why this update rewrites the whole index ("" when a delta segment and removed files will do)."""
+    sizes = current.sizes if isinstance(current, SegmentedIndex) else {"base": len(current), "deltas": 0,
+                                                                       "removed": 0}
+    gone = sum(d.paragraphs for d in current.docs if d.doc_id in decision.dropped)
+    new = len(decision.new)
+    live = sum(d.paragraphs for d in current.docs) - gone + new
+    return full_rebuild_reason(current, compact=compact, live_after=live, deltas_after=sizes["deltas"] + new,
+                               removed_after=sizes["removed"] + gone, rebuilt=decision.report.rebuilt)
+
+
+def _add_segment(folder: Path, current: Index, settings: "Settings", model_id: str, decision: "_Decision",
+                 embedder: EmbedderLike | None, progress: Progress | None,
+                 sentence_texts: SentenceTexts | None) -> UpdateReport:
+    """Embed only the new files' paragraphs, index them as one delta segment, record removed files."""
+    report = decision.report
+    plan = _Plan(report, [], None, decision.new, decision.entries, None, current.sentences)
+    delta = None
+    name = next_segment_name(current) if decision.new_entries else None
+    if name is not None:
+        vectors = _embed(plan, embedder, settings, progress)
+        sentences = _embed_sentences(plan, sentence_texts, lambda: embedder or Embedder.load(settings.embedding))
+        started = time.perf_counter()
+        _tick(progress, "index", 0, 1)
+        avgdl = float(current.manifest["lexical"]["avgdl"])
+        vector_index, lexical, owners = build_delta_index(decision.new, vectors, settings.retrieval.exact_threshold,
+                                                          avgdl)
+        _tick(progress, "index", 1, 1)
+        report.seconds["index"] = time.perf_counter() - started
+        manifest = _manifest(settings, model_id, vectors, vector_index, decision.new_entries, len(decision.new))
+        manifest.update(sentences={"count": len(sentences)}, lexical={"avgdl": avgdl, "of": "base"})
+        delta = {"name": name, "paragraphs": decision.new, "vectors": vector_index, "lexical": lexical,
+                 "manifest": manifest, "owners": owners, "sentences": sentences}
+    started = time.perf_counter()
+    _tick(progress, "write", 0, 1)
+    top = segmented_manifest(current, decision.entries, decision.dropped, name, len(decision.new))
+    write_segment(folder, current, top, delta)
+    _tick(progress, "write", 1, 1)
+    report.seconds["write"] = time.perf_counter() - started
+    report.paragraphs = top["counts"]["paragraphs"]
+    report.notes.append(f"{'delta segment ' + name if name else 'no new paragraphs'}"
+                        f"{'; removed files kept out of search until the next compaction' if decision.dropped else ''}")
+    log.info("%s: %s, %d paragraphs live (%d embedded)", folder, name or "removal", report.paragraphs,
+             report.embedded)
+    return report
 
 
 def _check_doc_ids(files: list[tuple[str, str, list[Paragraph]]]) -> None:
@@ -135,9 +210,9 @@ def _check_doc_ids(files: list[tuple[str, str, list[Paragraph]]]) -> None:
                                  "(make_doc_id(name, sha256) of the file it came from)")
 
 
-def _plan(current: Index, settings: "Settings", model_id: str, files: list[tuple[str, str, list[Paragraph]]],
-          remove: list[str]) -> _Plan:
-    """Decide, without embedding anything, which paragraphs stay, which go and which are new."""
+def _decide(current: Index, settings: "Settings", model_id: str, files: list[tuple[str, str, list[Paragraph]]],
+            remove: list[str]) -> _Decision:
+    """Decide, from the manifest alone, which files are removed, replaced, skipped and new."""
     report = UpdateReport()
     chunker = settings.chunker.model_dump()
     report.rebuilt = _rebuild_reason(current, model_id, chunker)
@@ -182,14 +257,20 @@ def _plan(current: Index, settings: "Settings", model_id: str, files: list[tuple
         new_entries.append(DocEntry(name=name, doc_id=make_doc_id(name, sha), sha256=sha, paragraphs=len(paras),
                                     papers=tuple(dict.fromkeys(p.paper for p in paras)), added=now,
                                     chunker=chunker))
+    kept_entries = [d for d in current.docs if d.doc_id not in dropped]
+    report.stale = [d.name for d in kept_entries if d.chunker != chunker]
+    return _Decision(report, new, new_entries, kept_entries + new_entries, dropped)
+
+
+def _plan(current: Index, decision: _Decision) -> _Plan:
+    """Which paragraphs (with their vectors and sentences) stay in a full rebuild, and which are new."""
+    report, dropped = decision.report, decision.dropped
     keep = np.array([p.doc_id not in dropped for p in current.paragraphs], dtype=bool)
     kept = [p for p, k in zip(current.paragraphs, keep) if k]
     reembed = report.rebuilt.startswith(("model", "passage"))
     kept_vectors = None if reembed or not len(kept) else current.vectors.vectors[keep[current.owners]]
-    kept_entries = [d for d in current.docs if d.doc_id not in dropped]
-    report.stale = [d.name for d in kept_entries if d.chunker != chunker]
     kept_sentences = None if reembed else current.sentences.keep(keep)
-    return _Plan(report, kept, kept_vectors, new, kept_entries + new_entries, kept_sentences,
+    return _Plan(report, kept, kept_vectors, decision.new, decision.entries, kept_sentences,
                  None if reembed else current.sentences)
 
 
@@ -277,31 +358,6 @@ def _manifest(settings: "Settings", model_id: str, vectors: np.ndarray, vector_i
         "files": {},
         "docs": [e.to_json() for e in entries],
     }
-
-
-def _write(folder: Path, paragraphs: list[Paragraph], vectors: VectorIndex, lexical: LexicalIndex,
-           manifest: dict, owners: np.ndarray, sentences: SentenceVectors) -> None:
-    """Write every file into a temporary sibling folder, manifest last, then swap it in."""
-    def fill(target: Path) -> None:
-        lengths = []
-        with open(target / PARAGRAPHS, "wb") as f:
-            for p in paragraphs:
-                line = (json.dumps(p.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
-                lengths.append(len(line))
-                f.write(line)
-        np.save(target / OFFSETS_FILE, line_offsets(lengths), allow_pickle=False)
-        np.save(target / OWNERS_FILE, owners, allow_pickle=False)
-        vectors.save(target)
-        lexical.save(target)
-        if len(sentences):
-            sentences.save(target)
-        manifest["files"] = {p.relative_to(target).as_posix(): file_digest(p)
-                             for p in sorted(target.rglob("*")) if p.is_file()}
-        (target / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
-
-    staging = tmp_dir(folder)
-    write_folder(staging, fill)
-    swap_in(staging, folder)
 
 
 def _tick(progress: Progress | None, stage: str, done: int, total: int) -> None:

@@ -130,12 +130,15 @@ class VectorIndex:
     def __len__(self) -> int:
         return len(self.vectors)
 
-    def search(self, qvec: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[Scored]:
+    def search(self, qvec: np.ndarray, k: int, allowed: np.ndarray | None = None,
+               live: np.ndarray | None = None) -> list[Scored]:
         """The `k` paragraphs most similar (inner product = cosine) to the unit vector `qvec`.
 
         `allowed` (sorted int positions) restricts the search; a subset is scanned exactly with
         numpy, which is both correct (HNSW with a selector can miss results in a small subset)
-        and fast (a subset of 10^5 rows of 384 floats is a few milliseconds).
+        and fast (a subset of 10^5 rows of 384 floats is a few milliseconds). `live` (one bool a row)
+        leaves out removed rows inside FAISS's own scan (a bitmap selector), so the index is searched as
+        usual rather than scanned row by row; it is ignored when `allowed` is given (which must exclude them).
         """
         if self._faiss is None or k <= 0:
             return []
@@ -145,21 +148,25 @@ class VectorIndex:
         if allowed is not None and len(allowed) < len(self.vectors):
             allowed = np.asarray(allowed, dtype=np.int64)
             return top_k(self.vectors[allowed] @ query[0], k, allowed)
-        return self._search_all(query, min(k, len(self.vectors)))
+        return self._search_all(query, min(k, len(self.vectors)), live)
 
-    def _search_all(self, query: np.ndarray, k: int) -> list[Scored]:
+    def _search_all(self, query: np.ndarray, k: int, live: np.ndarray | None = None) -> list[Scored]:
+        import faiss
+
+        extra = {}
+        if live is not None:
+            bits = np.packbits(np.asarray(live, dtype=bool), bitorder="little")  # row i is bit i % 8 of byte i // 8
+            extra["sel"] = faiss.IDSelectorBitmap(len(live), faiss.swig_ptr(bits))
         if self.kind == "ivfpq":
-            import faiss
-
-            params = faiss.SearchParametersIVF(nprobe=NPROBE)
+            params = faiss.SearchParametersIVF(nprobe=NPROBE, **extra)
             _, ids = self._faiss.search(query, max(RERANK, k), params=params)
             ids = np.sort(ids[0][ids[0] >= 0])  # ascending rows read the memory-mapped file in order
             return top_k(np.asarray(self.vectors[ids]) @ query[0], k, ids)
         if self.kind == "hnsw":
-            import faiss
-
-            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
+            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k), **extra)
             scores, ids = self._faiss.search(query, k, params=params)
+        elif extra:
+            scores, ids = self._faiss.search(query, k, params=faiss.SearchParameters(**extra))
         else:
             scores, ids = self._faiss.search(query, k)
         return [Scored(int(i), float(s)) for s, i in zip(scores[0], ids[0]) if i >= 0]
