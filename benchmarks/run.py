@@ -45,7 +45,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="also FAISS against Milvus Lite: latency and top-10 agreement on both gold sets "
                              "(benchmarks/milvus_bench.py; a few minutes once the shared papers' eval index is cached)")
     parser.add_argument("--milvus-only", action="store_true", help="only the Milvus section")
-    parser.add_argument("--worker", choices=("build", "serve"), help=argparse.SUPPRESS)
+    parser.add_argument("--incremental", action="store_true",
+                        help="after each build, add and remove one paper (delta segment) and time serving before and "
+                             "after, instead of the serving and LangChain measurements")
+    parser.add_argument("--worker", choices=("build", "serve", "incremental"), help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--sample-index", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
@@ -60,6 +63,10 @@ def worker(args: argparse.Namespace) -> int:
 
     if args.worker == "build":
         result = scale.build(args.n, args.sample_index, args.folder)
+    elif args.worker == "incremental":
+        from benchmarks import incremental
+
+        result = incremental.run(args.folder, args.sample_index, args.threads)
     else:
         result = scale.serve(args.folder, args.ann, args.threads)
     args.json.write_text(json.dumps(result))
@@ -88,7 +95,10 @@ def run_size(n: int, workdir: Path, sample_index: Path, ann: bool, args: argpars
     keep = args.keep
     try:
         record["build"] = _spawn("build", n, workdir, sample_index, False, args.threads)
-        record["serve"] = _spawn("serve", n, workdir, sample_index, ann, args.threads)
+        if args.incremental:
+            record["incremental"] = _spawn("incremental", n, workdir, sample_index, False, args.threads)
+        else:
+            record["serve"] = _spawn("serve", n, workdir, sample_index, ann, args.threads)
     except (RuntimeError, subprocess.TimeoutExpired) as exc:
         record["error"] = str(exc)[:300]
         log(f"{size_label(n)}: {record['error']}")
@@ -173,6 +183,14 @@ def _run(args, sizes, ann_sizes, workdir: Path, started: str, load_start: str, t
     sample = ingest_bench.run_ingest(workdir, args.threads)
     log("sample corpus: ingest and LangChain pipeline done")
     runs = [run_size(n, workdir, Path(sample["index_dir"]), n in ann_sizes, args) for n in sizes]
+    if args.incremental:
+        from benchmarks import incremental
+
+        parts = [header(argv_line, started, load_start), "", *section0,
+                 "## 4. Index build by corpus size", "", report.build_table(runs), "",
+                 "## 7. One paper added and one removed (delta segment, removed file)", "", incremental.report(runs),
+                 "", f"Finished in {(time.perf_counter() - t0) / 60:.1f} min; {load_note()} at the end."]
+        return _write(args, "\n".join(parts) + "\n", runs)
     parts = [header(argv_line, started, load_start), "", *section0,
              "## 1. Cold ingest of the sample papers (new temporary index)", "", ingest_bench.ingest_table(sample), "",
              "## 2. Query latency on the sample papers, against the usual LangChain pipeline", "",
@@ -191,7 +209,10 @@ def _run(args, sizes, ann_sizes, workdir: Path, started: str, load_start: str, t
               "### Recommended exact -> approximate threshold", "",
               report.recommend_threshold(runs, Settings().retrieval.exact_threshold), "",
               f"Finished in {(time.perf_counter() - t0) / 60:.1f} min; {load_note()} at the end."]
-    text = "\n".join(parts) + "\n"
+    return _write(args, "\n".join(parts) + "\n", runs)
+
+
+def _write(args, text: str, runs: list[dict]) -> int:
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")

@@ -73,6 +73,7 @@ class SegmentLexical:
     def __init__(self, lexicals: list[LexicalIndex], live: list[np.ndarray | None]) -> None:
         self.lexicals = lexicals
         self.live = live  # per segment: one bool a passage (False: its file was removed), None when all live
+        self.removed = [None if m is None else np.flatnonzero(~m) for m in live]
         self.total = sum(int(l.count if m is None else m.sum()) for l, m in zip(lexicals, live))
 
     def scores(self, query: str) -> list[np.ndarray | None]:
@@ -110,8 +111,8 @@ class SegmentLexical:
                     out[i] = np.zeros(lexical.count, dtype=np.float32)
                 postings = np.asarray(scores["indices"][start:end])
                 out[i][postings] += np.asarray(scores["data"][start:end]) * np.float32(times * wanted / built)
-        for i, live in enumerate(self.live):
-            if out[i] is not None and live is not None:
-                out[i][~live] = 0.0
+        for i, removed in enumerate(self.removed):
+            if out[i] is not None and removed is not None:
+                out[i][removed] = 0.0
         return out
 

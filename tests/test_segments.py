@@ -156,6 +156,15 @@ def test_replacing_and_re_adding_a_paper(tmp_path, segmenting) -> None:
     assert [p.text for p in index.paragraphs if p.doc == FIRE[0]] == [p.text for p in FIRE[2]]
     assert sorted(d.name for d in index.docs) == sorted([POLICE[0], FIRE[0]])
     assert index.manifest["segments"]["deltas"] == ["seg-0001", "seg-0002"]
+    # a file's positions come from the manifests' counts; the same as reading every record's name
+    for name in (FIRE[0], POLICE[0]):
+        slow = [i for i, p in enumerate(index.paragraphs) if p.doc == name]
+        assert list(index.positions_where(doc=name)) == slow and len(slow) in (2, 3)
+    assert list(index.positions_where(doc=FIRE[0], date_from="2025")) == slow_fire(index)
+
+
+def slow_fire(index: Index) -> list[int]:
+    return [i for i, p in enumerate(index.paragraphs) if p.doc == FIRE[0] and p.date >= "2025"]
 
 
 def test_a_delta_links_the_base_files_instead_of_writing_them(tmp_path, segmenting) -> None:

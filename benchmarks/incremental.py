@@ -1,0 +1,113 @@
+"""Adding and removing one paper on a large index (delta segment, removed file), and serving before and after."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from benchmarks.common import Stopwatch, fmt, p50_p95, questions, rss_mb, size_label, table, time_interleaved
+
+ADDED = "pcp-2026-01-05-agenda-pack.txt"  # the larger sample paper (344 paragraphs), added under a new name
+
+
+def _paper(sample_index: Path) -> tuple[str, str, list]:
+    """The sample paper as a new file: its records, another name and sha256 (so nothing is skipped as known)."""
+    from corpus.records import make_doc_id
+    from index import Index
+
+    sample = Index.load(sample_index, verify=False)
+    name = f"incremental-{ADDED}"
+    sha = hashlib.sha256(f"{name} {time.time()}".encode()).hexdigest()
+    doc_id = make_doc_id(name, sha)
+    paragraphs = [replace(p, doc=name, doc_id=doc_id) for p in sample.paragraphs if p.doc == ADDED]
+    return name, sha, paragraphs
+
+
+def run(folder: Path, sample_index: Path, threads: int = 0) -> dict:
+    """Time `update_index` adding one paper (embedded by the bundled model, as an ingest does) and removing a
+    base paper of the same size; load time and `Engine.retrieve` latency before, after the add, after the removal
+    (the three engines held at once and timed taking turns, question by question)."""
+    from boardqa.settings import Settings
+    from index import Embedder, Index, update_index
+    from index.segments import SegmentedIndex
+    from qa.engine import Engine
+    from qa.evidence import semantic_texts
+
+    settings = Settings.load(index_dir=folder, embedding__threads=threads or None)
+    embedder = Embedder.load(settings.embedding)
+    embedder.encode(["warm up"])
+    out: dict = {}
+    engines = {}
+    paper = _paper(sample_index)
+    for stage in ("before", "added", "removed"):
+        if stage == "added":
+            with Stopwatch() as wall:
+                report = update_index(folder, settings, [paper], embedder=embedder, sentence_texts=semantic_texts)
+            out["add"] = {"total_s": wall.seconds, **report.seconds, "embedded": report.embedded,
+                          "paragraphs": len(paper[2]), "notes": report.notes}
+        if stage == "removed":
+            victim = next(d for d in engines["before"].index.docs[1:] if 200 <= d.paragraphs <= 400)
+            with Stopwatch() as wall:
+                report = update_index(folder, settings, [], remove=[victim.name], embedder=embedder)
+            out["remove"] = {"total_s": wall.seconds, **report.seconds, "paragraphs": victim.paragraphs,
+                             "notes": report.notes}
+        rss0 = rss_mb()
+        with Stopwatch() as load:
+            index = Index.load(folder, settings)
+        out[stage] = {"load_s": load.seconds, "rss_index_mb": rss_mb() - rss0,
+                      "segmented": isinstance(index, SegmentedIndex), "positions": len(index),
+                      "live": sum(d.paragraphs for d in index.docs)}
+        if stage == "added":
+            out[stage]["found"] = len(index.positions_where(doc=paper[0])) == len(paper[2])
+        if stage == "removed":
+            out[stage]["hidden"] = len(index.positions_where(doc=victim.name)) == 0
+        with Stopwatch() as quick:
+            Index.load(folder, verify=False)
+        out[stage]["load_unverified_s"] = quick.seconds
+        engines[stage] = Engine(index, settings, embedder=embedder)
+    qs = questions()
+    for engine in engines.values():
+        for q in qs[:2]:
+            engine.retrieve(q)
+    times = time_interleaved({stage: engine.retrieve for stage, engine in engines.items()}, qs)
+    for stage, values in times.items():
+        out[stage]["retrieve"] = p50_p95(values)
+    return out
+
+
+def report(runs: list[dict]) -> str:
+    """Markdown tables of the `incremental` results of each size."""
+    rows, serve = [], []
+    for r in runs:
+        data = r.get("incremental")
+        if not data:
+            continue
+        label = size_label(r["n"])
+        for what in ("add", "remove"):
+            d = data[what]
+            rows.append([label, f"{what} one paper ({d['paragraphs']} paragraphs)", fmt(d["total_s"], 2),
+                         fmt(d.get("embed", 0.0), 2), fmt(d.get("index", 0.0), 2), fmt(d.get("write", 0.0), 2),
+                         fmt(d["total_s"] - d.get("embed", 0.0) - d.get("index", 0.0) - d.get("write", 0.0), 2)])
+        for stage, name in (("before", "one segment (full build)"), ("added", "+ delta segment"),
+                            ("removed", "+ delta + removed file")):
+            d = data[stage]
+            check = {"added": "all of the new paper's paragraphs found" if d.get("found") else "NOT FOUND",
+                     "removed": "removed paper filtered out" if d.get("hidden") else "NOT HIDDEN"}.get(stage, "")
+            serve.append([label, name, fmt(d["load_s"], 2), fmt(d["load_unverified_s"], 2),
+                          f"{fmt(d['retrieve'][0])} / {fmt(d['retrieve'][1])}", f"{d['live']:,}", check])
+    return "\n".join([
+        table(["paragraphs", "update", "total s", "embed s", "index s", "write s", "load + plan s"], rows), "",
+        "`update_index` on the built index, in a fresh process: the paper is the larger sample paper under a new "
+        "name and sha256, its paragraphs and answer sentences embedded by the bundled model (as `boardqa ingest` "
+        "does); the removed paper is a generated base paper of about the same size. write = hard-linking the "
+        "unchanged files, writing the delta and the manifest, fsync and swap; load + plan = lock, reading the "
+        "current index (not verified) and deciding.", "",
+        table(["paragraphs", "index", "load s", "load s, no sha256 check", "retrieve p50 / p95 ms", "live paragraphs",
+               "check"],
+              serve), "",
+        "`Index.load` as the app does (every file's sha256 checked), and with `verify=False`; `Engine.retrieve` "
+        "(hybrid, k=8) over the 30 gold questions twice, the three indexes held at once and taking turns "
+        "question by question.",
+    ])
