@@ -186,6 +186,5 @@ def list_docs(settings: Settings) -> list[dict]:
 
     index = open_index(settings)
     # (a Milvus store's headings: no paragraph text is read)
-    records = getattr(index, "heads", index.paragraphs)
-    # (a segmented index reads a removed file's positions as blank records, which name no paper)
-    return [asdict(row) for row in paper_rows(p for p in records if p.doc_id)]
+    # (a Milvus store's headings: no paragraph text is read)
+    return [asdict(row) for row in paper_rows(getattr(index, "heads", index.paragraphs))]

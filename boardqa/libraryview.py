@@ -49,9 +49,12 @@ def committee_of(p: Paragraph) -> str:
 
 
 def paper_rows(paragraphs: Iterable[Paragraph]) -> list[PaperRow]:
-    """One row per (file, paper), in index order, counting its paragraphs."""
+    """One row per (file, paper), in index order, counting its paragraphs (a removed file's positions in a
+    segmented index read as records of no file: skipped)."""
     rows: dict[tuple[str, str], list] = {}
     for p in paragraphs:
+        if not p.doc_id:
+            continue
         row = rows.setdefault((p.doc, p.paper), [p, 0])
         row[1] += 1
     return [PaperRow(p.doc, p.paper, body_of(p), committee_of(p), p.meeting, p.date, n) for p, n in rows.values()]

@@ -308,3 +308,24 @@ def test_a_killed_delta_update_leaves_the_previous_index_loadable(tmp_path, segm
     assert report.added == [FIRE[0]] and "seg-0002" in report.notes[-1]
     assert sorted(d.name for d in Index.load(settings.index_dir).docs) == sorted([POLICE[0], UNDATED[0], FIRE[0]])
     assert sorted(p.name for p in tmp_path.iterdir()) == [".index.lock", "index", "killer.py"]
+
+
+def test_the_library_and_cli_add_remove_and_compact(tmp_path, segmenting, monkeypatch, capsys) -> None:
+    import fakes
+    from boardqa.cli import main
+    from boardqa.library import ingest_paths, list_docs, remove_docs
+
+    fakes.install(monkeypatch)
+    first, second = sample_files()
+    settings = Settings(index_dir=tmp_path / "index")
+    ingest_paths([first], settings)
+    assert "delta segment" in ingest_paths([second], settings).notes[-1]
+    remove_docs([first.name], settings)
+    assert {row["doc"] for row in list_docs(settings)} == {second.name}
+    assert isinstance(Index.load(settings.index_dir), SegmentedIndex)
+    assert main(["ingest", "--compact", "--index", str(settings.index_dir), "-q"]) == 0
+    assert "index rebuilt: compacted into one segment (compaction asked for)" in capsys.readouterr().out
+    index = Index.load(settings.index_dir)
+    assert not isinstance(index, SegmentedIndex) and [d.name for d in index.docs] == [second.name]
+    assert main(["ingest", "--compact", "--index", str(settings.index_dir), "-q"]) == 0
+    assert "nothing to compact" in capsys.readouterr().out
