@@ -194,8 +194,8 @@ def _add_segment(folder: Path, current: Index, settings: "Settings", model_id: s
     _tick(progress, "write", 1, 1)
     report.seconds["write"] = time.perf_counter() - started
     report.paragraphs = top["counts"]["paragraphs"]
-    report.notes.append(f"{'delta segment ' + name if name else 'no new paragraphs'}"
-                        f"{'; removed files kept out of search until the next compaction' if decision.dropped else ''}")
+    gone = "; removed files hidden (their rows stay on disk until the next compaction)" if decision.dropped else ""
+    report.notes.append(f"{'delta segment ' + name if name else 'no new segment'}{gone}")
     log.info("%s: %s, %d paragraphs live (%d embedded)", folder, name or "removal", report.paragraphs,
              report.embedded)
     return report
