@@ -74,6 +74,7 @@ class SegmentLexical:
         self.lexicals = lexicals
         self.live = live  # per segment: one bool a passage (False: its file was removed), None when all live
         self.removed = [None if m is None else np.flatnonzero(~m) for m in live]
+        self.runs = [None if m is None else _runs(~m) for m in live]  # removed passages as [start, end) runs
         self.total = sum(int(l.count if m is None else m.sum()) for l, m in zip(lexicals, live))
 
     def scores(self, query: str) -> list[np.ndarray | None]:
@@ -94,10 +95,13 @@ class SegmentLexical:
         out: list[np.ndarray | None] = [None] * len(self.lexicals)
         for (token, times), spans in zip(counts.items(), columns):
             live_df = 0
-            for lexical, live, span in zip(self.lexicals, self.live, spans):
+            for lexical, runs, span in zip(self.lexicals, self.runs, spans):
                 if span is not None:
                     start, end = span
-                    live_df += end - start if live is None else int(live[lexical._bm25.scores["indices"][start:end]].sum())
+                    live_df += end - start
+                    if runs is not None:  # a column's passages ascend (bm25s's CSC): count those in removed runs
+                        column = lexical._bm25.scores["indices"][start:end]
+                        live_df -= int((np.searchsorted(column, runs[1]) - np.searchsorted(column, runs[0])).sum())
             if not live_df:
                 continue
             wanted = float(lucene_idf(live_df, self.total))
@@ -116,3 +120,9 @@ class SegmentLexical:
                 out[i][removed] = 0.0
         return out
 
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the runs of True in `mask`."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
