@@ -28,6 +28,10 @@ SMALL_LIBRARY = 20_000
 # that is 10^5 rows, a few milliseconds a query, and the base's average length (which deltas are scored with)
 # has moved by well under 10 %. Lucene's TieredMergePolicy merges at similar ratios (10 segments a tier).
 COMPACT_SHARE = 0.10
+# Each segment costs every query a search of its own; with this many deltas the next one merges them all (their
+# stored vectors, no embedding) into one, as Lucene's tiered merging does (10 segments a tier). A merge re-indexes
+# at most COMPACT_SHARE of the base: about 10 s at 10^5 delta paragraphs, against 6 min for a full rebuild at 10^6.
+MAX_DELTAS = 10
 SEGMENT_PREFIX = "seg-"
 
 
@@ -85,11 +89,13 @@ def build_delta_index(paragraphs: list[Paragraph], vectors: np.ndarray, exact_th
     return VectorIndex.build(vectors, exact_threshold), build_delta(texts, avgdl), owners
 
 
-def write_segment(folder: Path, current: Index, top: dict, delta: dict | None) -> None:
-    """A new folder: every file of `current` hard-linked (copied only where linking fails), the new delta's
-    files (`delta`: fill_index's arguments, or None when files were only removed), and the top manifest `top`
-    (its `files` completed here) written last; then swapped in as a full rewrite is."""
-    previous = dict(current.manifest.get("files", {}))
+def write_segment(folder: Path, current: Index, top: dict, delta: dict | None, folded: list[str] = ()) -> None:
+    """A new folder: every file of `current` hard-linked (copied only where linking fails) but those of the
+    deltas `folded` into the new one, the new delta's files (`delta`: fill_index's arguments, or None when files
+    were only removed), and the top manifest `top` (its `files` completed here) written last; then swapped in as
+    a full rewrite is."""
+    previous = {name: digest for name, digest in current.manifest.get("files", {}).items()
+                if name.split("/", 1)[0] not in folded}
 
     def fill(target: Path) -> None:
         for name in previous:
@@ -122,8 +128,9 @@ def next_segment_name(current: Index) -> str:
 
 
 def segmented_manifest(current: Index, docs: list[DocEntry], dropped: set[str], delta_name: str | None,
-                       delta_count: int) -> dict:
-    """The top manifest after adding a delta (`delta_name`, or None) and removing the files `dropped`."""
+                       delta_count: int, folded: list[str] = ()) -> dict:
+    """The top manifest after adding a delta (`delta_name`, or None; it replaces the deltas `folded`) and
+    removing the files `dropped` (a file of a folded delta is left out of the new one instead)."""
     manifest = current.manifest
     if "segments" in manifest:
         segments = json.loads(json.dumps(manifest["segments"]))
@@ -134,13 +141,18 @@ def segmented_manifest(current: Index, docs: list[DocEntry], dropped: set[str], 
         segments = {"base": {"paragraphs": len(current), "docs": manifest["docs"]}, "deltas": [], "removed": {}}
         holders = {d.doc_id: "" for d in current.docs}
     removed = segments.setdefault("removed", {})
+    for name in folded:
+        removed.pop(name, None)
     for doc_id in sorted(dropped):
-        removed.setdefault(holders[doc_id], []).append(doc_id)
+        if holders[doc_id] not in folded:
+            removed.setdefault(holders[doc_id], []).append(doc_id)
+    segments["deltas"] = [name for name in segments["deltas"] if name not in folded]
     if delta_name is not None:
         segments["deltas"].append(delta_name)
+    kept = len(current) - sum(len(s) for s in getattr(current, "segments", ()) if s.name in folded)
     live = sum(d.paragraphs for d in docs)
     top = {key: value for key, value in manifest.items() if key not in ("files", "segments", "docs", "counts")}
     top.update(format_version=SEGMENTED_FORMAT, updated=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-               counts={"paragraphs": live, "docs": len(docs), "positions": len(current) + delta_count},
+               counts={"paragraphs": live, "docs": len(docs), "positions": kept + delta_count},
                docs=[d.to_json() for d in docs], segments=segments)
     return top

@@ -250,14 +250,18 @@ class SegmentedIndex(Index):
             return 0.0
         return float(np.max(np.asarray(index.vectors.vectors[first:end]) @ np.asarray(qvec).reshape(-1)))
 
-    def flat(self) -> Index:
-        """The live records, vectors and sentences as one plain `Index` (no FAISS or BM25 built): what a full
-        rebuild starts from, keeping every stored vector."""
+    def flat(self, segments: list[Segment] | None = None, drop: set[str] = frozenset()) -> Index:
+        """The live records, vectors and sentences (of `segments`, default all, less the files `drop`) as one
+        plain `Index` (no FAISS or BM25 built): what a rebuild or a merge of deltas starts from."""
         paragraphs: list[Paragraph] = []
         vectors, owners, sentences = [], [], []
-        for segment in self.segments:
+        segments = self.segments if segments is None else segments
+        for segment in segments:
             index = segment.index
             keep = np.ones(len(segment), bool) if segment.removed is None else ~segment.removed
+            dropped = removed_mask(index, set(drop) & {d.doc_id for d in index.docs})
+            if dropped is not None:
+                keep &= ~dropped
             rows = keep[index.owners]
             renumber = np.cumsum(keep) - 1 + len(paragraphs)
             paragraphs += [p for p, k in zip(index.paragraphs, keep) if k]
@@ -269,8 +273,11 @@ class SegmentedIndex(Index):
                 sentences.append(SentenceVectors(kept.keys, kept.vectors, kept.owners + (len(paragraphs) - keep.sum())))
         matrix = np.vstack(vectors) if vectors else np.zeros((0, 0), np.float32)
         owner = np.concatenate(owners) if owners else np.zeros(0, np.int64)
-        return Index(paragraphs, VectorIndex(matrix, None), LexicalIndex(None, len(owner)), self.manifest,
-                     self.folder, owner, SentenceVectors.concat(sentences))
+        gone = self.manifest["segments"].get("removed") or {}
+        docs = [d.to_json() for s in segments for d in s.index.docs
+                if d.doc_id not in drop and d.doc_id not in gone.get(s.name, ())]
+        return Index(paragraphs, VectorIndex(matrix, None), LexicalIndex(None, len(owner)),
+                     {**self.manifest, "docs": docs}, self.folder, owner, SentenceVectors.concat(sentences))
 
 
 def _merge(hits: list[Scored], k: int) -> list[Scored]:

@@ -14,8 +14,8 @@ import numpy as np
 from corpus.records import Paragraph, make_doc_id
 from index.embeddings import Embedder, EmbedderLike, model_id_for, same_model
 from index.lexical import LexicalIndex
-from index.delta import (build_delta_index, full_rebuild_reason, next_segment_name, segmented_manifest, write_full,
-                         write_segment)
+from index.delta import (MAX_DELTAS, build_delta_index, full_rebuild_reason, next_segment_name, segmented_manifest,
+                         write_full, write_segment)
 from index.safe_write import index_lock, recover
 from index.passages import PASSAGE_FORMAT, passage_texts
 from index.segments import SegmentedIndex
@@ -170,7 +170,13 @@ def _add_segment(folder: Path, current: Index, settings: "Settings", model_id: s
                  sentence_texts: SentenceTexts | None) -> UpdateReport:
     """Embed only the new files' paragraphs, index them as one delta segment, record removed files."""
     report = decision.report
-    plan = _Plan(report, [], None, decision.new, decision.entries, None, current.sentences)
+    deltas = current.segments[1:] if isinstance(current, SegmentedIndex) else []
+    # (with MAX_DELTAS deltas already, they are merged into the new one: their records and stored vectors)
+    folded = deltas if decision.new_entries and len(deltas) >= MAX_DELTAS else []
+    merged = current.flat(folded, decision.dropped) if folded else None
+    kept, entries = (list(merged.paragraphs), list(merged.docs)) if merged is not None else ([], [])
+    plan = _Plan(report, kept, merged.vectors.vectors if kept else None, decision.new, decision.entries,
+                 merged.sentences if merged is not None else None, current.sentences)
     delta = None
     name = next_segment_name(current) if decision.new_entries else None
     if name is not None:
@@ -179,18 +185,21 @@ def _add_segment(folder: Path, current: Index, settings: "Settings", model_id: s
         started = time.perf_counter()
         _tick(progress, "index", 0, 1)
         avgdl = float(current.manifest["lexical"]["avgdl"])
-        vector_index, lexical, owners = build_delta_index(decision.new, vectors, settings.retrieval.exact_threshold,
-                                                          avgdl)
+        records = kept + decision.new
+        vector_index, lexical, owners = build_delta_index(records, vectors, settings.retrieval.exact_threshold, avgdl)
         _tick(progress, "index", 1, 1)
         report.seconds["index"] = time.perf_counter() - started
-        manifest = _manifest(settings, model_id, vectors, vector_index, decision.new_entries, len(decision.new))
+        manifest = _manifest(settings, model_id, vectors, vector_index, entries + decision.new_entries, len(records))
         manifest.update(sentences={"count": len(sentences)}, lexical={"avgdl": avgdl, "of": "base"})
-        delta = {"name": name, "paragraphs": decision.new, "vectors": vector_index, "lexical": lexical,
+        delta = {"name": name, "paragraphs": records, "vectors": vector_index, "lexical": lexical,
                  "manifest": manifest, "owners": owners, "sentences": sentences}
     started = time.perf_counter()
     _tick(progress, "write", 0, 1)
-    top = segmented_manifest(current, decision.entries, decision.dropped, name, len(decision.new))
-    write_segment(folder, current, top, delta)
+    names = [s.name for s in folded]
+    top = segmented_manifest(current, decision.entries, decision.dropped, name, len(kept) + len(decision.new), names)
+    write_segment(folder, current, top, delta, names)
+    if folded:
+        report.notes.append(f"deltas {', '.join(names)} merged into the new one")
     _tick(progress, "write", 1, 1)
     report.seconds["write"] = time.perf_counter() - started
     report.paragraphs = top["counts"]["paragraphs"]

@@ -329,3 +329,30 @@ def test_the_library_and_cli_add_remove_and_compact(tmp_path, segmenting, monkey
     assert not isinstance(index, SegmentedIndex) and [d.name for d in index.docs] == [second.name]
     assert main(["ingest", "--compact", "--index", str(settings.index_dir), "-q"]) == 0
     assert "nothing to compact" in capsys.readouterr().out
+
+
+def test_deltas_past_the_limit_are_merged_into_one(tmp_path, segmenting, monkeypatch) -> None:
+    import index.delta
+
+    monkeypatch.setattr(index.delta, "MAX_DELTAS", 2)
+    monkeypatch.setattr(index.update, "MAX_DELTAS", 2)
+    extra = make_file("extra.txt", ["Bus lanes on the ring road open in March.", "Cycle parking doubled."])
+    settings = Settings(index_dir=tmp_path / "index")
+    _update(settings, [POLICE])
+    _update(settings, [FIRE])
+    _update(settings, [UNDATED])
+    _update(settings, remove=[UNDATED[0], POLICE[0]])  # one file of a delta, one of the base: both hidden
+    before = Index.load(settings.index_dir)
+    embedder = FakeEmbedder()
+    qvec = embedder.encode_query("fire engines bus lanes")
+    report = _update(settings, [extra])
+    assert "deltas seg-0001, seg-0002 merged into the new one" in report.notes and report.embedded == 2 + 2
+    index = Index.load(settings.index_dir)
+    assert index.manifest["segments"]["deltas"] == ["seg-0003"]
+    assert index.manifest["segments"]["removed"] == {"": [POLICE[2][0].doc_id]}
+    assert sorted(p.name for p in settings.index_dir.glob("seg-*")) == ["seg-0003"]
+    assert sorted(d.name for d in index.docs) == sorted([FIRE[0], "extra.txt"])
+    assert [p.doc for p in index.paragraphs] == ["", "", "", FIRE[0], FIRE[0], "extra.txt", "extra.txt"]
+    fire = {h.score for h in before.search_dense(qvec, 10) if before.paragraphs[h.position].doc == FIRE[0]}
+    assert fire == {h.score for h in index.search_dense(qvec, 10) if index.paragraphs[h.position].doc == FIRE[0]}
+    assert len(index.sentences) > 0 and index.sentences.lookup([p.text for p in FIRE[2]]).found.any()
