@@ -190,14 +190,19 @@ class Evidence:
 
 
 def _metadata(p: Paragraph) -> str:
-    """Label, paper, body, committee, meeting and date words, the month spelt out ("2026-01-05" -> "5 January 2026")."""
+    """Label, paper, body, committee, meeting and date words, the month spelt out ("2026-01-05" -> "5 January 2026"),
+    and the words of the file's name: the name its owner gave the file says what it is from as a front sheet does
+    ("transparency-board_2011-03-02_action-log.pdf" for a log whose page names no body)."""
     date = p.date
     parts = date.split("-") if date else []
     if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
         date = " ".join([parts[2] if len(parts) > 2 else "", MONTHS[int(parts[1]) - 1], parts[0]])
     section = re.sub(r"^[\s\d.]+", "", p.section)  # "8. An Equal and Fair..." must not offer an "8"
-    return " ".join([p.label, p.paper, p.doc_title, section, p.part, p.meeting, p.meeting_short, p.body, p.committee,
-                     date])
+    name = re.sub(r"[_\-.]+", " ", p.doc.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    # a label the reader made up from the record's first words (an unnumbered entry's heading) is content
+    label = p.label if p.printed else ""
+    return " ".join([label, p.paper, p.doc_title, section, p.part, p.meeting, p.meeting_short, p.body, p.committee,
+                     date, name])
 
 
 def _unit(rank: int, para: Paragraph, parts: list[Sentence], before: Sentence | None, row: bool,

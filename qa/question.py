@@ -274,7 +274,9 @@ _COMPARE = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?|\bdiffer\w*|\beach (?:of 
                       r"|\bboth (?:the )?(?:reports|papers)|\ball (?:the |three |two )?(?:reports|papers)"
                       r"|\bthe (?:two|three|different) (?:reports|papers)|\bbetween\b.+\band\b|\bover time\b"
                       r"|\bsince\b|\bagree\b", re.I)
-_ANAPHOR = re.compile(r"\b(?:it|its|this|these|those|they|them|the related|the same)\b", re.I)
+_ANAPHOR = re.compile(r"\b(?:it|its|this|these|those|they|them|the related|the same)\b"
+                      r"|\bthat\s+[a-z-]+\s*(?:\?|$)", re.I)  # "... and who leads that workstream?"
+_BARE_ASK = re.compile(r"^\s*(?:who|what|when|where|which|how)\s+[a-z]+\s*$", re.I)  # "Who proposed"
 _SOURCES = re.compile(r"\b(?:paper|report|minutes|tracker|presentation|slides)\b", re.I)
 _NUMBERED_PARTS = re.compile(r"(?:^|\s)(?:\(?\d{1,2}\)|\d{1,2}\.|\([a-e]\)|[a-e]\))\s+")
 _CLAUSE = re.compile(r",?\s+(?:and|also|plus)\s+(?=(?:what|how|when|who|which|where|why|is|are|was|were|has|have|"
@@ -367,6 +369,11 @@ def analyse(question: str) -> Question:
             concepts = concepts + extra
             label = label if has_topic else _label(extra) or label
         parts.append(QuestionPart(text, concepts, frozenset(facts), label))
+    if len(parts) >= 2 and _BARE_ASK.match(parts[0].text) and _key(parts[1].concepts):
+        # "Who proposed and who seconded X's nomination?": the first part's object is the second's
+        first, second = parts[0], parts[1]
+        shared = tuple(c for c in second.concepts if c not in first.concepts and not c.context)
+        parts[0] = QuestionPart(first.text, first.concepts + shared, first.facts, first.label or second.label)
     if not parts:
         parts.append(QuestionPart(question, (), whole_facts, ""))
     compare = bool(_COMPARE.search(question)) or len(_SOURCES.findall(question)) >= 2

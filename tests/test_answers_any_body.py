@@ -217,3 +217,23 @@ def test_a_question_asking_what_was_decided_quotes_the_decision():
     answer = answer_extractive("What did the council decide on the revised schedule for tree cutting?",
                                [Hit(para, 1.0, 0.7, 2.0)], Settings())
     assert not answer.abstained and "carried 5-0" in answer.answer
+
+
+def test_the_files_name_says_where_its_paragraphs_are_from_and_a_made_up_label_is_content():
+    from qa.evidence import _metadata
+
+    log = Paragraph(doc_id="l@1", doc="transparency-board_2011-03-02_action-log.pdf", doc_title="Action Log",
+                    paper="TB (5) 1.i", label="Historic Weather Observations - Lead JC", kind="list",
+                    text="Historic Weather Observations - Lead JC Meeting of working group scheduled for 24 May New")
+    words = set(tokens(_metadata(log)))
+    assert set(tokens("Transparency Board action log")) <= words
+    assert not set(tokens("Weather Observations")) & words  # the reader's label for an unnumbered entry
+
+
+def test_a_bare_first_part_shares_the_second_parts_object_and_that_noun_refers_back():
+    q = analyse("Who proposed and who seconded Mark Dziecielewski's nomination for re-election?")
+    assert len(q.parts) == 2 and all("Mark Dziecielewski" in [c.name for c in p.concepts] for p in q.parts)
+    kept = analyse("What is Rivergrove's Resolution 259-2018, and what did the council decide on it?")
+    assert "decide" not in [c.name for c in kept.parts[0].concepts]  # a first part with a topic keeps its own
+    back = analyse("When was the Historic Weather Observations group due to meet, and who leads that workstream?")
+    assert "Historic Weather Observations" in [c.name for c in back.parts[1].concepts]
