@@ -164,7 +164,10 @@ def _entities(text: str) -> list[tuple[int, int, str, bool]]:
             words = [w for w in words if w.lower() not in MONTHS and w.lower() not in STOPWORDS or w in ("to", "of")]
             while words and words[-1] in ("to", "of"):
                 words.pop()
-            if any(w[0].isalpha() and fold(w) not in BODY_WORDS for w in words):
+            # a name of three capitalised words or more is a name even when each word is common
+            # ("Local Public Data Panel"); "Police" or "the Panel" alone names no body in particular
+            capitalised = [w for w in words if w[0].isupper()]
+            if any(w[0].isalpha() and fold(w) not in BODY_WORDS for w in words) or len(capitalised) >= 3:
                 out.append((start, end, " ".join(words), start == m.start() and bool(_RESTRICTS.search(text[:start]))))
     return out
 
