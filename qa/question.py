@@ -19,14 +19,17 @@ _FACT_CUES = {
     "money": r"[£$€]|\bmoney\b|\bfees?\b|\bbudget\w*|\bcosts?\b|\bcosting\b|\bspen[dt]\w*|\bfunding\b|\bfunded\b|\bprecept\b"
              r"|\bprice\b|\bsavings?\b|\boverspend\w*|\bdeficit\b|\bgrant\b",
     "count": r"\bhow many\b|\bnumber of\b|\bhow much\b|\btotal\b|\bcount\b",
-    "date": r"\bwhen\b|\bwhat (?:date|month|year|day)\b|\bwhich (?:month|year|day|date|quarter)\b"
+    # "When did ...?" asks for a date; "When the data was published, did ...?" sets the scene of a yes/no question
+    "date": r"\bwhen\s+(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|must|might)\b"
+            r"|\bwhen\s*\?|\bwhat (?:date|month|year|day)\b|\bwhich (?:month|year|day|date|quarter)\b"
             r"|\bby when\b|\bdeadline\b|\bstart date\b",
     "time": r"\bwhat time\b|\bwhich time\b|\bwhat hour\b",
     "rate": r"\bpercentage\b|\bproportion\b|\brates?\b|%|\bper ?cent\b|\bshare\b|\bhow likely\b",
     "person": r"\bwho\b|\bwhom\b|\bwhich (?:officer|member|councillor|person|organisation)\b",
     "name": r"\bname of\b|\bnamed\b|\bwhat (?:is|was|are|were) (?:\w+ ){0,3}called\b",
     "duration": r"\bhow long\b|\bhow quickly\b|\bhow fast\b|\bwait\w*\b|\bresponse times?\b|\bdelays?\b",
-    "yesno": r"^(?:is|are|was|were|has|have|had|did|does|do|will|can|could|should|would)\b",
+    "yesno": r"^(?:(?:when|if|after|before|since|once|while)\b[^,?]*,\s*)?"
+             r"(?:is|are|was|were|has|have|had|did|does|do|will|can|could|should|would)\b",
     "trend": r"\b(?:" + "|".join(sorted(TREND_WORDS)) + r")\b",
 }
 # words every body's name uses: a name made only of them names no body in particular
@@ -147,6 +150,9 @@ def fact_types(text: str) -> frozenset[str]:
     found = {kind for kind, cue in _FACT_CUES.items() if re.search(cue, low)}
     if "money" in found:
         found.discard("count")  # "how much money" wants an amount, not a count
+    if "trend" in found and re.search(r"\b(?:what|which) changes?\b", low) and not re.search(
+            _FACT_CUES["trend"], re.sub(r"\b(?:what|which) changes?\b", " ", low)):
+        found.discard("trend")  # "what change did they announce?" asks what was decided, not a rise or fall
     return frozenset(found)
 
 

@@ -239,3 +239,17 @@ def test_a_bare_first_part_shares_the_second_parts_object_and_that_noun_refers_b
     assert "decide" not in [c.name for c in kept.parts[0].concepts]  # a first part with a topic keeps its own
     back = analyse("When was the Historic Weather Observations group due to meet, and who leads that workstream?")
     assert "Historic Weather Observations" in [c.name for c in back.parts[1].concepts]
+
+
+def test_a_clause_setting_the_scene_or_asking_what_changed_is_not_a_date_or_trend_question():
+    assert fact_types("When the data was published, did the people behind it get many complaints?") == {"yesno"}
+    assert fact_types("When did the panel next meet?") == {"date"}
+    assert "date" in fact_types("By when must the report be done?")
+    assert "trend" not in fact_types("What change regarding attendance did the group announce?")
+    assert "trend" in fact_types("How has crime changed since 2020?")
+
+
+def test_verbs_of_saying_weigh_little_and_never_refuse_alone():
+    part = analyse("What change regarding attendance did the Open Data User Group announce?").parts[0]
+    assert {c.name: c.generic for c in part.concepts}.get("announce") is True
+    assert "regarding" not in [c.name for c in part.concepts]
