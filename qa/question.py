@@ -285,6 +285,7 @@ _COMPARE = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?|\bdiffer\w*|\beach (?:of 
                       r"|\bsince\b|\bagree\b", re.I)
 _ANAPHOR = re.compile(r"\b(?:it|its|this|these|those|they|them|the related|the same)\b"
                       r"|\bthat\s+[a-z-]+\s*(?:\?|$)", re.I)  # "... and who leads that workstream?"
+_OWN_ASK = re.compile(r"\b(?:what|which|how|why|where|who|whom|when)\b", re.I)
 _BARE_ASK = re.compile(r"^\s*(?:who|what|when|where|which|how)\s+[a-z]+\s*$", re.I)  # "Who proposed"
 _SOURCES = re.compile(r"\b(?:paper|report|minutes|tracker|presentation|slides)\b", re.I)
 _NUMBERED_PARTS = re.compile(r"(?:^|\s)(?:\(?\d{1,2}\)|\d{1,2}\.|\([a-e]\)|[a-e]\))\s+")
@@ -359,7 +360,9 @@ def analyse(question: str) -> Question:
     parts: list[QuestionPart] = []
     for text in split_parts(question):
         concepts = _concepts(text)
-        facts = fact_types(text) or whole_facts
+        # a part asking in its own words ("what kind of group...") wants what they ask; one that does not
+        # ("... and in 2023/24?") wants what the whole question does
+        facts = fact_types(text) or (frozenset() if _OWN_ASK.search(text) else whole_facts)
         label = _label(concepts)
         if parts and _ANAPHOR.search(text):
             # "..., and what new action on it did the log set?": the part is about what the first part names

@@ -253,3 +253,10 @@ def test_verbs_of_saying_weigh_little_and_never_refuse_alone():
     part = analyse("What change regarding attendance did the Open Data User Group announce?").parts[0]
     assert {c.name: c.generic for c in part.concepts}.get("announce") is True
     assert "regarding" not in [c.name for c in part.concepts]
+
+
+def test_a_part_that_asks_in_its_own_words_wants_its_own_kind_of_fact():
+    q = analyse("What kind of group did the Board agree would help, and who was actioned to present it, by when?")
+    assert q.parts[0].facts == frozenset() and {"person", "date"} <= q.parts[1].facts
+    tail = analyse("How many burglaries were recorded in 2023/24? And in 2024/25?")
+    assert [p.facts for p in tail.parts] == [{"count"}, {"count"}]  # an elliptical part asks what the whole does
