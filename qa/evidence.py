@@ -51,7 +51,9 @@ _REFERENCE_BEFORE = re.compile(r"\b(?:ref|minute|paragraph|para|item|action|no|n
 _WORD_COUNT = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundreds?"
                          r"|thousands?)\b", re.I)
 # A sentence that leans on the one before: "This represents...", "In 2024/25, these offences...".
-ANAPHOR = re.compile(r"^(?:[^,.;:]{1,25},\s*)?(?:this|these|that|those|it|they|of these|of which|such|similarly"
+# "It was agreed that ..." is the minutes' own formula for a decision: its "it" refers back to nothing
+ANAPHOR = re.compile(r"^(?:[^,.;:]{1,25},\s*)?(?:this|these|that|those|it(?!\s+(?:was|is|has been|had been)\s+\w+ed\s+that\b)"
+                     r"|they|of these|of which|such|similarly"
                      r"|however|in contrast|by contrast|in comparison|despite this|while this|overall)\b", re.I)
 _LIST_MAX = 700
 _NOT_NAMES = frozenset(fold(w) for w in """police crime panel board council commissioner chief constable officer

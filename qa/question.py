@@ -153,6 +153,8 @@ def fact_types(text: str) -> frozenset[str]:
     if "trend" in found and re.search(r"\b(?:what|which) changes?\b", low) and not re.search(
             _FACT_CUES["trend"], re.sub(r"\b(?:what|which) changes?\b", " ", low)):
         found.discard("trend")  # "what change did they announce?" asks what was decided, not a rise or fall
+    if "trend" in found and _DECIDED.search(low):
+        found.discard("trend")  # "what did they decide about the pay increase?": the increase is the topic
     return frozenset(found)
 
 
@@ -285,6 +287,8 @@ _COMPARE = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?|\bdiffer\w*|\beach (?:of 
                       r"|\bsince\b|\bagree\b", re.I)
 _ANAPHOR = re.compile(r"\b(?:it|its|this|these|those|they|them|the related|the same)\b"
                       r"|\bthat\s+[a-z-]+\s*(?:\?|$)", re.I)  # "... and who leads that workstream?"
+_DECIDED = re.compile(r"\bwhat (?:did|was|were|has|have|had)\b[^?]*\b(?:decide|decided|agree|agreed|resolve|resolved"
+                      r"|approve|approved)\b")
 _OWN_ASK = re.compile(r"\b(?:what|which|how|why|where|who|whom|when)\b", re.I)
 _BARE_ASK = re.compile(r"^\s*(?:who|what|when|where|which|how)\s+[a-z]+\s*$", re.I)  # "Who proposed"
 _SOURCES = re.compile(r"\b(?:paper|report|minutes|tracker|presentation|slides)\b", re.I)

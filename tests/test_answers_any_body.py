@@ -260,3 +260,18 @@ def test_a_part_that_asks_in_its_own_words_wants_its_own_kind_of_fact():
     assert q.parts[0].facts == frozenset() and {"person", "date"} <= q.parts[1].facts
     tail = analyse("How many burglaries were recorded in 2023/24? And in 2024/25?")
     assert [p.facts for p in tail.parts] == [{"count"}, {"count"}]  # an elliptical part asks what the whole does
+
+
+def test_what_was_decided_quotes_the_sentence_recording_the_decision():
+    src = dict(doc_id="d@1", doc="fgb.pdf", doc_title="Minutes", paper="Minutes", date="2022-05-23",
+               body="Decoy School Governors", committee="Full Governing Body")
+    pay = Paragraph(label="FGB 103/2122(b)", text="Caretaker's Pay. This matter had been discussed at the Business "
+                    "Committee but detailed information had not been available at that time. Heather provided further "
+                    "information but the details for the increase are not yet available from the contractor. It was "
+                    "suggested that the decision be delegated to the Headteacher. It was agreed that Heather together "
+                    "with Simon and Oliver agree to the increase when the final information is available.",
+                    pages=(3,), seq=4, **src)
+    assert fact_types("What did the governing body decide about the caretaker's pay increase?") == frozenset()
+    answer = answer_extractive("What did the governing body decide about the caretaker's pay increase?",
+                               [Hit(pay, 1.0, 0.7, 3.0)], Settings())
+    assert not answer.abstained and "It was agreed that Heather together with Simon and Oliver" in answer.answer
