@@ -16,6 +16,7 @@ from qa.evidence import (ANAPHOR, Evidence, Unit, best_quote, coverage, dense_no
 from qa.confidence import learned_confidence, lexical_confidence
 from qa.library_words import LibraryWords
 from qa.decisions import decision_after, with_verdict
+from qa.lists import matching_entries
 from qa.meeting_dates import other_meeting
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
 from qa.sentences import display, split_sentences
@@ -116,7 +117,8 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
             chosen[i] = longer
             used += 1
     decision = decision_after(s.part, s.ev, chosen)
-    return chosen + [decision] if decision is not None else chosen
+    chosen = chosen + [decision] if decision is not None else chosen
+    return chosen + matching_entries(s.part, s.ev, chosen)
 
 
 def _next(s: _Scorer, ranked: list[Unit], chosen: list[Unit], missing: list[Concept], max_paragraphs: int,

@@ -275,3 +275,18 @@ def test_what_was_decided_quotes_the_sentence_recording_the_decision():
     answer = answer_extractive("What did the governing body decide about the caretaker's pay increase?",
                                [Hit(pay, 1.0, 0.7, 3.0)], Settings())
     assert not answer.abstained and "It was agreed that Heather together with Simon and Oliver" in answer.answer
+
+
+def test_a_question_asking_which_ones_lists_every_entry_that_matches():
+    src = dict(doc_id="n@1", doc="agm.pdf", doc_title="AGM bundle", paper="Public Houses", date="2007-05-12")
+    pubs = [("H", "The White Ferry 1A Sutherland Street, SW1V 4LD"), ("I", "The Warwick 25 Warwick Way, SW1V 1QT"),
+            ("J", "The Page 11 Warwick Way, SW1V 1QT"), ("K", "St Georges Tavern 14 Belgrave Rd, SW1V 1QD")]
+    hits = [Hit(Paragraph(label=label, text=text, pages=(10,), seq=n, **src), 1.0 - n / 10, 0.6, 2.0)
+            for n, (label, text) in enumerate(pubs)]
+    hits.sort(key=lambda h: h.paragraph.label != "I")  # the search ranked one Warwick Way entry first
+    answer = answer_extractive("Which of the public houses listed are on Warwick Way?", hits, Settings())
+    assert not answer.abstained
+    assert "The Warwick 25" in answer.answer and "The Page 11" in answer.answer
+    assert "Sutherland" not in answer.answer and "Belgrave" not in answer.answer
+    single = answer_extractive("What is the address of The Warwick?", hits, Settings())
+    assert "The Page" not in single.answer  # one thing asked for: one entry
