@@ -30,7 +30,9 @@ _FACT_CUES = {
     "duration": r"\bhow long\b|\bhow quickly\b|\bhow fast\b|\bwait\w*\b|\bresponse times?\b|\bdelays?\b",
     "yesno": r"^(?:(?:when|if|after|before|since|once|while)\b[^,?]*,\s*)?"
              r"(?:is|are|was|were|has|have|had|did|does|do|will|can|could|should|would)\b",
-    "trend": r"\b(?:" + "|".join(sorted(TREND_WORDS)) + r")\b",
+    # "up" and "down" alone are not a trend ("down on the agenda", "set up"); "gone up", "going down" are
+    "trend": r"\b(?:" + "|".join(sorted(TREND_WORDS - {"up", "down", "go", "going", "gone", "getting"}))
+             + r"|(?:go|goes|going|gone|went|got|getting) (?:up|down))\b",
 }
 # words every body's name uses: a name made only of them names no body in particular
 BODY_WORDS = frozenset(fold(w) for w in GENERIC | frozenset(

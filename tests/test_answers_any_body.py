@@ -247,6 +247,9 @@ def test_a_clause_setting_the_scene_or_asking_what_changed_is_not_a_date_or_tren
     assert "date" in fact_types("By when must the report be done?")
     assert "trend" not in fact_types("What change regarding attendance did the group announce?")
     assert "trend" in fact_types("How has crime changed since 2020?")
+    assert "trend" not in fact_types("What initiative was Steve Peters down on the agenda to cover?")
+    assert "trend" not in fact_types("Has the working group been set up yet?")
+    assert "trend" in fact_types("Has crime gone up?") and "trend" in fact_types("Are burglaries going down?")
 
 
 def test_verbs_of_saying_weigh_little_and_never_refuse_alone():
