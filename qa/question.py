@@ -148,10 +148,20 @@ def with_library(q: Question, library: "LibraryWords | None") -> Question:
 
 def fact_types(text: str) -> frozenset[str]:
     """The kinds of fact a question (or part) wants: count, date, rate, money, person, duration, yesno, trend."""
-    low = text.lower().strip()
-    found = {kind for kind, cue in _FACT_CUES.items() if re.search(cue, low)}
-    if "money" in found:
+    # what the question quotes ('Requires Improvement') or names (the "General Practice Improvement Programme")
+    # is what it is about, not what it asks for
+    plain = _QUOTED.sub(" ", text.strip())
+    low = plain.lower()
+    unnamed = re.sub(r"(?<=[a-z,;] )(?:[A-Z][\w'’-]*\s*)+", " ", plain).lower()
+    found = {kind for kind, cue in _FACT_CUES.items() if re.search(cue, unnamed if kind == "trend" else low)}
+    if "person" in found and not _ASKS_WHO.search(low):
+        found.discard("person")  # "the people who sit on the panel": a relative clause, not "who?"
+    if "money" in found and re.search(r"\bhow many\b|\bnumber of\b", low) and not re.search(r"[£$€]|\bmoney\b", low):
+        found.discard("money")  # "how many devices has it funded?" wants a count
+    elif "money" in found:
         found.discard("count")  # "how much money" wants an amount, not a count
+    if "money" in found and found & {"date", "person", "time", "duration"}:
+        found.discard("money")  # "by what date ... the precept?": the precept is the topic, the date the answer
     if "trend" in found and re.search(r"\b(?:what|which) changes?\b", low) and not re.search(
             _FACT_CUES["trend"], re.sub(r"\b(?:what|which) changes?\b", " ", low)):
         found.discard("trend")  # "what change did they announce?" asks what was decided, not a rise or fall
@@ -291,6 +301,10 @@ _ANAPHOR = re.compile(r"\b(?:it|its|this|these|those|they|them|the related|the s
                       r"|\bthat\s+[a-z-]+\s*(?:\?|$)", re.I)  # "... and who leads that workstream?"
 _DECIDED = re.compile(r"\bwhat (?:did|was|were|has|have|had)\b[^?]*\b(?:decide|decided|agree|agreed|resolve|resolved"
                       r"|approve|approved)\b")
+_QUOTED = re.compile(r"'[^']{2,80}'(?!\w)|‘[^’]{2,80}’|\"[^\"]{2,80}\"|“[^”]{2,80}”")
+# "who" asking: at the start of a question or clause, or after a preposition ("and to whom?")
+_ASKS_WHO = re.compile(r"(?:^|[,;:?.]\s*|\b(?:and|or|but|to|by|from|with|for|of)\s+)(?:who|whom)\b"
+                       r"|\bwhich (?:officer|member|councillor|person|organisation)\b")
 _OWN_ASK = re.compile(r"\b(?:what|which|how|why|where|who|whom|when)\b", re.I)
 _BARE_ASK = re.compile(r"^\s*(?:who|what|when|where|which|how)\s+[a-z]+\s*$", re.I)  # "Who proposed"
 _SOURCES = re.compile(r"\b(?:paper|report|minutes|tracker|presentation|slides)\b", re.I)

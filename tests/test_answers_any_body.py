@@ -293,3 +293,13 @@ def test_a_question_asking_which_ones_lists_every_entry_that_matches():
     assert "Sutherland" not in answer.answer and "Belgrave" not in answer.answer
     single = answer_extractive("What is the address of The Warwick?", hits, Settings())
     assert "The Page" not in single.answer  # one thing asked for: one entry
+
+
+def test_what_a_question_names_quotes_or_relates_is_not_what_it_asks_for():
+    assert fact_types("Do the people who sit on the Panel get paid for it?") == {"yesno"}  # relative "who"
+    assert fact_types("How long would I have to appeal, and to whom?") == {"duration", "person"}
+    assert fact_types("How many extra speed devices has the Commissioner funded?") == {"count"}
+    assert fact_types("By what date should councillors send suggestions for the precept?") == {"date"}
+    assert "trend" not in fact_types("Which CQC domain was the practice rated 'Requires Improvement' in?")
+    assert "trend" not in fact_types("How many practices signed up to the General Practice Improvement Programme?")
+    assert fact_types("How much money had the service saved so far?") == {"money"}
