@@ -303,3 +303,18 @@ def test_what_a_question_names_quotes_or_relates_is_not_what_it_asks_for():
     assert "trend" not in fact_types("Which CQC domain was the practice rated 'Requires Improvement' in?")
     assert "trend" not in fact_types("How many practices signed up to the General Practice Improvement Programme?")
     assert fact_types("How much money had the service saved so far?") == {"money"}
+
+
+def test_a_paragraph_that_refers_back_is_about_what_the_one_before_it_names():
+    src = dict(doc_id="a@1", doc="agb.txt", doc_title="Performance", paper="Performance", section="4. Roads")
+    before = Paragraph(label="4.3", text='The plan prioritises enforcement of the "Fatal 4" driving offences, which '
+                       "include speeding and mobile phone use.", pages=(4,), seq=20, **src)
+    after = Paragraph(label="4.4", text="Enforcement activity in these areas has risen, with 4,203 actions recorded "
+                      "in 2024/25, reflecting a 20.5 percent increase.", pages=(4,), seq=21, **src)
+    question = "How many 'Fatal 4' enforcement actions were recorded in 2024/25?"
+    answer = answer_extractive(question, [Hit(after, 1.0, 0.7, 3.0), Hit(before, 0.9, 0.6, 2.0)], Settings())
+    assert not answer.abstained and "4,203" in answer.answer
+    assert "elsewhere 0" in answer.note  # the name is given beside the answer, by the paragraph it goes on from
+    apart = replace(after, seq=40)  # the same words further on: not what the "Fatal 4" paragraph introduced
+    alone = answer_extractive(question, [Hit(apart, 1.0, 0.7, 3.0), Hit(before, 0.9, 0.6, 2.0)], Settings())
+    assert "elsewhere 1" in alone.note and alone.confidence < answer.confidence
