@@ -318,3 +318,22 @@ def test_a_paragraph_that_refers_back_is_about_what_the_one_before_it_names():
     apart = replace(after, seq=40)  # the same words further on: not what the "Fatal 4" paragraph introduced
     alone = answer_extractive(question, [Hit(apart, 1.0, 0.7, 3.0), Hit(before, 0.9, 0.6, 2.0)], Settings())
     assert "elsewhere 1" in alone.note and alone.confidence < answer.confidence
+
+
+def test_a_count_answers_how_many_only_where_it_counts_what_was_asked():
+    from qa.counts import counted_thing, counts
+
+    part = analyse("How many parents attended the school's SATs information meeting?").parts[0]
+    thing = counted_thing(part)
+    assert thing is not None and thing.name == "parents"
+    assert not counts("Two presentations that had been provided for parents were in the papers.", thing)
+    assert counts("Twelve parents attended the meeting.", thing)
+    assert counts("Parents who attended the SATs meeting numbered 14.", thing)
+    assert counted_thing(analyse("How many people volunteer?").parts[0]) is None  # people go by many names
+    src = dict(doc_id="d@1", doc="lw.pdf", doc_title="Minutes", paper="Minutes", committee="Learning Committee")
+    sats = Paragraph(label="LW 71/2122(c)", text="Two presentations that had been provided for parents were in the "
+                     "papers for the meeting and Heather explained the arrangements for the SATs. Governors asked how "
+                     "many parents attended the SATs meeting and Heather provided the information on attendance.",
+                     pages=(4,), seq=9, **src)
+    answer = answer_extractive(part.text, [Hit(sats, 1.0, 0.6, 4.0)], Settings())
+    assert answer.abstained  # the minutes say the figure was given, not what it was
