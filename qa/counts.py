@@ -39,8 +39,9 @@ def counts(text: str, thing: Concept) -> bool:
     words = list(re.finditer(r"\S+", text))
     starts = [w.start() for w in words]
     for m in list(_NUMBER.finditer(text)) + list(_WORD_COUNT.finditer(text)):
-        if re.fullmatch(r"(?:19|20)\d\d", m.group(0)) or _NOT_COUNT_AFTER.match(text, m.end()):
-            continue
+        if re.fullmatch(r"(?:19|20)\d\d", m.group(0)) or _NOT_COUNT_AFTER.match(text, m.end()) \
+                or re.search(r"\bper\s*$", text[max(0, m.start() - 6):m.start()], re.I):
+            continue  # a year, a percentage, a date, or a rate's base ("appointments per 1,000 population")
         at = max(0, next((i for i, s in enumerate(starts) if s > m.start()), len(starts)) - 1)
         after = " ".join(w.group() for w in words[at + 1:at + 1 + AFTER_WORDS])
         before = " ".join(w.group() for w in words[max(0, at - BEFORE_WORDS):at])

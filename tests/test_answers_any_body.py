@@ -330,6 +330,8 @@ def test_a_count_answers_how_many_only_where_it_counts_what_was_asked():
     assert counts("Twelve parents attended the meeting.", thing)
     assert counts("Parents who attended the SATs meeting numbered 14.", thing)
     assert counted_thing(analyse("How many people volunteer?").parts[0]) is None  # people go by many names
+    visits = counted_thing(analyse("How many appointments did practices deliver?").parts[0])
+    assert not counts("The appointment rate per 1,000 for all appointments includes home visits.", visits)
     src = dict(doc_id="d@1", doc="lw.pdf", doc_title="Minutes", paper="Minutes", committee="Learning Committee")
     sats = Paragraph(label="LW 71/2122(c)", text="Two presentations that had been provided for parents were in the "
                      "papers for the meeting and Heather explained the arrangements for the SATs. Governors asked how "
