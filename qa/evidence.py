@@ -52,6 +52,9 @@ _WORD_COUNT = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|ele
                          r"|thousands?)\b", re.I)
 # A sentence that leans on the one before: "This represents...", "In 2024/25, these offences...".
 # "It was agreed that ..." is the minutes' own formula for a decision: its "it" refers back to nothing
+# a decision recorded in a word or two is a statement ("Supported.", "NO OBJECTION", "Agreed.")
+_VERDICT = re.compile(r"\b(?:no|not|yes|objections?|objected|supported|agreed|approved|refused|rejected|resolved"
+                      r"|carried|deferred|declined|adopted|accepted|passed|noted|complete[d]?|ongoing|new)\b", re.I)
 ANAPHOR = re.compile(r"^(?:[^,.;:]{1,25},\s*)?(?:this|these|that|those|it(?!\s+(?:was|is|has been|had been)\s+\w+ed\s+that\b)"
                      r"|they|of these|of which|such|similarly"
                      r"|however|in contrast|by contrast|in comparison|despite this|while this|overall)\b", re.I)
@@ -187,6 +190,9 @@ class Evidence:
         Group 13th meeting 14 May 2013, 14:00-17:00"), which every paragraph of the paper carries."""
         if len(u.spans) == 1 and u.text.rstrip().endswith(":"):
             return False
+        words = re.findall(r"[A-Za-z]+", u.text)
+        if len(words) <= 2 and not re.search(r"\d", u.text) and not _VERDICT.search(u.text):
+            return False  # "Vice-Chair", "Old Business": a heading or a label, not a statement
         content = {t for t in u.tokens if t.isalpha() and t not in STOPWORDS and t not in _WHEN_WORDS}
         return bool(content - self.meta_tokens[u.rank])
 

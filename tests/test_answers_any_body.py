@@ -339,3 +339,13 @@ def test_a_count_answers_how_many_only_where_it_counts_what_was_asked():
                      pages=(4,), seq=9, **src)
     answer = answer_extractive(part.text, [Hit(sats, 1.0, 0.6, 4.0)], Settings())
     assert answer.abstained  # the minutes say the figure was given, not what it was
+
+
+def test_a_heading_of_a_word_or_two_is_not_a_statement_but_a_short_decision_is():
+    from qa.evidence import Evidence
+
+    src = dict(doc_id="n@1", doc="agm.pdf", doc_title="Minutes", paper="Minutes", date="2006-02-11")
+    heading = Paragraph(label="8.2", kind="titled", text="Vice-Chair", pages=(3,), seq=1, **src)
+    verdict = Paragraph(label="9", text="NO OBJECTION", pages=(3,), seq=2, **src)
+    ev = Evidence.of([Hit(heading, 1.0, 0.7, 3.0), Hit(verdict, 0.9, 0.6, 2.0)])
+    assert {ev.paragraph(u.rank).label for u in ev.units if ev.says_something(u)} == {"9"}
