@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from corpus.lines import Line
+from corpus.lines import SENTENCE_END, Line
 from corpus.papers import PaperHead
 
 
@@ -21,6 +21,11 @@ class Draft:
     last_ends_sentence: bool = True
     last_kind: str = ""
     parent: str = ""
+    # A numbered paragraph that ended a line with a colon ("the following were received:") goes on to list
+    # what it introduced: the short lines after it (table cells, a list) are its own, not a block of their own.
+    introduces: bool = False
+    # where a long unnumbered list may be cut into its groups: (index into `lines`, the group's label, its page)
+    groups: list[tuple[int, str, int]] = field(default_factory=list)
 
     def add(self, line: Line, text: str | None = None, joiner: str | None = None) -> None:
         text = line.text if text is None else text
@@ -37,11 +42,42 @@ class Draft:
         self.lines.append((joiner, text.strip() if line.kind != "table" else text))
         self.pages.add(line.page)
         self.last_ends_sentence = line.ends_sentence or line.kind == "table"
+        if self.kind in ("numbered", "titled") and text.rstrip().endswith(":"):
+            self.introduces = True
         self.last_kind = line.kind
 
     @property
     def text(self) -> str:
         return "".join(j + t for j, t in self.lines).strip()
+
+
+# A list longer than this (an action log of a dozen workstreams, printed as one table) is cut into its groups;
+# a shorter one is read as one passage anyway, and its groups are often the cells of one small table.
+SPLIT_GROUPS_FROM = 1500
+MIN_GROUPS = 3
+MAX_SENTENCE_SHARE = 0.2
+
+
+def split_groups(draft: Draft) -> list[Draft]:
+    """A long unnumbered list as its groups, each named by its first line; anything else as it is."""
+    if draft.kind != "list" or len(draft.groups) < MIN_GROUPS or len(draft.text) < SPLIT_GROUPS_FROM:
+        return [draft]
+    # a log's entries are cells, not sentences; where space separates sentences, it separates a page's paragraphs
+    sentences = sum(1 for _, t in draft.lines if SENTENCE_END.search(t))
+    if sentences > MAX_SENTENCE_SHARE * len(draft.lines):
+        return [draft]
+    starts = [(0, draft.label, min(draft.pages))] if draft.groups[0][0] > 0 else []
+    starts += draft.groups
+    last_page = max(draft.pages)
+    out = []
+    for n, (first, label, page) in enumerate(starts):
+        end, next_page = (starts[n + 1][0], starts[n + 1][2]) if n + 1 < len(starts) else (len(draft.lines), last_page)
+        part = Draft(label=label, kind="list", section=draft.section, part=draft.part, parent=draft.parent)
+        part.lines = [("", draft.lines[first][1])] + draft.lines[first + 1:end]
+        part.pages = {p for p in draft.pages if page <= p <= next_page}
+        if part.text:
+            out.append(part)
+    return out
 
 
 @dataclass

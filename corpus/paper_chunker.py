@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.drafts import Draft
+from corpus.drafts import Draft, split_groups
 from corpus.front import MARKING
 from corpus.lines import Line, is_short
 from corpus.lookahead import _last_entry, _adjacent, _body_follows, _capitals, _date_like, _next_numbered, _one_line_entries
@@ -68,7 +68,7 @@ class PaperChunker(NestedUnits):
     # -- helpers -----------------------------------------------------------------
     def close(self) -> None:
         if self.open and self.open.text:
-            self.items.append(self.open)
+            self.items.extend(split_groups(self.open))
         self.open = None
 
     def resolve_pending(self) -> None:
@@ -132,6 +132,19 @@ class PaperChunker(NestedUnits):
                         return i, j, label
         return None
 
+    def _opens_group(self, i: int) -> bool:
+        """Whether short line `i` may name a group of lines in a list: space above it, the group's lines right
+        under it, and words rather than figures (`Historic Weather Observations - Lead JC`, not `-5.03%`)."""
+        line = self.lines[i]
+        text = line.text.strip()
+        words = text.split()
+        if not line.gap or i + 1 >= self.end or len(words) < 2 or not text[:1].isupper():
+            return False
+        if sum(ch.isalpha() for ch in text) < 0.6 * len(text.replace(" ", "")):
+            return False
+        nxt = self.lines[i + 1]
+        return not nxt.gap and nxt.page == line.page and nxt.kind in ("short", "text")
+
     def _label(self, text: str) -> str:
         return title_case(text.strip(" *:–-")) or self.part or "Text"
 
@@ -167,6 +180,12 @@ class PaperChunker(NestedUnits):
             self.entry_page = None
             if kind == "short" and self.open is not None and not self.open.lines and not self.pending:
                 self.open.add(line)  # `3.` printed alone: its words follow on the next lines
+            elif kind == "short" and self.open is not None and not self.pending and self.open.introduces:
+                self.open.add(line, joiner="\n")
+            elif kind == "short" and self.open is not None and self.open.kind == "list" and not self.pending \
+                    and self._opens_group(i):
+                self.open.groups.append((len(self.open.lines), self._label(line.text), line.page))
+                self.open.add(line)
             elif kind == "short" and self.open is not None and not self.pending and not _capitals(line.text) and (
                 self.open.kind == "titled"
                 or (self.open.kind in ("list", "cover", "signoff") and self.open.last_kind not in ("bullet", "lettered"))

@@ -70,8 +70,10 @@ def matches(entry: GoldEntry | Mapping, doc: str, label: str, text: str, quote: 
     evidence = fold(get("evidence", ""))
     if not evidence:
         return False
+    # the evidence may be quoted with the paragraph's number, as printed ("Jan26.02 Bushcraft Group - ...")
     if (doc and label and _doc_name(doc) == _doc_name(get("doc", ""))
-            and _label(label) == _label(get("label", "")) and evidence in fold(text)):
+            and _label(label) == _label(get("label", ""))
+            and (evidence in fold(text) or evidence in fold(f"{_label(label)} {text}"))):
         return True
     needle = evidence.lower()
     return any(needle in fold(s).lower() for s in (text, quote) if s)
@@ -104,10 +106,15 @@ def mean_reciprocal_rank(ranks: Sequence[int | None]) -> float | None:
     return sum(1.0 / r for r in ranks if r is not None) / len(ranks)
 
 
+INFLECTION = "(?:s|es|d|ed|ing)?"  # the endings a fact's last word may take in an answer
+
+
 def fact_in(fact: str | Sequence[str], text: str) -> bool:
     """Whether `text` states `fact` (or any of a tuple of alternatives), after normalisation.
 
-    Numbers are compared whole: fact `31` is not found in `310` nor in `3.31`.
+    Numbers are compared whole: fact `31` is not found in `310` nor in `3.31`. A fact ending in a word of four
+    letters or more is also found inflected (`adopt` in "adopted", `car park` in "car parks", `abstain` in
+    "abstaining"): the gold files write facts as stems, and their own answers use the inflected forms.
     """
     if not isinstance(fact, str):
         return any(fact_in(alt, text) for alt in fact)
@@ -115,7 +122,8 @@ def fact_in(fact: str | Sequence[str], text: str) -> bool:
     if not needle:
         return False
     hay = normalise_for_match(MARKER.sub(" ", text or ""))
-    pattern = r"(?<!\w)(?<!\d[.,])" + re.escape(needle) + r"(?!\w)(?![.,]\d)"
+    inflected = INFLECTION if re.search(r"[^\W\d_]{4}$", needle) else ""
+    pattern = r"(?<!\w)(?<!\d[.,])" + re.escape(needle) + inflected + r"(?!\w)(?![.,]\d)"
     return re.search(pattern, hay) is not None
 
 

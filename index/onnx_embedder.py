@@ -170,12 +170,24 @@ class OnnxEmbedder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embed `texts` as an (n, d) float32 array of unit vectors (mean pooling, as sentence-transformers)."""
+        return self.encode_spans(texts, [[] for _ in texts])[0]
+
+    def encode_spans(self, texts: list[str], spans: list[list[tuple[int, int]]]
+                     ) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
+        """Each text's vector, and a vector for each of its character spans from the same pass ("late chunking"):
+        the mean of the span's token states, read in the context of the whole text, at no further model cost.
+
+        Returns:
+            (n, d) unit vectors of `texts`, and for each text one unit vector per span (None for a span that no
+            token falls in, e.g. past the model's 256 word pieces).
+        """
         from index.embeddings import SMALL_CALL
 
         texts = list(texts)
         # one thread for a question or a few sentences (threads only wait for each other then)
         session = self._session(1 if len(texts) <= SMALL_CALL or self.threads == 1 else self.threads)
         out: np.ndarray | None = None
+        pooled_spans: list[list[np.ndarray | None]] = [[] for _ in texts]
         order = np.argsort([-len(t) for t in texts], kind="stable")
         for start in range(0, len(texts), BATCH):
             idx = order[start:start + BATCH]
@@ -189,10 +201,13 @@ class OnnxEmbedder:
             if out is None:
                 out = np.empty((len(texts), pooled.shape[1]), dtype=np.float32)
             out[idx] = pooled
+            for row, i in enumerate(idx):
+                if spans[i]:
+                    pooled_spans[i] = _span_vectors(hidden[row], encodings[row].offsets, spans[i])
         if out is None:
-            return np.zeros((0, self._dim or 384), dtype=np.float32)
+            return np.zeros((0, self._dim or 384), dtype=np.float32), pooled_spans
         self._dim = out.shape[1]
-        return out
+        return out, pooled_spans
 
     def encode_query(self, text: str) -> np.ndarray:
         """Embed one question as a (d,) float32 unit vector."""
@@ -209,3 +224,21 @@ def load_onnx(settings: "EmbeddingSettings", folder: Path, sha256: str) -> OnnxE
     cache = Path(settings.onnx_cache).expanduser() if settings.onnx_cache else None
     path = cached_export(folder, sha256, cache)
     return OnnxEmbedder(path, folder, settings.model, sha256, settings.threads)
+
+
+def _span_vectors(hidden: np.ndarray, offsets: list[tuple[int, int]],
+                  spans: list[tuple[int, int]]) -> list[np.ndarray | None]:
+    """Unit mean of the token states whose characters lie in each span (special and padding tokens have no
+    characters: offsets (0, 0))."""
+    starts = np.array([a for a, _ in offsets])
+    ends = np.array([b for _, b in offsets])
+    real = ends > starts
+    out: list[np.ndarray | None] = []
+    for a, b in spans:
+        inside = real & (starts >= a) & (ends <= b)
+        if not inside.any():
+            out.append(None)
+            continue
+        vector = hidden[inside].mean(0)
+        out.append((vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32))
+    return out

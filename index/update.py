@@ -13,6 +13,7 @@ import numpy as np
 
 from corpus.records import Paragraph, make_doc_id
 from index.embeddings import Embedder, EmbedderLike, model_id_for, same_model
+from index.late_chunks import sentence_spans
 from index.lexical import LexicalIndex
 from index.delta import (MAX_DELTAS, build_delta_index, full_rebuild_reason, next_segment_name, segmented_manifest,
                          write_full, write_segment)
@@ -72,6 +73,7 @@ class _Plan:
     entries: list[DocEntry]
     kept_sentences: SentenceVectors | None = None  # None: embedded again (model changed) or dropped
     previous_sentences: SentenceVectors | None = None  # reused for sentences a changed file still has
+    pooled: dict[str, np.ndarray] = field(default_factory=dict)  # sentence -> vector read off its passage's pass
 
 
 def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileInput], remove: Iterable[str] = (),
@@ -131,7 +133,7 @@ def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileI
         if segmented and not report.rebuilt:
             report.rebuilt = f"compacted into one segment ({reason})"
         plan = _plan(current.flat() if isinstance(current, SegmentedIndex) else current, decision)
-        vectors = _embed(plan, embedder, settings, progress)
+        vectors = _embed(plan, embedder, settings, progress, sentence_texts)
         paragraphs = plan.kept + plan.new
         sentences = _embed_sentences(plan, sentence_texts, lambda: embedder or Embedder.load(settings.embedding))
         texts, owners = passage_texts(paragraphs)
@@ -180,7 +182,7 @@ def _add_segment(folder: Path, current: Index, settings: "Settings", model_id: s
     delta = None
     name = next_segment_name(current) if decision.new_entries else None
     if name is not None:
-        vectors = _embed(plan, embedder, settings, progress)
+        vectors = _embed(plan, embedder, settings, progress, sentence_texts)
         sentences = _embed_sentences(plan, sentence_texts, lambda: embedder or Embedder.load(settings.embedding))
         started = time.perf_counter()
         _tick(progress, "index", 0, 1)
@@ -295,18 +297,31 @@ def _rebuild_reason(current: Index, model_id: str, chunker: dict) -> str:
     return ""
 
 
-def _embed(plan: _Plan, embedder: EmbedderLike | None, settings: "Settings", progress: Progress | None) -> np.ndarray:
-    """Vectors for every paragraph of the new index, in order, embedding as few as possible."""
+def _embed(plan: _Plan, embedder: EmbedderLike | None, settings: "Settings", progress: Progress | None,
+           sentence_texts: SentenceTexts | None = None) -> np.ndarray:
+    """Vectors for every paragraph of the new index, in order, embedding as few as possible; with an embedder
+    that can (`encode_spans`), the answerer's sentences are read off the same pass into `plan.pooled`."""
     todo = plan.new if plan.kept_vectors is not None or not plan.kept else plan.kept + plan.new
     started = time.perf_counter()
-    texts, _ = passage_texts(todo)
+    texts, owners = passage_texts(todo)
     blocks: list[np.ndarray] = []
     if texts and embedder is None:
         embedder = Embedder.load(settings.embedding)
+    late = sentence_texts is not None and hasattr(embedder, "encode_spans")
+    spans, held = sentence_spans(todo, texts, owners, sentence_texts) if late else ([], [])
     _tick(progress, "embed", 0, len(texts))
     for start in range(0, len(texts), EMBED_BLOCK):
-        block = np.asarray(embedder.encode(texts[start:start + EMBED_BLOCK]), dtype=np.float32)
-        if block.ndim != 2 or len(block) != len(texts[start:start + EMBED_BLOCK]):
+        end = start + EMBED_BLOCK
+        if late:
+            block, pooled = embedder.encode_spans(texts[start:end], spans[start:end])
+            for sentences, vectors in zip(held[start:end], pooled):
+                for sentence, vector in zip(sentences, vectors):
+                    if vector is not None:
+                        plan.pooled.setdefault(sentence, vector)
+        else:
+            block = embedder.encode(texts[start:end])
+        block = np.asarray(block, dtype=np.float32)
+        if block.ndim != 2 or len(block) != len(texts[start:end]):
             raise ValueError(f"embedder returned an array of shape {block.shape} for {len(texts)} texts")
         blocks.append(block)
         _tick(progress, "embed", start + len(block), len(texts))
@@ -337,8 +352,8 @@ def _embed_sentences(plan: _Plan, sentence_texts: SentenceTexts | None,
     started = time.perf_counter()
     previous = plan.previous_sentences
     reuse = previous.lookup(distinct) if previous is not None and len(previous) else None
-    missing = [t for i, t in enumerate(distinct) if reuse is None or not reuse.found[i]]
-    fresh: dict[str, np.ndarray] = {}
+    missing = [t for i, t in enumerate(distinct) if (reuse is None or not reuse.found[i]) and t not in plan.pooled]
+    fresh: dict[str, np.ndarray] = {t: plan.pooled[t] for t in distinct if t in plan.pooled}
     if missing:
         embedder = embedder_for()
         for start in range(0, len(missing), EMBED_BLOCK):

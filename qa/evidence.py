@@ -51,7 +51,12 @@ _REFERENCE_BEFORE = re.compile(r"\b(?:ref|minute|paragraph|para|item|action|no|n
 _WORD_COUNT = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundreds?"
                          r"|thousands?)\b", re.I)
 # A sentence that leans on the one before: "This represents...", "In 2024/25, these offences...".
-ANAPHOR = re.compile(r"^(?:[^,.;:]{1,25},\s*)?(?:this|these|that|those|it|they|of these|of which|such|similarly"
+# "It was agreed that ..." is the minutes' own formula for a decision: its "it" refers back to nothing
+# a decision recorded in a word or two is a statement ("Supported.", "NO OBJECTION", "Agreed.")
+_VERDICT = re.compile(r"\b(?:no|not|yes|objections?|objected|supported|agreed|approved|refused|rejected|resolved"
+                      r"|carried|deferred|declined|adopted|accepted|passed|noted|complete[d]?|ongoing|new)\b", re.I)
+ANAPHOR = re.compile(r"^(?:[^,.;:]{1,25},\s*)?(?:this|these|that|those|it(?!\s+(?:was|is|has been|had been)\s+\w+ed\s+that\b)"
+                     r"|they|of these|of which|such|similarly"
                      r"|however|in contrast|by contrast|in comparison|despite this|while this|overall)\b", re.I)
 _LIST_MAX = 700
 _NOT_NAMES = frozenset(fold(w) for w in """police crime panel board council commissioner chief constable officer
@@ -185,19 +190,27 @@ class Evidence:
         Group 13th meeting 14 May 2013, 14:00-17:00"), which every paragraph of the paper carries."""
         if len(u.spans) == 1 and u.text.rstrip().endswith(":"):
             return False
+        words = re.findall(r"[A-Za-z]+", u.text)
+        if len(words) <= 2 and not re.search(r"\d", u.text) and not _VERDICT.search(u.text):
+            return False  # "Vice-Chair", "Old Business": a heading or a label, not a statement
         content = {t for t in u.tokens if t.isalpha() and t not in STOPWORDS and t not in _WHEN_WORDS}
         return bool(content - self.meta_tokens[u.rank])
 
 
 def _metadata(p: Paragraph) -> str:
-    """Label, paper, body, committee, meeting and date words, the month spelt out ("2026-01-05" -> "5 January 2026")."""
+    """Label, paper, body, committee, meeting and date words, the month spelt out ("2026-01-05" -> "5 January 2026"),
+    and the words of the file's name: the name its owner gave the file says what it is from as a front sheet does
+    ("transparency-board_2011-03-02_action-log.pdf" for a log whose page names no body)."""
     date = p.date
     parts = date.split("-") if date else []
     if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
         date = " ".join([parts[2] if len(parts) > 2 else "", MONTHS[int(parts[1]) - 1], parts[0]])
     section = re.sub(r"^[\s\d.]+", "", p.section)  # "8. An Equal and Fair..." must not offer an "8"
-    return " ".join([p.label, p.paper, p.doc_title, section, p.part, p.meeting, p.meeting_short, p.body, p.committee,
-                     date])
+    name = re.sub(r"[_\-.]+", " ", p.doc.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    # a label the reader made up from the record's first words (an unnumbered entry's heading) is content
+    label = p.label if p.printed else ""
+    return " ".join([label, p.paper, p.doc_title, section, p.part, p.meeting, p.meeting_short, p.body, p.committee,
+                     date, name])
 
 
 def _unit(rank: int, para: Paragraph, parts: list[Sentence], before: Sentence | None, row: bool,

@@ -15,7 +15,9 @@ from qa.evidence import (ANAPHOR, Evidence, Unit, best_quote, coverage, dense_no
                          similarities, weights)
 from qa.confidence import learned_confidence, lexical_confidence
 from qa.library_words import LibraryWords
+from qa.counts import counted_thing, counts
 from qa.decisions import decision_after, with_verdict
+from qa.lists import matching_entries
 from qa.meeting_dates import other_meeting
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
 from qa.sentences import display, split_sentences
@@ -49,10 +51,20 @@ class _Scorer:
         self.typical = {r: sorted(v)[len(v) // 2] for r, v in per_rank.items()}
         self.weights = weights(part, ev)
         self.expected = part.facts - {"yesno"}  # a yes/no question is answered by the fact it asks about
+        self.counted = counted_thing(part) if "count" in self.expected else None  # "how many parents": parents
+        self._facts: dict[Unit, frozenset[str]] = {}
         self.top = max((h.score for h in ev.hits), default=0.0)
         scene = [c for c in part.concepts if c.context]
         self.scene = weights(replace(part, concepts=tuple(_plain(c) for c in scene)), ev)
         self.scores = {u: self.score(u) for u in ev.units}
+
+    def facts_of(self, u: Unit) -> frozenset[str]:
+        """The kinds of fact `u` gives; a figure counts what the question asks the number of only where it
+        counts that ("Two presentations for parents" is no count of parents)."""
+        if u not in self._facts:
+            keep = self.counted is None or "count" not in u.facts or counts(u.text, self.counted)
+            self._facts[u] = u.facts if keep else u.facts - {"count"}
+        return self._facts[u]
 
     def cover(self, units: list[Unit], only: list[Concept] | None = None) -> float:
         w = self.weights if only is None else {c: self.weights[c] for c in only if c in self.weights}
@@ -61,7 +73,7 @@ class _Scorer:
     def score(self, u: Unit) -> float:
         hit = self.ev.hits[u.rank]
         prior = 0.5 * (hit.score / self.top if self.top > 0 else 0.0) + 0.5 / (1 + u.rank)
-        fact = 0.3 if self.expected & u.facts else 0.0
+        fact = 0.3 if self.expected & self.facts_of(u) else 0.0
         scene = 0.3 * coverage([u], self.scene, self.ev) if self.scene else 0.0
         # papers answer with figures: when no kind of fact is asked for, or a trend, a figure helps
         figure = 0.1 if (not self.expected or "trend" in self.expected) and re.search(r"\d", u.text) else 0.0
@@ -116,7 +128,8 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
             chosen[i] = longer
             used += 1
     decision = decision_after(s.part, s.ev, chosen)
-    return chosen + [decision] if decision is not None else chosen
+    chosen = chosen + [decision] if decision is not None else chosen
+    return chosen + matching_entries(s.part, s.ev, chosen)
 
 
 def _next(s: _Scorer, ranked: list[Unit], chosen: list[Unit], missing: list[Concept], max_paragraphs: int,
@@ -135,7 +148,7 @@ def _next(s: _Scorer, ranked: list[Unit], chosen: list[Unit], missing: list[Conc
         if u in chosen or u.sentences > room or any(u.overlaps(c) for c in chosen):
             continue
         if u.rank not in ranks and (local or len(ranks) >= max_paragraphs or s.cover([u]) < 0.6 * first
-                                    or s.expected and not s.expected & u.facts):
+                                    or s.expected and not s.expected & s.facts_of(u)):
             continue  # another paragraph must answer its share of the question with the fact asked for
         gain = sum(s.weights[c] for c in wanted if c.found_in(u.tokens)) / total
         if gain >= 0.15 and s.scores[u] >= 0.5 * s.scores[chosen[0]] and gain + 0.1 * s.scores[u] > best_gain:
@@ -150,7 +163,7 @@ def _sibling(s: _Scorer, ranked: list[Unit], best: Unit) -> Unit | None:
     for u in ranked:
         if u.rank != best.rank or u is best or u.overlaps(best) or s.scores[u] < 0.8 * s.scores[best]:
             continue
-        if keys and all(c.found_in(u.tokens) for c in keys) and (not s.expected or s.expected & u.facts):
+        if keys and all(c.found_in(u.tokens) for c in keys) and (not s.expected or s.expected & s.facts_of(u)):
             return u
     return None
 
@@ -167,7 +180,7 @@ def _counterparts(s: _Scorer, ranked: list[Unit], chosen: list[Unit], compare: i
     papers = {s.ev.paragraph(u.rank).paper for u in chosen}
     ranks = {u.rank for u in chosen}
     fits = [u for u in ranked if u.rank not in ranks and s.scores[u] >= 0.6 * s.scores[best]
-            and s.cover([u], topical) >= 0.6 * base and (not s.expected or s.expected & u.facts)]
+            and s.cover([u], topical) >= 0.6 * base and (not s.expected or s.expected & s.facts_of(u))]
     for u in [u for u in fits if s.ev.paragraph(u.rank).paper not in papers] or fits[:1]:
         if len(out) >= compare or len(ranks) >= max_paragraphs:
             break
@@ -201,6 +214,16 @@ def _same_section(ev: Evidence, a: int, b: int) -> bool:
     return bool(p.section) and p.doc_id == q.doc_id and p.paper == q.paper and p.section == q.section
 
 
+_REFERS_BACK = re.compile(r"^(?:\W*[\w'’-]+\W+){0,5}?(?:these|this|those|such|the above)\b", re.I)
+
+
+def _goes_on_from(ev: Evidence, a: int, b: int) -> bool:
+    """Paragraph `a` opens by referring back ("Enforcement activity in these areas has risen ...") to paragraph
+    `b`, printed just before it in the same paper: what `b` names ("the 'Fatal 4' offences") is what `a` is on."""
+    p, q = ev.paragraph(a), ev.paragraph(b)
+    return p.doc_id == q.doc_id and p.paper == q.paper and q.seq == p.seq - 1 and bool(_REFERS_BACK.match(p.text))
+
+
 def _specific_check(s: _Scorer, units: list[Unit]) -> tuple[list[str], list[str]]:
     """Names, years and amounts asked about: (absent from every paragraph, present but not where the answer is)."""
     absent, elsewhere = [], []
@@ -212,7 +235,9 @@ def _specific_check(s: _Scorer, units: list[Unit]) -> tuple[list[str], list[str]
         beside = any(s.ev.where_from(c, u.rank) or c.found_in(s.ev.haystack(u.rank)) and (
             not c.restrictive or not key or any(t.found_in(s.ev.para_tokens[u.rank]) for t in key)) for u in units) \
             or c.numeric and any(_same_section(s.ev, u.rank, r) and c.found_in(s.ev.haystack(r))
-                                 for u in units for r in range(len(s.ev.hits)))
+                                 for u in units for r in range(len(s.ev.hits))) \
+            or any(_goes_on_from(s.ev, u.rank, r) and c.found_in(s.ev.haystack(r))
+                   for u in units for r in range(len(s.ev.hits)))
         if not beside:
             elsewhere.append(c.name)
     return absent, elsewhere
@@ -223,7 +248,7 @@ def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoi
     units = _select(s, budget, compare, avoid, max_paragraphs)
     dense = max((h.dense for h in s.ev.hits), default=0.0)
     cover = s.cover(units)
-    fact = 1.0 if not s.expected or any(s.expected & u.facts for u in units) else 0.0
+    fact = 1.0 if not s.expected or any(s.expected & s.facts_of(u) for u in units) else 0.0
     if not [c for c in s.weights if not c.generic]:
         cover *= 0.6  # only vague words ("how many people"): whatever matches them is a guess
     absent, elsewhere = _specific_check(s, units)

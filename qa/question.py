@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from qa.fact_kinds import fact_types
 from qa.vocabulary import (GENERIC, MONTHS, STOPWORDS, SYNONYM_RES, TOKEN, TREND_WORDS, YEAR, YEAR_RANGE,
                            expanded_query, fold, number_tokens, phrase, tokens)
 
@@ -15,20 +16,6 @@ if TYPE_CHECKING:
 __all__ = ["BODY_WORDS", "Concept", "Question", "QuestionPart", "analyse", "expanded_query", "fact_types", "split_parts",
            "tokens", "with_library"]
 
-_FACT_CUES = {
-    "money": r"[£$€]|\bmoney\b|\bfees?\b|\bbudget\w*|\bcosts?\b|\bcosting\b|\bspen[dt]\w*|\bfunding\b|\bfunded\b|\bprecept\b"
-             r"|\bprice\b|\bsavings?\b|\boverspend\w*|\bdeficit\b|\bgrant\b",
-    "count": r"\bhow many\b|\bnumber of\b|\bhow much\b|\btotal\b|\bcount\b",
-    "date": r"\bwhen\b|\bwhat (?:date|month|year|day)\b|\bwhich (?:month|year|day|date|quarter)\b"
-            r"|\bby when\b|\bdeadline\b|\bstart date\b",
-    "time": r"\bwhat time\b|\bwhich time\b|\bwhat hour\b",
-    "rate": r"\bpercentage\b|\bproportion\b|\brates?\b|%|\bper ?cent\b|\bshare\b|\bhow likely\b",
-    "person": r"\bwho\b|\bwhom\b|\bwhich (?:officer|member|councillor|person|organisation)\b",
-    "name": r"\bname of\b|\bnamed\b|\bwhat (?:is|was|are|were) (?:\w+ ){0,3}called\b",
-    "duration": r"\bhow long\b|\bhow quickly\b|\bhow fast\b|\bwait\w*\b|\bresponse times?\b|\bdelays?\b",
-    "yesno": r"^(?:is|are|was|were|has|have|had|did|does|do|will|can|could|should|would)\b",
-    "trend": r"\b(?:" + "|".join(sorted(TREND_WORDS)) + r")\b",
-}
 # words every body's name uses: a name made only of them names no body in particular
 BODY_WORDS = frozenset(fold(w) for w in GENERIC | frozenset(
     "report paper papers nhs trust authority cabinet chair government ministry office home service mayor".split()))
@@ -141,15 +128,6 @@ def with_library(q: Question, library: "LibraryWords | None") -> Question:
     return replace(q, parts=parts)
 
 
-def fact_types(text: str) -> frozenset[str]:
-    """The kinds of fact a question (or part) wants: count, date, rate, money, person, duration, yesno, trend."""
-    low = text.lower().strip()
-    found = {kind for kind, cue in _FACT_CUES.items() if re.search(cue, low)}
-    if "money" in found:
-        found.discard("count")  # "how much money" wants an amount, not a count
-    return frozenset(found)
-
-
 def _entities(text: str) -> list[tuple[int, int, str, bool]]:
     """Names and acronyms: (start, end, name, restrictive), leaving out the question's first word,
     months, and words naming the body or its papers ("Police", "Panel", "WMP")."""
@@ -164,7 +142,10 @@ def _entities(text: str) -> list[tuple[int, int, str, bool]]:
             words = [w for w in words if w.lower() not in MONTHS and w.lower() not in STOPWORDS or w in ("to", "of")]
             while words and words[-1] in ("to", "of"):
                 words.pop()
-            if any(w[0].isalpha() and fold(w) not in BODY_WORDS for w in words):
+            # a name of three capitalised words or more is a name even when each word is common
+            # ("Local Public Data Panel"); "Police" or "the Panel" alone names no body in particular
+            capitalised = [w for w in words if w[0].isupper()]
+            if any(w[0].isalpha() and fold(w) not in BODY_WORDS for w in words) or len(capitalised) >= 3:
                 out.append((start, end, " ".join(words), start == m.start() and bool(_RESTRICTS.search(text[:start]))))
     return out
 
@@ -274,7 +255,10 @@ _COMPARE = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?|\bdiffer\w*|\beach (?:of 
                       r"|\bboth (?:the )?(?:reports|papers)|\ball (?:the |three |two )?(?:reports|papers)"
                       r"|\bthe (?:two|three|different) (?:reports|papers)|\bbetween\b.+\band\b|\bover time\b"
                       r"|\bsince\b|\bagree\b", re.I)
-_ANAPHOR = re.compile(r"\b(?:it|its|this|these|those|they|them|the related|the same)\b", re.I)
+_ANAPHOR = re.compile(r"\b(?:it|its|this|these|those|they|them|the related|the same)\b"
+                      r"|\bthat\s+[a-z-]+\s*(?:\?|$)", re.I)  # "... and who leads that workstream?"
+_OWN_ASK = re.compile(r"\b(?:what|which|how|why|where|who|whom|when)\b", re.I)
+_BARE_ASK = re.compile(r"^\s*(?:who|what|when|where|which|how)\s+[a-z]+\s*$", re.I)  # "Who proposed"
 _SOURCES = re.compile(r"\b(?:paper|report|minutes|tracker|presentation|slides)\b", re.I)
 _NUMBERED_PARTS = re.compile(r"(?:^|\s)(?:\(?\d{1,2}\)|\d{1,2}\.|\([a-e]\)|[a-e]\))\s+")
 _CLAUSE = re.compile(r",?\s+(?:and|also|plus)\s+(?=(?:what|how|when|who|which|where|why|is|are|was|were|has|have|"
@@ -348,7 +332,9 @@ def analyse(question: str) -> Question:
     parts: list[QuestionPart] = []
     for text in split_parts(question):
         concepts = _concepts(text)
-        facts = fact_types(text) or whole_facts
+        # a part asking in its own words ("what kind of group...") wants what they ask; one that does not
+        # ("... and in 2023/24?") wants what the whole question does
+        facts = fact_types(text) or (frozenset() if _OWN_ASK.search(text) else whole_facts)
         label = _label(concepts)
         if parts and _ANAPHOR.search(text):
             # "..., and what new action on it did the log set?": the part is about what the first part names
@@ -367,6 +353,11 @@ def analyse(question: str) -> Question:
             concepts = concepts + extra
             label = label if has_topic else _label(extra) or label
         parts.append(QuestionPart(text, concepts, frozenset(facts), label))
+    if len(parts) >= 2 and _BARE_ASK.match(parts[0].text) and _key(parts[1].concepts):
+        # "Who proposed and who seconded X's nomination?": the first part's object is the second's
+        first, second = parts[0], parts[1]
+        shared = tuple(c for c in second.concepts if c not in first.concepts and not c.context)
+        parts[0] = QuestionPart(first.text, first.concepts + shared, first.facts, first.label or second.label)
     if not parts:
         parts.append(QuestionPart(question, (), whole_facts, ""))
     compare = bool(_COMPARE.search(question)) or len(_SOURCES.findall(question)) >= 2

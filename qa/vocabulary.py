@@ -15,12 +15,14 @@ them themselves then there these they this those through to too under until upon
 were weren't what whatever when where whether which while who whom whose why will with within without won't would
 you you're your yours know give say said says saying anything something everything any much many get gets got
 also according paper papers report reports document documents show shows shown mention mentioned mentions
+regarding concerning
 """.split())
 # Words that name a public body in general, the papers, a vague quantity or the asker's own situation:
 # they match almost any paragraph, or none, without saying what the question is about. They count for
 # little when weighing what a sentence covers, are never "specific", and their absence never refuses.
 # The words one library uses all the time (its body's name, its field: "police", "pupils") are counted
-# in that library (`qa.library_words`), not listed here.
+# in that library (`qa.library_words`), not listed here. Verbs of saying ("announced", "heard", "discussed")
+# say how a meeting came to know something, not what: the paper may report it in any words.
 GENERIC = frozenset("""
 number numbers total people person figure figures data level levels year years month months recent latest current
 record recorded recording records panel board council committee commissioner chair
@@ -30,6 +32,8 @@ often actually really still yet ever always lot lots thing things done doing mak
 wants way ways kind sort enough like seem seems seemed control sure currently today recently new old big small
 good bad right wrong someone anyone anybody somebody mean means meant common involved involve given giving figure
 one two three four five six seven eight nine ten eleven twelve first second third last next previous
+announce announced announcement reported told discuss discussed discussion describe described note noted hear heard
+state stated explain explained outline outlined raise raised highlight highlighted
 """.split())
 TREND_WORDS = frozenset("""
 rise rising rose risen fall falling fell fallen fewer more less increase increased increasing increases decrease

@@ -21,6 +21,8 @@ def test_a_possessive_ends_a_name_and_a_day_before_a_month_is_not_part_of_one():
     two = names("What does the Open Data User Group's DVLA paper say about parking?")
     assert "Open Data User Group" in two and two["DVLA"] == (("dvla",),)
     assert names("What did Kieron O'Hara's review find?")["Kieron O'Hara"] == (("kieron", "o'hara"),)
+    assert "Local Public Data Panel" in names("Under the Local Public Data Panel's terms, how often does it meet?")
+    assert not names("How often does the Panel meet?")  # one common word names no body in particular
     assert names("What was the rate for Ethics Module 8 in 2024?")["Ethics Module 8"][0] == ("ethic", "modul_8")
 
 
@@ -217,3 +219,133 @@ def test_a_question_asking_what_was_decided_quotes_the_decision():
     answer = answer_extractive("What did the council decide on the revised schedule for tree cutting?",
                                [Hit(para, 1.0, 0.7, 2.0)], Settings())
     assert not answer.abstained and "carried 5-0" in answer.answer
+
+
+def test_the_files_name_says_where_its_paragraphs_are_from_and_a_made_up_label_is_content():
+    from qa.evidence import _metadata
+
+    log = Paragraph(doc_id="l@1", doc="transparency-board_2011-03-02_action-log.pdf", doc_title="Action Log",
+                    paper="TB (5) 1.i", label="Historic Weather Observations - Lead JC", kind="list",
+                    text="Historic Weather Observations - Lead JC Meeting of working group scheduled for 24 May New")
+    words = set(tokens(_metadata(log)))
+    assert set(tokens("Transparency Board action log")) <= words
+    assert not set(tokens("Weather Observations")) & words  # the reader's label for an unnumbered entry
+
+
+def test_a_bare_first_part_shares_the_second_parts_object_and_that_noun_refers_back():
+    q = analyse("Who proposed and who seconded Mark Dziecielewski's nomination for re-election?")
+    assert len(q.parts) == 2 and all("Mark Dziecielewski" in [c.name for c in p.concepts] for p in q.parts)
+    kept = analyse("What is Rivergrove's Resolution 259-2018, and what did the council decide on it?")
+    assert "decide" not in [c.name for c in kept.parts[0].concepts]  # a first part with a topic keeps its own
+    back = analyse("When was the Historic Weather Observations group due to meet, and who leads that workstream?")
+    assert "Historic Weather Observations" in [c.name for c in back.parts[1].concepts]
+
+
+def test_a_clause_setting_the_scene_or_asking_what_changed_is_not_a_date_or_trend_question():
+    assert fact_types("When the data was published, did the people behind it get many complaints?") == {"yesno"}
+    assert fact_types("When did the panel next meet?") == {"date"}
+    assert "date" in fact_types("By when must the report be done?")
+    assert "trend" not in fact_types("What change regarding attendance did the group announce?")
+    assert "trend" in fact_types("How has crime changed since 2020?")
+    assert "trend" not in fact_types("What initiative was Steve Peters down on the agenda to cover?")
+    assert "trend" not in fact_types("Has the working group been set up yet?")
+    assert "trend" in fact_types("Has crime gone up?") and "trend" in fact_types("Are burglaries going down?")
+
+
+def test_verbs_of_saying_weigh_little_and_never_refuse_alone():
+    part = analyse("What change regarding attendance did the Open Data User Group announce?").parts[0]
+    assert {c.name: c.generic for c in part.concepts}.get("announce") is True
+    assert "regarding" not in [c.name for c in part.concepts]
+
+
+def test_a_part_that_asks_in_its_own_words_wants_its_own_kind_of_fact():
+    q = analyse("What kind of group did the Board agree would help, and who was actioned to present it, by when?")
+    assert q.parts[0].facts == frozenset() and {"person", "date"} <= q.parts[1].facts
+    tail = analyse("How many burglaries were recorded in 2023/24? And in 2024/25?")
+    assert [p.facts for p in tail.parts] == [{"count"}, {"count"}]  # an elliptical part asks what the whole does
+
+
+def test_what_was_decided_quotes_the_sentence_recording_the_decision():
+    src = dict(doc_id="d@1", doc="fgb.pdf", doc_title="Minutes", paper="Minutes", date="2022-05-23",
+               body="Decoy School Governors", committee="Full Governing Body")
+    pay = Paragraph(label="FGB 103/2122(b)", text="Caretaker's Pay. This matter had been discussed at the Business "
+                    "Committee but detailed information had not been available at that time. Heather provided further "
+                    "information but the details for the increase are not yet available from the contractor. It was "
+                    "suggested that the decision be delegated to the Headteacher. It was agreed that Heather together "
+                    "with Simon and Oliver agree to the increase when the final information is available.",
+                    pages=(3,), seq=4, **src)
+    assert fact_types("What did the governing body decide about the caretaker's pay increase?") == frozenset()
+    answer = answer_extractive("What did the governing body decide about the caretaker's pay increase?",
+                               [Hit(pay, 1.0, 0.7, 3.0)], Settings())
+    assert not answer.abstained and "It was agreed that Heather together with Simon and Oliver" in answer.answer
+
+
+def test_a_question_asking_which_ones_lists_every_entry_that_matches():
+    src = dict(doc_id="n@1", doc="agm.pdf", doc_title="AGM bundle", paper="Public Houses", date="2007-05-12")
+    pubs = [("H", "The White Ferry 1A Sutherland Street, SW1V 4LD"), ("I", "The Warwick 25 Warwick Way, SW1V 1QT"),
+            ("J", "The Page 11 Warwick Way, SW1V 1QT"), ("K", "St Georges Tavern 14 Belgrave Rd, SW1V 1QD")]
+    hits = [Hit(Paragraph(label=label, text=text, pages=(10,), seq=n, **src), 1.0 - n / 10, 0.6, 2.0)
+            for n, (label, text) in enumerate(pubs)]
+    hits.sort(key=lambda h: h.paragraph.label != "I")  # the search ranked one Warwick Way entry first
+    answer = answer_extractive("Which of the public houses listed are on Warwick Way?", hits, Settings())
+    assert not answer.abstained
+    assert "The Warwick 25" in answer.answer and "The Page 11" in answer.answer
+    assert "Sutherland" not in answer.answer and "Belgrave" not in answer.answer
+    single = answer_extractive("What is the address of The Warwick?", hits, Settings())
+    assert "The Page" not in single.answer  # one thing asked for: one entry
+
+
+def test_what_a_question_names_quotes_or_relates_is_not_what_it_asks_for():
+    assert fact_types("Do the people who sit on the Panel get paid for it?") == {"yesno"}  # relative "who"
+    assert fact_types("How long would I have to appeal, and to whom?") == {"duration", "person"}
+    assert fact_types("How many extra speed devices has the Commissioner funded?") == {"count"}
+    assert fact_types("By what date should councillors send suggestions for the precept?") == {"date"}
+    assert "trend" not in fact_types("Which CQC domain was the practice rated 'Requires Improvement' in?")
+    assert "trend" not in fact_types("How many practices signed up to the General Practice Improvement Programme?")
+    assert fact_types("How much money had the service saved so far?") == {"money"}
+
+
+def test_a_paragraph_that_refers_back_is_about_what_the_one_before_it_names():
+    src = dict(doc_id="a@1", doc="agb.txt", doc_title="Performance", paper="Performance", section="4. Roads")
+    before = Paragraph(label="4.3", text='The plan prioritises enforcement of the "Fatal 4" driving offences, which '
+                       "include speeding and mobile phone use.", pages=(4,), seq=20, **src)
+    after = Paragraph(label="4.4", text="Enforcement activity in these areas has risen, with 4,203 actions recorded "
+                      "in 2024/25, reflecting a 20.5 percent increase.", pages=(4,), seq=21, **src)
+    question = "How many 'Fatal 4' enforcement actions were recorded in 2024/25?"
+    answer = answer_extractive(question, [Hit(after, 1.0, 0.7, 3.0), Hit(before, 0.9, 0.6, 2.0)], Settings())
+    assert not answer.abstained and "4,203" in answer.answer
+    assert "elsewhere 0" in answer.note  # the name is given beside the answer, by the paragraph it goes on from
+    apart = replace(after, seq=40)  # the same words further on: not what the "Fatal 4" paragraph introduced
+    alone = answer_extractive(question, [Hit(apart, 1.0, 0.7, 3.0), Hit(before, 0.9, 0.6, 2.0)], Settings())
+    assert "elsewhere 1" in alone.note and alone.confidence < answer.confidence
+
+
+def test_a_count_answers_how_many_only_where_it_counts_what_was_asked():
+    from qa.counts import counted_thing, counts
+
+    part = analyse("How many parents attended the school's SATs information meeting?").parts[0]
+    thing = counted_thing(part)
+    assert thing is not None and thing.name == "parents"
+    assert not counts("Two presentations that had been provided for parents were in the papers.", thing)
+    assert counts("Twelve parents attended the meeting.", thing)
+    assert counts("Parents who attended the SATs meeting numbered 14.", thing)
+    assert counted_thing(analyse("How many people volunteer?").parts[0]) is None  # people go by many names
+    visits = counted_thing(analyse("How many appointments did practices deliver?").parts[0])
+    assert not counts("The appointment rate per 1,000 for all appointments includes home visits.", visits)
+    src = dict(doc_id="d@1", doc="lw.pdf", doc_title="Minutes", paper="Minutes", committee="Learning Committee")
+    sats = Paragraph(label="LW 71/2122(c)", text="Two presentations that had been provided for parents were in the "
+                     "papers for the meeting and Heather explained the arrangements for the SATs. Governors asked how "
+                     "many parents attended the SATs meeting and Heather provided the information on attendance.",
+                     pages=(4,), seq=9, **src)
+    answer = answer_extractive(part.text, [Hit(sats, 1.0, 0.6, 4.0)], Settings())
+    assert answer.abstained  # the minutes say the figure was given, not what it was
+
+
+def test_a_heading_of_a_word_or_two_is_not_a_statement_but_a_short_decision_is():
+    from qa.evidence import Evidence
+
+    src = dict(doc_id="n@1", doc="agm.pdf", doc_title="Minutes", paper="Minutes", date="2006-02-11")
+    heading = Paragraph(label="8.2", kind="titled", text="Vice-Chair", pages=(3,), seq=1, **src)
+    verdict = Paragraph(label="9", text="NO OBJECTION", pages=(3,), seq=2, **src)
+    ev = Evidence.of([Hit(heading, 1.0, 0.7, 3.0), Hit(verdict, 0.9, 0.6, 2.0)])
+    assert {ev.paragraph(u.rank).label for u in ev.units if ev.says_something(u)} == {"9"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from evals.gold import GoldEntry, GoldItem
@@ -18,6 +20,8 @@ G2 = GoldEntry(doc=DOC, label="2.5", evidence="a total of 29,334 reports were re
 G3 = GoldEntry(doc="pack.txt", label="921", evidence="The Panel noted the report.")
 PARA_37 = "3.7 In 2024/25, there were 31 homicides recorded by WMP, a reduction of 14."
 PARA_25 = "2.5 In 2024/25 a total of 29,334 reports were recorded, up 11.1 percent."
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def item(id="q1", facts=("31",), gold=(G1,), answerable=True, kind="numeric", split="dev") -> GoldItem:
@@ -39,6 +43,12 @@ def answer(text="31 homicides [1].", cites=(), abstained=False) -> Answer:
 
 def test_same_doc_and_label_with_the_evidence_matches():
     assert matches(G1, DOC, "3.7", PARA_37, "")
+
+
+def test_evidence_quoted_with_its_printed_number_matches_the_paragraph_with_that_label():
+    entry = GoldEntry(doc=DOC, label="Jan26.02", evidence="Jan26.02 Bushcraft Group - NO to invite Tom and Kev")
+    assert matches(entry, DOC, "Jan26.02", "Bushcraft Group - NO to invite Tom and Kev to the next meeting", "")
+    assert not matches(entry, DOC, "Jan26.03", "Bushcraft Group - NO to invite Tom and Kev to the next meeting", "")
 
 
 def test_same_doc_and_label_without_the_evidence_does_not_match():
@@ -120,6 +130,11 @@ def test_retrieval_ranks_skip_unanswerable_items_and_unmeasured_retrieval():
     ("5%", "up 10.5%", False),
     ("1", "Homicides fell [1].", False),
     ("", "anything", False),
+    ("adopt", "the council adopted it 5-0", True),  # a fact's last word inflected
+    ("car park", "vehicles using their car parks", True),
+    ("abstain", "with Councilor Ruble abstaining", True),
+    ("adopt", "the adoption of the plan", False),  # another word, not an inflection
+    ("no", "he gave a nod", False),  # short words only whole
 ])
 def test_fact_in(fact, text, expected):
     assert fact_in(fact, text) is expected
@@ -274,3 +289,16 @@ def test_score_by_kind_groups_in_order_of_appearance():
     assert list(by_kind) == ["table", "numeric"]
     assert by_kind["table"]["answer_accuracy"] == 0.5
     assert by_kind["numeric"]["answer_accuracy"] == 0.0
+
+
+@pytest.mark.parametrize("gold", [ROOT / "evals" / "gold" / "gold.jsonl", ROOT.parent / "shared" / "papers" / "gold.jsonl"],
+                         ids=["sample", "outside"])
+def test_every_gold_answer_states_its_own_facts(gold):
+    """The metric must accept the gold set's own answers: a fact it cannot find there would be unanswerable."""
+    from evals.gold import load_gold
+
+    if not gold.is_file():
+        pytest.skip(f"{gold} is not here")
+    missed = [(item.id, f) for item in load_gold(gold) if item.answerable for f in item.facts
+              if not fact_in(f, item.answer)]
+    assert missed == []

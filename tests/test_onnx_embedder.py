@@ -75,3 +75,38 @@ def test_an_unknown_backend_is_refused_by_name() -> None:
 
     with pytest.raises(ValueError, match="embedding.backend"):
         Embedder.load(Settings().embedding.model_copy(update={"backend": "tensorflow"}))
+
+
+def test_span_vectors_come_from_the_same_pass_and_a_whole_text_span_is_close_to_its_own_vector(both) -> None:
+    _, onnx_model = both
+    texts = ["In 2024/25 there were 31 homicides. Knife crime fell by 8.3 percent.", "Short one."]
+    spans = [[(0, 35), (36, len(texts[0])), (500, 600)], []]
+    vectors, pooled = onnx_model.encode_spans(texts, spans)
+    np.testing.assert_allclose(vectors, onnx_model.encode(texts), atol=1e-6)  # spans change nothing else
+    first, second, outside = pooled[0]
+    assert outside is None and pooled[1] == []  # no token lies past the text
+    assert abs(np.linalg.norm(first) - 1) < 1e-5 and abs(np.linalg.norm(second) - 1) < 1e-5
+    alone = onnx_model.encode([texts[0][:35], texts[0][36:]])
+    # read in its passage's context, a sentence still means what it says on its own
+    assert float(first @ alone[0]) > 0.7 and float(first @ alone[0]) > float(first @ alone[1])
+    assert float(second @ alone[1]) > float(second @ alone[0])
+
+
+def test_ingest_reads_sentences_off_the_passage_pass_instead_of_embedding_them_again(tmp_path: Path, both) -> None:
+    from indexkit import make_file
+
+    from index import Index, update_index
+    from qa.evidence import semantic_texts
+
+    _, onnx_model = both
+    minutes = make_file("minutes.txt", ["The committee noted the budget. It agreed the precept of £1.2 million for 2025/26.",
+                                        "Members asked about reserves. The Treasurer said they stood at £300,000."])
+    settings = Settings(index_dir=tmp_path / "index")
+    result = update_index(settings.index_dir, settings, [minutes], embedder=onnx_model, sentence_texts=semantic_texts)
+    index = Index.load(settings.index_dir)
+    sentences = [t for p in index.paragraphs for t in semantic_texts(p)]
+    assert len(sentences) > len(index.owners) and index.sentences.lookup(sentences).found.all()
+    assert result.embedded == len(index.owners)  # the passages only: every sentence was read off its passage
+    alone = onnx_model.encode(sentences)
+    stored = index.sentences.lookup(sentences).vectors
+    assert (np.sum(stored * alone, axis=1) > 0.6).all()  # each stored vector still means its own sentence

@@ -61,3 +61,13 @@ def test_tampered_owners_are_refused(settings):
     np.save(owners, np.array([object()], dtype=object), allow_pickle=True)
     with pytest.raises(IndexCorrupt, match="owners.npy"):
         Index.load(settings.index_dir, verify=False)
+
+
+def test_a_sentence_is_located_in_its_passage_whatever_its_white_space():
+    from index.late_chunks import locate
+
+    passage = "Performance\nIn 2024/25 there were\n31 homicides.  Knife crime fell."
+    start, end = locate(passage, "In 2024/25 there were 31 homicides.")
+    assert passage[start:end] == "In 2024/25 there were\n31 homicides."
+    assert passage[slice(*locate(passage, "Knife crime fell."))] == "Knife crime fell."
+    assert locate(passage, "Burglary rose.") is None and locate(passage, "  ") is None

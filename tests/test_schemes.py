@@ -366,3 +366,48 @@ def test_a_front_sheets_date_is_its_titles_not_one_its_sentences_mention():
     timetable = ["Report to Cabinet /", "18.04.24 Cabinet / Approving Body"]
     assert read_front(timetable).date == ""  # dotted figures with no meeting named: not a date
     assert read_front(["Parish Council", "Minutes of the meeting held on 29 January 2026"]).date == "2026-01-29"
+
+
+LEAD_IN = """Parish Council
+Minutes of the meeting held on 29 January 2026
+
+11. Planning - the following applications had been received and discussed:
+25/03333/F Applegarth Bates Lane
+NO OBJECTION - work is underway
+Repair of part-fallen stone wall
+25/03341/DISC Stonehaven High Street
+NO OBJECTION
+12. Finance - the accounts were approved for payment.
+"""
+
+
+def test_short_lines_after_a_paragraph_that_leads_in_with_a_colon_are_what_it_introduced(tmp_path):
+    path = tmp_path / "minutes.pdf"
+    render_pdf(LEAD_IN, path, header=None, footer=None)
+    records = {p.label: p.text for p in read_file(path, max_bytes=10_000_000).paragraphs}
+    assert "Applegarth Bates Lane" in records["11"] and "Stonehaven" in records["11"]
+    assert "NO OBJECTION" in records["11"] and "Applegarth" not in records["12"]
+    assert not any("Applegarth" in text for label, text in records.items() if label not in ("11",))
+
+
+def _log(groups: int) -> str:
+    rows = ["Open Data Group Action Log - 14 May 2013", "- All actions for next meeting unless otherwise stated", ""]
+    for n in range(groups):
+        rows += [f"Workstream Number {n} - Lead JC", f"Meet the working group about dataset {n} Carried forward",
+                 f"Publish the benefits case for dataset {n} and circulate it to all members New",
+                 f"Write to the department about the release of dataset {n} Completed", ""]
+    return "\n".join(rows)
+
+
+def test_a_long_unnumbered_log_is_read_as_its_groups_and_a_short_one_stays_whole(tmp_path):
+    path = tmp_path / "log.pdf"
+    render_pdf(_log(8), path, header=None, footer=None)
+    records = read_file(path, max_bytes=10_000_000).paragraphs
+    groups = [p for p in records if p.label.startswith("Workstream Number")]
+    assert [p.label for p in groups] == [f"Workstream Number {n} - Lead JC" for n in range(8)]
+    assert all(f"dataset {n}" in p.text and f"dataset {n + 1}" not in p.text for n, p in enumerate(groups))
+    assert not any(p.printed for p in groups)  # labels made from the first line are not printed numbers
+    render_pdf(_log(2), path, header=None, footer=None)
+    short = read_file(path, max_bytes=10_000_000).paragraphs
+    assert not any(p.label.startswith("Workstream Number") for p in short)  # a short list: one passage anyway
+    assert any("dataset 0" in p.text and "dataset 1" in p.text for p in short)

@@ -1,0 +1,50 @@
+"""How many of what: a figure answers "how many parents attended?" only where it counts parents."""
+
+from __future__ import annotations
+
+import re
+
+from qa.evidence import _NOT_COUNT_AFTER, _NUMBER
+from qa.question import Concept, QuestionPart
+from qa.vocabulary import fold, tokens
+
+__all__ = ["counted_thing", "counts"]
+
+# "how many GP appointments did ...": the words after "how many" up to the verb name what is counted
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,3}?)([\w'’-]+)\s+(?=(?:did|do|does|was|were|is|are|has|have"
+                       r"|had|will|would|can|could|should|in|on|at|for|from|by|per)\b)", re.I)
+_FIRST_AFTER = re.compile(r"\bhow many\s+([\w'’-]+)", re.I)
+_WORD_COUNT = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+                         r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|dozens?|hundreds?"
+                         r"|thousands?)\b", re.I)
+AFTER_WORDS = 4  # "31 homicides", "4,203 enforcement actions", "12 new members"
+BEFORE_WORDS = 25  # the sentence's subject before its figure: "Unallocated investigations ... have reduced to 1,000"
+
+
+def counted_thing(part: QuestionPart) -> Concept | None:
+    """The question's concept for what it asks the number of ("parents" in "how many parents attended?")."""
+    m = _HOW_MANY.search(part.text) or _FIRST_AFTER.search(part.text)
+    if m is None:
+        return None
+    head = fold(m.group(m.lastindex).lower())
+    for c in part.concepts:
+        if any(head in alt for alt in c.alternatives):
+            return None if c.generic else c  # "how many people": people are counted under many names
+    return None
+
+
+def counts(text: str, thing: Concept) -> bool:
+    """Whether `text` gives a number of `thing`: a figure (or a number word) with `thing` just after it, or just
+    before it ("Two presentations for parents" counts presentations, not parents)."""
+    words = list(re.finditer(r"\S+", text))
+    starts = [w.start() for w in words]
+    for m in list(_NUMBER.finditer(text)) + list(_WORD_COUNT.finditer(text)):
+        if re.fullmatch(r"(?:19|20)\d\d", m.group(0)) or _NOT_COUNT_AFTER.match(text, m.end()) \
+                or re.search(r"\bper\s*$", text[max(0, m.start() - 6):m.start()], re.I):
+            continue  # a year, a percentage, a date, or a rate's base ("appointments per 1,000 population")
+        at = max(0, next((i for i, s in enumerate(starts) if s > m.start()), len(starts)) - 1)
+        after = " ".join(w.group() for w in words[at + 1:at + 1 + AFTER_WORDS])
+        before = " ".join(w.group() for w in words[max(0, at - BEFORE_WORDS):at])
+        if thing.found_in(frozenset(tokens(after))) or thing.found_in(frozenset(tokens(before))):
+            return True
+    return False

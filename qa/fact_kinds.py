@@ -1,0 +1,60 @@
+"""What kind of fact a question asks for (a count, a date, a person, a trend...), read from its own words."""
+
+from __future__ import annotations
+
+import re
+
+from qa.vocabulary import TREND_WORDS
+
+__all__ = ["fact_types"]
+
+_FACT_CUES = {
+    "money": r"[£$€]|\bmoney\b|\bfees?\b|\bbudget\w*|\bcosts?\b|\bcosting\b|\bspen[dt]\w*|\bfunding\b|\bfunded\b|\bprecept\b"
+             r"|\bprice\b|\bsavings?\b|\boverspend\w*|\bdeficit\b|\bgrant\b",
+    "count": r"\bhow many\b|\bnumber of\b|\bhow much\b|\btotal\b|\bcount\b",
+    # "When did ...?" asks for a date; "When the data was published, did ...?" sets the scene of a yes/no question
+    "date": r"\bwhen\s+(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|must|might)\b"
+            r"|\bwhen\s*\?|\bwhat (?:date|month|year|day)\b|\bwhich (?:month|year|day|date|quarter)\b"
+            r"|\bby when\b|\bdeadline\b|\bstart date\b",
+    "time": r"\bwhat time\b|\bwhich time\b|\bwhat hour\b",
+    "rate": r"\bpercentage\b|\bproportion\b|\brates?\b|%|\bper ?cent\b|\bshare\b|\bhow likely\b",
+    "person": r"\bwho\b|\bwhom\b|\bwhich (?:officer|member|councillor|person|organisation)\b",
+    "name": r"\bname of\b|\bnamed\b|\bwhat (?:is|was|are|were) (?:\w+ ){0,3}called\b",
+    "duration": r"\bhow long\b|\bhow quickly\b|\bhow fast\b|\bwait\w*\b|\bresponse times?\b|\bdelays?\b",
+    "yesno": r"^(?:(?:when|if|after|before|since|once|while)\b[^,?]*,\s*)?"
+             r"(?:is|are|was|were|has|have|had|did|does|do|will|can|could|should|would)\b",
+    # "up" and "down" alone are not a trend ("down on the agenda", "set up"); "gone up", "going down" are
+    "trend": r"\b(?:" + "|".join(sorted(TREND_WORDS - {"up", "down", "go", "going", "gone", "getting"}))
+             + r"|(?:go|goes|going|gone|went|got|getting) (?:up|down))\b",
+}
+
+_DECIDED = re.compile(r"\bwhat (?:did|was|were|has|have|had)\b[^?]*\b(?:decide|decided|agree|agreed|resolve|resolved"
+                      r"|approve|approved)\b")
+_QUOTED = re.compile(r"'[^']{2,80}'(?!\w)|‘[^’]{2,80}’|\"[^\"]{2,80}\"|“[^”]{2,80}”")
+# "who" asking: at the start of a question or clause, or after a preposition ("and to whom?")
+_ASKS_WHO = re.compile(r"(?:^|[,;:?.]\s*|\b(?:and|or|but|to|by|from|with|for|of)\s+)(?:who|whom)\b"
+                       r"|\bwhich (?:officer|member|councillor|person|organisation)\b")
+
+
+def fact_types(text: str) -> frozenset[str]:
+    """The kinds of fact a question (or part) wants: count, date, rate, money, person, duration, yesno, trend."""
+    # what the question quotes ('Requires Improvement') or names (the "General Practice Improvement Programme")
+    # is what it is about, not what it asks for
+    plain = _QUOTED.sub(" ", text.strip())
+    low = plain.lower()
+    unnamed = re.sub(r"(?<=[a-z,;] )(?:[A-Z][\w'’-]*\s*)+", " ", plain).lower()
+    found = {kind for kind, cue in _FACT_CUES.items() if re.search(cue, unnamed if kind == "trend" else low)}
+    if "person" in found and not _ASKS_WHO.search(low):
+        found.discard("person")  # "the people who sit on the panel": a relative clause, not "who?"
+    if "money" in found and re.search(r"\bhow many\b|\bnumber of\b", low) and not re.search(r"[£$€]|\bmoney\b", low):
+        found.discard("money")  # "how many devices has it funded?" wants a count
+    elif "money" in found:
+        found.discard("count")  # "how much money" wants an amount, not a count
+    if "money" in found and found & {"date", "person", "time", "duration"}:
+        found.discard("money")  # "by what date ... the precept?": the precept is the topic, the date the answer
+    if "trend" in found and re.search(r"\b(?:what|which) changes?\b", low) and not re.search(
+            _FACT_CUES["trend"], re.sub(r"\b(?:what|which) changes?\b", " ", low)):
+        found.discard("trend")  # "what change did they announce?" asks what was decided, not a rise or fall
+    if "trend" in found and _DECIDED.search(low):
+        found.discard("trend")  # "what did they decide about the pay increase?": the increase is the topic
+    return frozenset(found)

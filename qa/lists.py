@@ -1,0 +1,35 @@
+"""List questions ("Which of the pubs listed are on Warwick Way?"): every entry found that matches, not the best alone."""
+
+from __future__ import annotations
+
+import re
+
+from qa.evidence import Evidence, Unit
+from qa.question import QuestionPart
+
+__all__ = ["LIST_ASK", "matching_entries"]
+
+# "Which of the pubs listed are ...", "What items were ...", "List the ...": a plural asked for, so every match
+LIST_ASK = re.compile(r"^\s*(?:which|what)\s+(?:of\s+the\s+)?(?:(?!of\b)[\w-]+\s+){0,2}?[\w-]+s\s+(?:[\w-]+\s+){0,6}?"
+                      r"(?:are|were|have|had|did|do|does)\b|^\s*(?:list|name)\s+(?:all\s+|every\s+|the\s+)", re.I)
+MAX_ENTRIES = 8  # a list longer than this is better read in the paper: the answer says where it is
+ENTRY_CHARS = 300  # an entry is a line or two (a name, an address); a longer unit is a paragraph of its own
+
+
+def matching_entries(part: QuestionPart, ev: Evidence, chosen: list[Unit]) -> list[Unit]:
+    """For a question asking for a list, the other short entries among the paragraphs found that name every name
+    the best entry names from the question ("Warwick Way"), in the papers' order; none for other questions."""
+    if not chosen or not LIST_ASK.search(part.text):
+        return []
+    best = chosen[0]
+    keys = [c for c in part.concepts if c.specific and not c.numeric and not c.dated and c.found_in(best.tokens)]
+    if not keys or len(best.text) > ENTRY_CHARS:
+        return []
+    taken = {u.rank for u in chosen}
+    found: dict[int, Unit] = {}
+    for u in ev.units:
+        if u.rank in taken or u.rank in found or len(u.text) > ENTRY_CHARS or not ev.says_something(u):
+            continue
+        if all(c.found_in(u.tokens) for c in keys):
+            found[u.rank] = u
+    return sorted(found.values(), key=lambda u: (ev.paragraph(u.rank).seq, u.start))[:MAX_ENTRIES - len(chosen)]
