@@ -50,7 +50,7 @@ def fact_types(text: str) -> frozenset[str]:
         found.discard("money")  # "how many devices has it funded?" wants a count
     elif "money" in found:
         found.discard("count")  # "how much money" wants an amount, not a count
-    if "money" in found and found & {"date", "person", "time", "duration"}:
+    if "money" in found and found & {"date", "time", "duration"}:
         found.discard("money")  # "by what date ... the precept?": the precept is the topic, the date the answer
     if "trend" in found and re.search(r"\b(?:what|which) changes?\b", low) and not re.search(
             _FACT_CUES["trend"], re.sub(r"\b(?:what|which) changes?\b", " ", low)):
