@@ -26,7 +26,10 @@ def counted_thing(part: QuestionPart) -> Concept | None:
     m = _HOW_MANY.search(part.text) or _FIRST_AFTER.search(part.text)
     if m is None:
         return None
-    head = fold(m.group(m.lastindex).lower())
+    words = " ".join(g for g in m.groups() if g).split()
+    # a past tense ends the thing counted: "how many people died on ...", "how many stops recovered a knife"
+    verb = next((i for i, w in enumerate(words) if i and re.fullmatch(r"[a-z]+ed", w.lower())), len(words))
+    head = fold(words[verb - 1].lower())
     for c in part.concepts:
         if any(head in alt for alt in c.alternatives):
             return None if c.generic else c  # "how many people": people are counted under many names

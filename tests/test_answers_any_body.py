@@ -330,6 +330,7 @@ def test_a_count_answers_how_many_only_where_it_counts_what_was_asked():
     assert counts("Twelve parents attended the meeting.", thing)
     assert counts("Parents who attended the SATs meeting numbered 14.", thing)
     assert counted_thing(analyse("How many people volunteer?").parts[0]) is None  # people go by many names
+    assert counted_thing(analyse("How many people died on the roads in 2024/25?").parts[0]) is None  # not "died"
     visits = counted_thing(analyse("How many appointments did practices deliver?").parts[0])
     assert not counts("The appointment rate per 1,000 for all appointments includes home visits.", visits)
     src = dict(doc_id="d@1", doc="lw.pdf", doc_title="Minutes", paper="Minutes", committee="Learning Committee")
