@@ -350,3 +350,12 @@ def test_a_heading_of_a_word_or_two_is_not_a_statement_but_a_short_decision_is()
     verdict = Paragraph(label="9", text="NO OBJECTION", pages=(3,), seq=2, **src)
     ev = Evidence.of([Hit(heading, 1.0, 0.7, 3.0), Hit(verdict, 0.9, 0.6, 2.0)])
     assert {ev.paragraph(u.rank).label for u in ev.units if ev.says_something(u)} == {"9"}
+
+
+def test_a_plural_word_is_not_a_reference_to_a_lettered_item():
+    from qa.references import find_references
+
+    assert find_references("How many 'Fatal 4' enforcement actions were recorded?") == []  # not "action s"
+    assert find_references("What do the items say?") == []
+    assert [r.label for r in find_references("What happened to actions 898 and 910, and to Appendix A?")] == ["898",
+                                                                                                           "A"]
