@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from qa.evidence import _NOT_COUNT_AFTER, _NUMBER
+from qa.evidence import FIGURE, NOT_COUNT_AFTER
 from qa.question import Concept, QuestionPart
 from qa.vocabulary import fold, tokens
 
@@ -41,8 +41,8 @@ def counts(text: str, thing: Concept) -> bool:
     before it ("Two presentations for parents" counts presentations, not parents)."""
     words = list(re.finditer(r"\S+", text))
     starts = [w.start() for w in words]
-    for m in list(_NUMBER.finditer(text)) + list(_WORD_COUNT.finditer(text)):
-        if re.fullmatch(r"(?:19|20)\d\d", m.group(0)) or _NOT_COUNT_AFTER.match(text, m.end()) \
+    for m in list(FIGURE.finditer(text)) + list(_WORD_COUNT.finditer(text)):
+        if re.fullmatch(r"(?:19|20)\d\d", m.group(0)) or NOT_COUNT_AFTER.match(text, m.end()) \
                 or re.search(r"\bper\s*$", text[max(0, m.start() - 6):m.start()], re.I):
             continue  # a year, a percentage, a date, or a rate's base ("appointments per 1,000 population")
         at = max(0, next((i for i, s in enumerate(starts) if s > m.start()), len(starts)) - 1)

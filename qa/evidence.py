@@ -43,9 +43,9 @@ _FACTS = {
                         r"|static|unchanged|stable|higher|lower|doubled|halved|up from|down from|more|less|fewer"
                         r"|times)\w*", re.I),
 }
-_NUMBER = re.compile(r"(?<![\w.£/])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w/]|\.\d)")
-_NOT_COUNT_AFTER = re.compile(rf"\s*(?:%|per ?cent|percent|pp\b|percentage|/|[:.]\d|(?:st|nd|rd|th)?\s+{_MONTH}\b)",
-                              re.I)
+FIGURE = re.compile(r"(?<![\w.£/])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w/]|\.\d)")
+NOT_COUNT_AFTER = re.compile(rf"\s*(?:%|per ?cent|percent|pp\b|percentage|/|[:.]\d|(?:st|nd|rd|th)?\s+{_MONTH}\b)",
+                             re.I)
 _REFERENCE_BEFORE = re.compile(r"\b(?:ref|minute|paragraph|para|item|action|no|number|commitment|module|code|table"
                                r"|figure|appendix|annex|page|pages|section|quarter|q)\.?\s*$", re.I)
 _WORD_COUNT = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundreds?"
@@ -75,10 +75,10 @@ def facts_in(text: str) -> frozenset[str]:
     found = {kind for kind, pattern in _FACTS.items() if pattern.search(text)}
     if "name" in found and not _has_name(text):
         found.discard("name")
-    for m in _NUMBER.finditer(text):
+    for m in FIGURE.finditer(text):
         year = re.fullmatch(r"(?:19|20)\d\d", m.group(0))
         reference = _REFERENCE_BEFORE.search(text[max(0, m.start() - 16):m.start()])
-        if not year and not reference and not _NOT_COUNT_AFTER.match(text, m.end()):
+        if not year and not reference and not NOT_COUNT_AFTER.match(text, m.end()):
             found.add("count")
             break
     if _WORD_COUNT.search(text):
