@@ -36,7 +36,9 @@ _FACTS = {
                          r"|\b(?:Chief Constable|Commissioner|Chair(?:man|person|ed by)?|Chief Executive|Director"
                          r"|Head of|Officer|Advocate|Governor|Leader|Mayor|Minister|Secretary|Lead|Clerk|Treasurer"
                          r"|President|Trustee|Headteacher|Principal)\b"
-                         r"|\b(?:led|presented|chaired) by\b|\b(?:PCC|DPCC|ACC|DCC|CEO)\b"),
+                         r"|\b(?:led|presented|chaired) by\b|\b(?:PCC|DPCC|ACC|DCC|CEO)\b"
+                         # an action row ending with its owner's initials ("... to the next meeting NO", "HS/BB")
+                         r"|\s[A-Z]{2,3}(?:/[A-Z]{2,3})*\s*$"),
     "duration": re.compile(r"\b\d+(?:\.\d+)?\s*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?"
                            r"|seconds?)\b", re.I),
     "trend": re.compile(r"\b(?:increas|decreas|rise|rose|risen|rising|fell|fall|reduc|declin|improv|grew|grow"

@@ -359,3 +359,11 @@ def test_a_plural_word_is_not_a_reference_to_a_lettered_item():
     assert find_references("What do the items say?") == []
     assert [r.label for r in find_references("What happened to actions 898 and 910, and to Appendix A?")] == ["898",
                                                                                                            "A"]
+
+
+def test_an_action_row_ending_with_its_owners_initials_names_who_owns_it():
+    from qa.evidence import facts_in
+
+    assert "person" in facts_in("Bushcraft Group - NO to invite Tom and Kev to the next PC meeting NO")
+    assert "person" in facts_in("Survey of ~20 SMEs on use of National Address Data HS/BB")
+    assert "person" not in facts_in("Offences were referred to the CPS.")  # an acronym ending a sentence
