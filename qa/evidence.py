@@ -155,7 +155,7 @@ class Evidence:
             p = hit.paragraph
             para_tokens.append(frozenset(tokens(p.text)))
             meta_tokens.append(frozenset(tokens(_metadata(p))))
-            sentences.append(split_sentences(p.text, p.label))
+            sentences.append(split_sentences(p.text, p.label if p.printed else ""))
             units.extend(_units(rank, p, sentences[-1]))
             if p.doc_id not in cache:
                 cache[p.doc_id] = frozenset(tokens((fronts or {}).get(p.doc_id, "")))
@@ -359,7 +359,7 @@ SEMANTIC_CHARS = 240
 
 def semantic_texts(p: Paragraph) -> list[str]:
     """What `similarities` embeds for a paragraph: the index embeds these at ingest and stores them."""
-    units = _units(0, p, split_sentences(p.text, p.label), text_only=True)
+    units = _units(0, p, split_sentences(p.text, p.label if p.printed else ""), text_only=True)
     return [u.text[:SEMANTIC_CHARS] for u in units[:SEMANTIC_UNITS]]
 
 

@@ -285,7 +285,7 @@ def _names(names: list[str]) -> str:
 def _exact_unit(ev: Evidence, settings: Settings) -> Unit | None:
     """The first sentences of the paragraph asked for by number, as one unit."""
     para = ev.paragraph(0)
-    sentences = [x for x in split_sentences(para.text, para.label) if re.search(r"[A-Za-z0-9]", display(x.text))]
+    sentences = [x for x in split_sentences(para.text, para.label if para.printed else "") if re.search(r"[A-Za-z0-9]", display(x.text))]
     sentences = sentences[: max(1, settings.answer.max_sentences)]
     if not sentences:
         return None

@@ -367,3 +367,17 @@ def test_an_action_row_ending_with_its_owners_initials_names_who_owns_it():
     assert "person" in facts_in("Bushcraft Group - NO to invite Tom and Kev to the next PC meeting NO")
     assert "person" in facts_in("Survey of ~20 SMEs on use of National Address Data HS/BB")
     assert "person" not in facts_in("Offences were referred to the CPS.")  # an acronym ending a sentence
+
+
+def test_an_entry_named_by_its_first_line_keeps_that_line_as_something_it_says():
+    from qa.evidence import Evidence
+
+    src = dict(doc_id="o@1", doc="odug-action-log.pdf", doc_title="Action Log", paper="ODUG Action Log",
+               date="2013-05-14")
+    row = Paragraph(label="Historic Weather Observations – Lead JC", kind="list", pages=(1,), seq=6,
+                    text="Historic Weather Observations – Lead JC Meeting of working group scheduled for 24 May New",
+                    **src)
+    ev = Evidence.of([Hit(row, 1.0, 0.7, 3.0)])
+    assert any("Lead JC" in u.text for u in ev.units)  # a printed number is left out; a made-up label is not one
+    answer = answer_extractive("Who leads the Historic Weather Observations workstream?", ev.hits, Settings())
+    assert not answer.abstained and "Lead JC" in answer.answer
