@@ -18,12 +18,13 @@ from corpus.records import Paragraph
 _SPACE = re.compile(r"\s+")
 
 
-def locate(passage: str, sentence: str) -> tuple[int, int] | None:
-    """The character span of `sentence` in `passage`, white space compared loosely; None when it is not there."""
+def locate(passage: str | tuple[str, list[int]], sentence: str) -> tuple[int, int] | None:
+    """The character span of `sentence` in `passage` (or in a passage already `_fold`ed), white space compared
+    loosely; None when it is not there."""
     wanted = _SPACE.sub(" ", sentence).strip()
     if not wanted:
         return None
-    folded, where = _fold(passage)
+    folded, where = _fold(passage) if isinstance(passage, str) else passage
     at = folded.find(wanted)
     if at < 0:
         return None
@@ -55,9 +56,10 @@ def sentence_spans(paragraphs: Sequence[Paragraph], texts: Sequence[str], owners
     first = np.searchsorted(owners, np.arange(len(paragraphs)))
     end = np.searchsorted(owners, np.arange(len(paragraphs)), side="right")
     for position, paragraph in enumerate(paragraphs):
+        folded = {i: _fold(texts[i]) for i in range(first[position], end[position])}  # once per passage
         for sentence in dict.fromkeys(sentence_texts(paragraph)):
             for i in range(first[position], end[position]):
-                span = locate(texts[i], sentence)
+                span = locate(folded[i], sentence)
                 if span is not None:
                     spans[i].append(span)
                     held[i].append(sentence)

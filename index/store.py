@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISDIR
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
@@ -174,7 +174,11 @@ class Index:
     @property
     def papers(self) -> list[str]:
         """Every paper title, in index order without repeats (for filter menus)."""
-        return list(dict.fromkeys(p.paper for p in self.paragraphs))
+        return list(dict.fromkeys(p.paper for p in self._heads()))
+
+    def _heads(self) -> "Sequence[Paragraph]":
+        """The records whose labels and metadata filters read (a store keeping texts elsewhere gives them textless)."""
+        return self.paragraphs
 
     def stale_reason(self, settings: "Settings", model_id: str | None = None) -> str:
         """Why this index does not match `settings` (and `model_id`, when known), or "" when it does."""
@@ -239,7 +243,7 @@ class Index:
 
     def _column(self, name: str) -> np.ndarray:
         if name not in self._columns:
-            values = [getattr(p, name) for p in self.paragraphs]
+            values = [getattr(p, name) for p in self._heads()]
             if name in ("paper", "body", "committee"):
                 values = [v.casefold() for v in values]
             self._columns[name] = np.array(values, dtype=str) if values else np.zeros(0, dtype="<U1")

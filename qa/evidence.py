@@ -11,7 +11,7 @@ from corpus.meta import MONTHS
 from corpus.records import Paragraph
 from index.results import Hit
 from qa.question import BODY_WORDS, Concept, QuestionPart
-from qa.sentences import Sentence, display, split_sentences
+from qa.sentences import Sentence, display, paragraph_sentences
 from qa.vocabulary import MONTHS as CALENDAR, STOPWORDS, fold, tokens
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -155,7 +155,7 @@ class Evidence:
             p = hit.paragraph
             para_tokens.append(frozenset(tokens(p.text)))
             meta_tokens.append(frozenset(tokens(_metadata(p))))
-            sentences.append(split_sentences(p.text, p.label if p.printed else ""))
+            sentences.append(paragraph_sentences(p))
             units.extend(_units(rank, p, sentences[-1]))
             if p.doc_id not in cache:
                 cache[p.doc_id] = frozenset(tokens((fronts or {}).get(p.doc_id, "")))
@@ -359,7 +359,7 @@ SEMANTIC_CHARS = 240
 
 def semantic_texts(p: Paragraph) -> list[str]:
     """What `similarities` embeds for a paragraph: the index embeds these at ingest and stores them."""
-    units = _units(0, p, split_sentences(p.text, p.label if p.printed else ""), text_only=True)
+    units = _units(0, p, paragraph_sentences(p), text_only=True)
     return [u.text[:SEMANTIC_CHARS] for u in units[:SEMANTIC_UNITS]]
 
 

@@ -20,7 +20,7 @@ from qa.decisions import decision_after, with_verdict
 from qa.lists import matching_entries
 from qa.meeting_dates import other_meeting
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
-from qa.sentences import display, split_sentences
+from qa.sentences import display, paragraph_sentences
 from qa.vocabulary import tokens
 
 __all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in"]
@@ -285,7 +285,7 @@ def _names(names: list[str]) -> str:
 def _exact_unit(ev: Evidence, settings: Settings) -> Unit | None:
     """The first sentences of the paragraph asked for by number, as one unit."""
     para = ev.paragraph(0)
-    sentences = [x for x in split_sentences(para.text, para.label if para.printed else "") if re.search(r"[A-Za-z0-9]", display(x.text))]
+    sentences = [x for x in paragraph_sentences(para) if re.search(r"[A-Za-z0-9]", display(x.text))]
     sentences = sentences[: max(1, settings.answer.max_sentences)]
     if not sentences:
         return None

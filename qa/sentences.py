@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from corpus.records import Paragraph
 
 # Words whose trailing full stop does not end a sentence (compared lower-cased, without the stop).
 ABBREVIATIONS = frozenset({
@@ -143,3 +146,8 @@ def display(text: str) -> str:
     t = t.replace("**", "")
     t = _LEADERS.sub("", t)
     return t[:1].upper() + t[1:] if t else t
+
+
+def paragraph_sentences(p: "Paragraph") -> list[Sentence]:
+    """A paragraph's sentences, its printed number left out (a label the reader made from its first words is text)."""
+    return split_sentences(p.text, p.label if p.printed else "")

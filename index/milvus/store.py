@@ -142,17 +142,8 @@ class MilvusIndex(Index):
             log.warning("%s: %s; run `boardqa ingest` to rebuild", url, reason)
         return index
 
-    @property
-    def papers(self) -> list[str]:
-        return list(dict.fromkeys(p.paper for p in self.heads))
-
-    def _column(self, name: str) -> np.ndarray:
-        if name not in self._columns:
-            values = [getattr(p, name) for p in self.heads]
-            if name in ("paper", "body", "committee"):
-                values = [v.casefold() for v in values]
-            self._columns[name] = np.array(values, dtype=str) if values else np.zeros(0, dtype="<U1")
-        return self._columns[name]
+    def _heads(self) -> list[Paragraph]:
+        return self.heads
 
     def positions_where(self, doc: str | Iterable[str] | None = None, paper: str | Iterable[str] | None = None,
                         date_from: str | None = None, date_to: str | None = None,
