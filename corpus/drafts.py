@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from corpus.lines import SENTENCE_END, Line
 from corpus.papers import PaperHead
+from corpus.records import EMPHASIS
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Draft:
     pages: set[int] = field(default_factory=set)
     last_ends_sentence: bool = True
     last_kind: str = ""
+    last_large: bool = False  # the last line was printed larger than the body text
     parent: str = ""
     # A numbered paragraph that ended a line with a colon ("the following were received:") goes on to list
     # what it introduced: the short lines after it (table cells, a list) are its own, not a block of their own.
@@ -45,6 +47,7 @@ class Draft:
         if self.kind in ("numbered", "titled") and text.rstrip().endswith(":"):
             self.introduces = True
         self.last_kind = line.kind
+        self.last_large = line.size >= EMPHASIS
 
     @property
     def text(self) -> str:

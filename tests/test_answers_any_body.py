@@ -381,3 +381,19 @@ def test_an_entry_named_by_its_first_line_keeps_that_line_as_something_it_says()
     assert any("Lead JC" in u.text for u in ev.units)  # a printed number is left out; a made-up label is not one
     answer = answer_extractive("Who leads the Historic Weather Observations workstream?", ev.hits, Settings())
     assert not answer.abstained and "Lead JC" in answer.answer
+
+
+def test_an_acronyms_plural_and_possessive_are_the_acronym():
+    assert tokens("access to GPs") == tokens("access to GP’s") == tokens("access to GP")
+    assert tokens("two ICBs") == tokens("two ICB") and tokens("DOGS") == ["dog"]
+
+
+def test_dates_printed_with_dots_or_dashes_are_dates_but_paragraph_numbers_are_not():
+    assert "date" in facts_in("Review summary of findings 20.02.24 Select Committee")
+    assert "date" in facts_in("Bank Balances as of 1-22-26")
+    assert "date" not in facts_in("as set out in paragraph 3.4.12 of the report")
+
+
+def test_a_balance_is_money_but_a_balance_sheet_is_not():
+    assert "money" in fact_types("What were the Water account balance and the total bank balance?")
+    assert "money" not in fact_types("What were the net assets according to the balance sheets?")
