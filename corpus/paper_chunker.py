@@ -218,6 +218,9 @@ class PaperChunker(NestedUnits):
             elif kind == "short" and self.open is not None and not self.pending and not _capitals(line.text) \
                     and not self._heading_type(i) and (
                 self.open.kind == "titled"
+                # `Proponents:` / `Opposed:` inside a numbered item: a lead-in to its own words, not a new heading
+                or (self.open.kind == "numbered" and line.text.rstrip(" *").endswith(":") and i + 1 < self.end
+                    and self.lines[i + 1].kind in ("text", "bullet", "lettered"))
                 or (self.open.kind in ("list", "cover", "signoff") and self.open.last_kind not in ("bullet", "lettered"))
                 or (not self.open.last_ends_sentence and not line.gap)
                 or line.starts_lower

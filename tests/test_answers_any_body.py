@@ -397,3 +397,20 @@ def test_dates_printed_with_dots_or_dashes_are_dates_but_paragraph_numbers_are_n
 def test_a_balance_is_money_but_a_balance_sheet_is_not():
     assert "money" in fact_types("What were the Water account balance and the total bank balance?")
     assert "money" not in fact_types("What were the net assets according to the balance sheets?")
+
+
+def test_what_was_decided_after_a_long_debate_quotes_the_motion_and_its_outcome_from_the_items_last_piece():
+    src = dict(doc_id="r@1", doc="rivergrove.pdf", doc_title="Minutes", paper="Minutes", date="2018-12-10",
+               label="Unfinished Business ¶2", kind="numbered")
+    opening = Paragraph(text="Continuation of the hearing for a proposed ordinance regulating tree cutting (City File "
+                        "2018-01). The City Attorney explained that the hearing was continued at a resident's request. "
+                        "Several residents spoke against the ordinance.", pages=(1,), seq=2,
+                        piece=0, **src)
+    debate = Paragraph(text="Councilors discussed the tree sizes in the ordinance. Motion: Councilor Nyberg moved that "
+                       "the ordinance be read for the first time. The motion was seconded. Mayor Kibbey read the "
+                       "ordinance. Motion: Councilor Nyberg moved to adopt the ordinance with the changes discussed. "
+                       "Seconded by Councilor Tuttle. The motion passed 5-0.", pages=(3,), seq=3, piece=1, **src)
+    answer = answer_extractive("What did the council decide about the proposed tree-cutting ordinance (City File "
+                               "2018-01)?", [Hit(opening, 1.0, 0.7, 3.0), Hit(debate, 0.9, 0.6, 2.0)], Settings())
+    assert not answer.abstained
+    assert "moved to adopt the ordinance with the changes discussed" in answer.answer and "5-0" in answer.answer

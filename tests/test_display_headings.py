@@ -49,3 +49,16 @@ def test_a_larger_line_after_a_list_heads_its_own_record(tmp_path):
     assert not any("Approval" in text for label, text in records.items() if label != "Approval of Previous Minutes")
     assert "Water $ 218,967.89" in records["Treasurer's Report"]
     assert not any(label.startswith("TOTAL") for label in records), list(records)
+
+
+def test_a_lead_in_ending_with_a_colon_inside_a_numbered_item_stays_in_the_item():
+    from corpus.chunker import chunk_pages
+    from corpus.records import Page
+
+    text = ("1. Apologies were received from Councilor Ruble and from the City Engineer.\n\n"
+            "2. Continuation of the hearing on the proposed tree ordinance. The City Attorney explained the ordinance.\n\n"
+            "Proponents:\n\nNone.\n\nOpposed:\n\nMary Mann said that the old ordinance will save residents money.\n\n"
+            "3. The financial report for November was accepted as presented by the Treasurer.\n")
+    records = {p.label: p.text for p in chunk_pages([Page(1, text)], "minutes.txt", "minutes@1")}
+    assert "Opposed:" in records["2"] and "Mary Mann" in records["2"], records
+    assert not any(label.startswith(("Proponents", "Opposed")) for label in records)
