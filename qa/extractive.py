@@ -21,7 +21,7 @@ from qa.lists import matching_entries
 from qa.meeting_dates import other_meeting
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
 from qa.sentences import display, paragraph_sentences
-from qa.vocabulary import tokens
+from qa.vocabulary import STOPWORDS, tokens
 
 __all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in"]
 
@@ -201,10 +201,22 @@ def _extend(u: Unit, s: _Scorer) -> Unit | None:
     facts = facts_in(raw)
     follows = bool(ANAPHOR.match(display(raw))) and bool(re.search(r"\d", raw))
     bare = not re.search(r"\d", u.text) or bool(s.expected) and not s.expected & u.facts
-    if not follows and not (bare and re.search(r"\d", raw) and (not s.expected or s.expected & facts)):
+    if not follows and not (bare and re.search(r"\d", raw) and (not s.expected or s.expected & facts)) \
+            and not _echoes(u, s):
         return None
     return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
                 u.tokens | frozenset(tokens(raw)), u.facts | facts, u.before)
+
+
+def _echoes(u: Unit, s: _Scorer) -> bool:
+    """Whether `u` only repeats the question's own words (an item's title: "Annual Parent/Pupil/Staff
+    questionnaire(s)."), so that what the paragraph says about it follows. A yes/no question may be
+    answered in its own words."""
+    if "yesno" in s.part.facts:
+        return False
+    asked = set(tokens(s.part.text)) | {t for c in s.part.concepts for alt in c.alternatives for t in alt}
+    content = {t for t in u.tokens if t.isalpha() and len(t) > 2 and t not in STOPWORDS}
+    return bool(content) and not content - asked - s.ev.meta_tokens[u.rank]
 
 
 def _same_section(ev: Evidence, a: int, b: int) -> bool:

@@ -414,3 +414,13 @@ def test_what_was_decided_after_a_long_debate_quotes_the_motion_and_its_outcome_
                                "2018-01)?", [Hit(opening, 1.0, 0.7, 3.0), Hit(debate, 0.9, 0.6, 2.0)], Settings())
     assert not answer.abstained
     assert "moved to adopt the ordinance with the changes discussed" in answer.answer and "5-0" in answer.answer
+
+
+def test_a_sentence_that_only_repeats_the_questions_words_is_quoted_with_what_follows_it():
+    src = dict(doc_id="d@1", doc="lw.pdf", doc_title="Minutes", paper="Minutes", date="2022-05-09")
+    item = Paragraph(label="LW 72/2122(b)", pages=(4,), seq=7, text="Annual Parent/Pupil/Staff questionnaire(s). "
+                     "Heather suggested that we use the Ofsted questionnaires for Parents, Staff and Pupils on a "
+                     "Google response form. The governors thanked her.", **src)
+    answer = answer_extractive("How did the committee agree to run the annual parent, pupil and staff questionnaires?",
+                               [Hit(item, 1.0, 0.7, 3.0)], Settings())
+    assert not answer.abstained and "Ofsted questionnaires" in answer.answer, answer.answer
