@@ -26,6 +26,7 @@ class Draft:
     # A numbered paragraph that ended a line with a colon ("the following were received:") goes on to list
     # what it introduced: the short lines after it (table cells, a list) are its own, not a block of their own.
     introduces: bool = False
+    row: bool = False  # a numbered row of a table: its number printed in a cell of its own
     # where a long unnumbered list may be cut into its groups: (index into `lines`, the group's label, its page)
     groups: list[tuple[int, str, int]] = field(default_factory=list)
 

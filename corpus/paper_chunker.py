@@ -287,6 +287,7 @@ class PaperChunker(NestedUnits):
                 else:
                     self.block(line)
             i += 1
+        self._row_cells()
         self.resolve_pending()
         self.close()
         return None
@@ -360,6 +361,7 @@ class PaperChunker(NestedUnits):
         heading = child_next or (title_like and not entries and not _body_follows(self.lines, i, self.end)
                                  and not _last_entry(self.lines, i, self.end)
                                  and (deeper_next or (cand.depth == 1 and not sibling_next)))
+        self._row_cells()
         self.resolve_pending()
         self.close()
         self.numbered_seen = True
@@ -371,10 +373,22 @@ class PaperChunker(NestedUnits):
         kind = "titled" if title_like else "numbered"
         label = f"{self.scope} ¶{line.num}" if self.scope else line.num
         self.unit, self.nesting, self.table_caption, self.inner = label, Nesting(), "", None
-        self.open = Draft(label=label, kind=kind, section=self.section, part=self.part)
+        self.open = Draft(label=label, kind=kind, section=self.section, part=self.part, row=not line.rest)
         self.open.add(line, text=rest)
         self.last_para = cand
         return False
+
+    def _row_cells(self) -> None:
+        """A table's numbered row (its number in a cell of its own) goes on in its other cells: the short lines
+        after its text, none a sentence, up to the next row's number (`August 2012` / `(brought` / `forward)` /
+        `December 2013` / `Jos Creese`), are the row's, not a list of their own. One line may head the next row."""
+        if self.open is None or not self.open.row or len(self.pending) < 2:
+            return
+        if any(p.text.rstrip(" *").endswith((".", "!", "?", ":")) or p.size >= EMPHASIS for p in self.pending):
+            return
+        for p in self.pending:
+            self.open.add(p, joiner=" ")
+        self.pending = []
 
     def _as_text(self, line: Line) -> None:
         if self.open is not None:

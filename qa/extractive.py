@@ -63,7 +63,11 @@ class _Scorer:
         counts that ("Two presentations for parents" is no count of parents)."""
         if u not in self._facts:
             keep = self.counted is None or "count" not in u.facts or counts(u.text, self.counted)
-            self._facts[u] = u.facts if keep else u.facts - {"count"}
+            facts = u.facts if keep else u.facts - {"count"}
+            # a name in a row of cells, not a sentence (`... December 2013 Jos Creese` in a work plan's lead
+            # column, `Proposed: Debbie Chay`), names who the row assigns; prose names many people in passing
+            row = not re.search(r"[.!?]['’\"”)]?\s*$", u.text)
+            self._facts[u] = facts | {"person"} if "name" in facts and row else facts
         return self._facts[u]
 
     def cover(self, units: list[Unit], only: list[Concept] | None = None) -> float:

@@ -16,7 +16,7 @@ _FACT_CUES = {
     # "When did ...?" asks for a date; "When the data was published, did ...?" sets the scene of a yes/no question
     "date": r"\bwhen\s+(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|must|might)\b"
             r"|\bwhen\s*\?|\bwhat (?:date|month|year|day)\b|\bwhich (?:month|year|day|date|quarter)\b"
-            r"|\bby when\b|\bdeadline\b|\bstart date\b",
+            r"|\bby when\b|\bdeadline\b|\b(?:start|finish|end|due|closing|target|completion) date\b",
     "time": r"\bwhat time\b|\bwhich time\b|\bwhat hour\b",
     "rate": r"\bpercentage\b|\bproportion\b|\brates?\b|%|\bper ?cent\b|\bshare\b|\bhow likely\b",
     "person": r"\bwho\b|\bwhom\b|\bwhich (?:officer|member|councillor|person|organisation)\b",

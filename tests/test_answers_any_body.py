@@ -424,3 +424,19 @@ def test_a_sentence_that_only_repeats_the_questions_words_is_quoted_with_what_fo
     answer = answer_extractive("How did the committee agree to run the annual parent, pupil and staff questionnaires?",
                                [Hit(item, 1.0, 0.7, 3.0)], Settings())
     assert not answer.abstained and "Ofsted questionnaires" in answer.answer, answer.answer
+
+
+def test_a_name_in_a_row_of_cells_says_who_and_a_finish_date_is_a_date():
+    assert fact_types("And what is its finish date?") == {"date"}
+    src = dict(doc_id="t@1", doc="tor.pdf", doc_title="Terms of Reference", paper="Work Plan", date="2013-10-17")
+    row = Paragraph(label="4", pages=(4,), seq=4, text="Work with officials on “Open and Safe Guidelines” to help "
+                    "local authorities counteract fraud. August 2012 (brought forward) December 2013 Jos Creese", **src)
+    other = Paragraph(label="5", pages=(4,), seq=5, text="Support and challenge officials on the Code of Practice.",
+                      **src)
+    head = Paragraph(label="Task", kind="list", pages=(4,), seq=3, text="Task\nStart date\nFinish date\nLead Panel "
+                     "member", **src)
+    answer = answer_extractive("In the work plan, who is the lead panel member for the 'Open and Safe Guidelines' task "
+                               "on helping local authorities counteract fraud?",
+                               [Hit(row, 1.0, 0.7, 3.0), Hit(head, 0.95, 0.6, 2.0), Hit(other, 0.9, 0.5, 1.0)],
+                               Settings())
+    assert not answer.abstained and "Jos Creese" in answer.answer, answer.answer
