@@ -453,3 +453,10 @@ def test_a_rows_owner_after_its_text_answers_who_and_a_trend_word_is_no_figure()
                     "detailed information is available.", **src)
     assert answer_extractive("By how much did the governors increase the caretaker's pay?",
                              [Hit(pay, 1.0, 0.6, 3.0)], Settings()).abstained
+
+
+def test_a_part_asking_about_there_is_about_the_place_the_first_part_names():
+    q = analyse("What did the enforcement case find at Hill Farm, and what business are the new owners proposing there?")
+    assert "Hill Farm" in [c.name for c in q.parts[1].concepts]
+    q = analyse("What did the enforcement case find at Hill Farm, and is there a plan for the car park?")
+    assert "Hill Farm" not in [c.name for c in q.parts[1].concepts]
