@@ -207,7 +207,7 @@ class Engine:
 
         def extractive() -> Answer:
             # sentences are also chosen by meaning
-            embed = self._stored_embed if hasattr(self.embedder, "encode") else None
+            embed = _StoredSentences(self) if hasattr(self.embedder, "encode") else None
             fronts = {h.paragraph.doc_id: self.front(h.paragraph.doc_id) for h in hits}
             return answer_extractive(question, hits, self.settings, embed=embed, fronts=fronts,
                                      library=self.library_words)
@@ -290,6 +290,20 @@ class Engine:
 
             return llm_reply(question, answer, self.settings, extractive)
         return extractive(), "extractive"
+
+
+class _StoredSentences:
+    """The answerer's sentence embedder: stored vectors looked up, the rest embedded (`Engine._stored_embed`);
+    `stored` says which texts the index holds, so that reading them costs no model run."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        return self.engine._stored_embed(texts)
+
+    def stored(self, texts: list[str]) -> np.ndarray:
+        return self.engine.index.sentences.lookup(texts).found
 
 
 def _rrf(rankings, rrf_k: int) -> dict[int, float]:

@@ -40,7 +40,14 @@ _FACTS = {
                          r"|President|Trustee|Headteacher|Principal)\b"
                          r"|\b(?:led|presented|chaired) by\b|\b(?:PCC|DPCC|ACC|DCC|CEO)\b"
                          # an action row ending with its owner's initials ("... to the next meeting NO", "HS/BB")
-                         r"|\s[A-Z]{2,3}(?:/[A-Z]{2,3})*\s*$"),
+                         r"|\s[A-Z]{2,3}(?:/[A-Z]{2,3})*\s*$"
+                         # an action given to someone by name ("Chris Taggart to set up ...")
+                         r"|(?:^|[:;–•-]\s*)[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+)+\s+to\s+(?!the\b|a\b|an\b)[a-z]+"),
+    # how often: "on an 8 weekly cycle", "every six months", "quarterly", "twice a year"
+    "frequency": re.compile(r"\b(?:every|each)\s+(?:[\w-]+\s+)?(?:days?|weeks?|months?|years?|quarters?)\b"
+                            r"|\b(?:\d+|two|three|four|six|eight)[- ]?(?:weekly|monthly|yearly)\b|\b(?:daily|weekly"
+                            r"|fortnightly|monthly|quarterly|annually|yearly|bi-?annually|bi-?monthly)\b"
+                            r"|\b(?:once|twice|\w+ times) (?:a|per|each) (?:day|week|month|quarter|year)\b", re.I),
     "duration": re.compile(r"\b\d+(?:\.\d+)?\s*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?"
                            r"|seconds?)\b", re.I),
     "trend": re.compile(r"\b(?:increas|decreas|rise|rose|risen|rising|fell|fall|reduc|declin|improv|grew|grow"
@@ -354,7 +361,7 @@ def dense_norm(value: float) -> float:
     return min(1.0, max(0.0, (value - 0.25) / 0.4))
 
 
-SEMANTIC_PARAGRAPHS = 3  # units of the first paragraphs only: each embedded text costs ~3-5 ms on 2 shared cores
+SEMANTIC_PARAGRAPHS = 3  # units of the first paragraphs are embedded if need be (~3-5 ms each on 2 shared cores)
 SEMANTIC_UNITS = 6  # per paragraph (at most 19 texts a question): a long table's later rows rarely answer
 SEMANTIC_CHARS = 240
 
@@ -367,15 +374,22 @@ def semantic_texts(p: Paragraph) -> list[str]:
 
 def similarities(queries: list[str], ev: Evidence, embed) -> list[dict[Unit, float]]:
     """Cosine of each of `queries` with each unit of the first paragraphs, in one call to `embed`
-    (a sentence-transformers `encode`: texts -> (n, d) array). Units not embedded are absent."""
+    (a sentence-transformers `encode`: texts -> (n, d) array), and with the units of later paragraphs whose
+    vectors are stored, where `embed.stored(texts)` says which are. Units not embedded are absent."""
     import numpy as np
 
     chosen: list[Unit] = []
+    later: list[Unit] = []
     per_rank: dict[int, int] = {}
     for u in ev.units:
-        if u.rank < SEMANTIC_PARAGRAPHS and per_rank.get(u.rank, 0) < SEMANTIC_UNITS:
+        if per_rank.get(u.rank, 0) < SEMANTIC_UNITS:
             per_rank[u.rank] = per_rank.get(u.rank, 0) + 1
-            chosen.append(u)
+            (chosen if u.rank < SEMANTIC_PARAGRAPHS else later).append(u)
+    stored = getattr(embed, "stored", None)
+    if later and stored is not None:
+        # the later paragraphs' sentences the index stored at ingest cost a lookup, not a model run
+        found = stored([u.text[:SEMANTIC_CHARS] for u in later])
+        chosen += [u for u, ok in zip(later, found) if ok]
     if not chosen or not queries:
         return [{} for _ in queries]
     vectors = np.asarray(embed([*queries, *(u.text[:SEMANTIC_CHARS] for u in chosen)]), dtype=np.float32)

@@ -30,6 +30,8 @@ _ENTITY = re.compile(r"\b[A-Z][A-Za-z0-9'’&-]*(?:\s+(?:of|and|for|the|to|&)?\s
 # A possessive ends the owner's name: "the Open Data User Group's DVLA paper" names two things.
 _POSSESSIVE = re.compile(r"['’]s\b")
 _RESTRICTS = re.compile(r"\b(?:in|at|across|within|around|near|for)\s+(?:the\s+)?$", re.I)
+# "How many Operation Hydrant investigations ...?" counts only the ones the name qualifies
+_COUNTED = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?$", re.I)
 _CUES = frozenset({"percentage", "proportion", "percent", "cent", "total", "compare", "compared", "comparison",
                    "difference", "versus", "vs", "each", "both", "long", "quickly", "fast", "likely", "date", "share",
                    "deadline"})
@@ -146,7 +148,8 @@ def _entities(text: str) -> list[tuple[int, int, str, bool]]:
             # ("Local Public Data Panel"); "Police" or "the Panel" alone names no body in particular
             capitalised = [w for w in words if w[0].isupper()]
             if any(w[0].isalpha() and fold(w) not in BODY_WORDS for w in words) or len(capitalised) >= 3:
-                out.append((start, end, " ".join(words), start == m.start() and bool(_RESTRICTS.search(text[:start]))))
+                restricts = _RESTRICTS.search(text[:start]) or _COUNTED.search(text[:start])
+                out.append((start, end, " ".join(words), start == m.start() and bool(restricts)))
     return out
 
 

@@ -460,3 +460,41 @@ def test_a_part_asking_about_there_is_about_the_place_the_first_part_names():
     assert "Hill Farm" in [c.name for c in q.parts[1].concepts]
     q = analyse("What did the enforcement case find at Hill Farm, and is there a plan for the car park?")
     assert "Hill Farm" not in [c.name for c in q.parts[1].concepts]
+
+
+def test_later_paragraphs_sentences_are_compared_by_meaning_when_their_vectors_are_stored():
+    import numpy as np
+
+    from qa.evidence import SEMANTIC_PARAGRAPHS, Evidence, similarities
+
+    src = dict(doc_id="s@1", doc="tor.pdf", doc_title="Terms", paper="Terms of Reference")
+    paras = [Paragraph(label=str(n), pages=(1,), seq=n, text=f"Sentence number {n} about the panel.", **src)
+             for n in range(SEMANTIC_PARAGRAPHS + 2)]
+    ev = Evidence.of([Hit(p, 1.0 - p.seq / 10, 0.5, 1.0) for p in paras])
+    stored_texts = {u.text for u in ev.units if u.rank == SEMANTIC_PARAGRAPHS + 1}
+    embedded: list[str] = []
+
+    class Stored:
+        def __call__(self, texts):
+            embedded.extend(texts)
+            return np.ones((len(texts), 4), dtype=np.float32)
+
+        def stored(self, texts):
+            return np.array([t in stored_texts for t in texts])
+
+    sims = similarities(["How often does the panel meet?"], ev, Stored())[0]
+    ranks = {u.rank for u in sims}
+    assert SEMANTIC_PARAGRAPHS + 1 in ranks and SEMANTIC_PARAGRAPHS not in ranks  # stored: read; not stored: skipped
+    assert set(range(SEMANTIC_PARAGRAPHS)) <= ranks
+    plain = similarities(["How often does the panel meet?"], ev, lambda texts: np.ones((len(texts), 4)))[0]
+    assert {u.rank for u in plain} == set(range(SEMANTIC_PARAGRAPHS))  # an embedder with no store: first ones only
+
+
+def test_how_often_wants_a_frequency_and_a_name_given_an_action_says_who_and_how_many_names_restrict():
+    assert fact_types("How often does the panel meet?") == {"frequency"}
+    assert "frequency" in facts_in("The Panel will meet on an 8 weekly cycle to debate issues.")
+    assert "frequency" not in facts_in("The Panel met on 8 May.")
+    assert "person" in facts_in("Outstanding action: Chris Taggart to set up the procurement working group.")
+    assert "person" not in facts_in("Members went to the Town Hall to see it.")
+    part = analyse("How many Operation Hydrant investigations are open in the West Midlands?").parts[0]
+    assert {c.name: c.restrictive for c in part.specifics}["Operation Hydrant"]
