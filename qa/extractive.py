@@ -17,6 +17,7 @@ from qa.confidence import learned_confidence, lexical_confidence
 from qa.library_words import LibraryWords
 from qa.counts import counted_thing, counts
 from qa.decisions import decision_after, with_verdict
+from qa.initials import definition_unit
 from qa.lists import matching_entries
 from qa.meeting_dates import other_meeting
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
@@ -147,7 +148,9 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
             used += 1
     decision = decision_after(s.part, s.ev, chosen)
     chosen = chosen + [decision] if decision is not None else chosen
-    return chosen + matching_entries(s.part, s.ev, chosen)
+    chosen = chosen + matching_entries(s.part, s.ev, chosen)
+    named = definition_unit(s.ev, chosen) if "person" in s.expected else None
+    return chosen + [named] if named is not None else chosen
 
 
 def _next(s: _Scorer, ranked: list[Unit], chosen: list[Unit], missing: list[Concept], max_paragraphs: int,

@@ -1,0 +1,58 @@
+"""People named by their initials: an action's owner `NO` is the `Nick Oakhill (NO)` the same paper names.
+
+Minutes and action logs give owners as initials ("Bushcraft Group - NO to invite Tom and Kev ... NO",
+"HS/BB"), defined once, often far away, where the person is first named ("Apologies had been received from
+Nick Oakhill (NO) and Rob Large(RL)"). A question asking who wants the name: the answer quotes the row and
+the sentence that defines its initials, both cited, so the reader can check each.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.evidence import Evidence, Unit, _has_name
+
+__all__ = ["INITIALS_HITS", "definition_unit", "definitions", "undefined_initials"]
+
+INITIALS_HITS = 3  # the first results whose initials are looked up in their document
+
+_INITIALS = re.compile(r"(?<![A-Za-z0-9'’])([A-Z]{2,3})(?![A-Za-z0-9'’])")
+# "Nick Oakhill (NO)", "Rob Large(RL)", "Sandra Cartwright (SC)": a name, then its initials in brackets
+_DEFINED = re.compile(r"\b((?:[A-Z][a-z'’-]+|[A-Z]\.?)(?:[ \t]+(?:[A-Z][a-z'’-]+|[A-Z]\.)){1,3})\s*\(([A-Z]{2,3})\)")
+
+
+def _fits(name: str, initials: str) -> bool:
+    """Whether `initials` are the name's: every word's first letter, or the first and last names'."""
+    letters = [w[0] for w in re.findall(r"[A-Z][a-z'’-]*\.?", name)]
+    return initials in ("".join(letters), letters[0] + letters[-1]) if letters else False
+
+
+def definitions(text: str) -> dict[str, str]:
+    """Initials -> the person's name, for each person `text` names with their initials in brackets."""
+    out: dict[str, str] = {}
+    for m in _DEFINED.finditer(text):
+        name, initials = m.group(1), m.group(2)
+        words = name.split()
+        for k in range(len(words) - 1):  # "from Nick Oakhill (NO)": the name is the words the initials fit
+            candidate = " ".join(words[k:])
+            if _fits(candidate, initials) and _has_name(candidate):
+                out.setdefault(initials, candidate)
+                break
+    return out
+
+
+def undefined_initials(text: str) -> list[str]:
+    """Initials standing alone in `text` (`NO`, `HS/BB`) that it does not define itself."""
+    defined = definitions(text)
+    return list(dict.fromkeys(m.group(1) for m in _INITIALS.finditer(text) if m.group(1) not in defined))
+
+
+def definition_unit(ev: Evidence, chosen: list[Unit]) -> Unit | None:
+    """The sentence of the evidence that names the person the chosen units give only by initials."""
+    said = " ".join(u.text for u in chosen)
+    wanted = [i for i in undefined_initials(said) if i not in definitions(said)]
+    for initials in wanted:
+        for u in ev.units:
+            if initials in definitions(u.text) and not any(u.overlaps(c) for c in chosen):
+                return u
+    return None

@@ -1,0 +1,37 @@
+"""People given by initials in an action row are named from the sentence of the same paper that defines them."""
+
+from __future__ import annotations
+
+from boardqa.settings import Settings
+from corpus.records import Paragraph
+from qa.initials import definitions, undefined_initials
+
+
+def test_initials_are_defined_by_a_name_before_them_in_brackets():
+    text = "Apologies for absence Apologies had been received from Nick Oakhill (NO) and Rob Large(RL)"
+    assert definitions(text) == {"NO": "Nick Oakhill", "RL": "Rob Large"}
+    assert definitions("The Parish Council (PC) met.") == {}  # a body is not a person
+    assert definitions("Cllr Sandra Jane Cartwright (SC) spoke.") == {"SC": "Sandra Jane Cartwright"}
+    assert undefined_initials("Bushcraft Group - NO to invite Tom and Kev to the next PC meeting NO") == ["NO", "PC"]
+    assert undefined_initials("Minutes to website HS/BB asap") == ["HS", "BB"]
+
+
+def test_who_owns_an_action_given_by_initials_is_answered_with_the_sentence_naming_them():
+    from fakes import FakeEmbedder
+
+    from qa.engine import Engine
+
+    src = dict(doc_id="s@1", doc="souldern-minutes.pdf", doc_title="Minutes", paper="Minutes", date="2026-01-29")
+    apologies = Paragraph(label="01.26.01", seq=0, text="Apologies for absence. Apologies had been received from "
+                          "Nick Oakhill (NO) and Rob Large (RL).", **src)
+    others = [Paragraph(label=f"01.26.{n:02d}", seq=n, text=f"The council noted item {n} on the village hall roof "
+                        f"and the footpath repairs.", **src) for n in range(2, 12)]
+    action = Paragraph(label="Jan26.02", seq=20, kind="list",
+                       text="Bushcraft Group - NO to invite Tom and Kev to the next PC meeting NO", **src)
+    engine = Engine.from_paragraphs([apologies, *others, action], Settings(), embedder=FakeEmbedder())
+    question = "Who owns the action to invite Tom and Kev of the Bushcraft Group to the next meeting?"
+    hits = engine.retrieve(question, 3)
+    assert "01.26.01" not in [h.paragraph.label for h in hits]  # the search alone does not find the definition
+    answer = engine.ask(question)
+    assert not answer.abstained and "Nick Oakhill (NO)" in answer.answer, answer.answer
+    assert {c.paragraph for c in answer.support} == {"Jan26.02", "01.26.01"}
