@@ -41,6 +41,9 @@ _FACTS = {
                          r"|\b(?:led|presented|chaired) by\b|\b(?:PCC|DPCC|ACC|DCC|CEO)\b"
                          # an action row ending with its owner's initials ("... to the next meeting NO", "HS/BB")
                          r"|\s[A-Z]{2,3}(?:/[A-Z]{2,3})*\s*$"
+                         # a role and a name side by side ("The new headteacher, Sally Herbert, has been ...")
+                         r"|(?i:\b(?:head ?teacher|chair(?:man|person)?|clerk|treasurer|secretary|director|officer"
+                         r"|manager|governor|councillor|mayor|president|lead))\b,?\s+[A-Z][a-z]+\s+[A-Z][a-z'’-]+"
                          # an action given to someone by name ("Chris Taggart to set up ...")
                          r"|(?:^|[:;–•-]\s*)[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+)+\s+to\s+(?!the\b|a\b|an\b)[a-z]+"),
     # how often: "on an 8 weekly cycle", "every six months", "quarterly", "twice a year"

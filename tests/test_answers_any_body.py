@@ -496,5 +496,6 @@ def test_how_often_wants_a_frequency_and_a_name_given_an_action_says_who_and_how
     assert "frequency" not in facts_in("The Panel met on 8 May.")
     assert "person" in facts_in("Outstanding action: Chris Taggart to set up the procurement working group.")
     assert "person" not in facts_in("Members went to the Town Hall to see it.")
+    assert "person" in facts_in("The new headteacher, Sally Herbert, has been appointed.")
     part = analyse("How many Operation Hydrant investigations are open in the West Midlands?").parts[0]
     assert {c.name: c.restrictive for c in part.specifics}["Operation Hydrant"]
