@@ -22,6 +22,9 @@ _TRAILING_SPACE = re.compile(r"[ \t]+$", re.M)
 _SOFT_HYPHEN_BREAK = re.compile(r"\u00ad[ \t]*\n")
 _SPLIT_WORD = re.compile(r"([^\W\d_])[-\u2010][ \t]*\n[ \t]*([^\W\d_]\S*)[ \t]*(\n?)")
 _DIGITS = re.compile(r"\d+")
+# two table cells' figures the PDF prints with no space between (`73,72783,357`): a thousands group is three digits,
+# so a digit straight after a complete group starts the next figure
+_GLUED_FIGURES = re.compile(r"(?<![\d,.])(\d{1,3}(?:,\d{3})+)(?=\d{1,3}(?:,\d{3})+(?![\d,]))")
 # Shapes that are paragraph labels (`3.7`, `(a)`, `iv.`), never running lines, even when several pages start with one.
 _LABEL_SHAPE = re.compile(r"^[(\[]?(?:#(?:\.#)*|[a-z]{1,4})[.)\]]?$")
 _EXPLICIT_PAGE_NUMBER = re.compile(
@@ -35,7 +38,8 @@ def clean_text(text: str, *, pdf: bool = False) -> str:
 
     Ligatures become letters, exotic spaces become spaces, soft hyphens, zero-width characters and control
     characters go, line ends become `\\n`, trailing spaces go. With `pdf=True`, a word split by a hyphen at a line
-    end is joined when it continues in lower case (`inves-\\ntigation` -> `investigation`).
+    end is joined when it continues in lower case (`inves-\\ntigation` -> `investigation`), and two figures printed
+    with no space between are parted (`73,72783,357` -> `73,727 83,357`).
     """
     text = _NEWLINES.sub("\n", text)
     if pdf:
@@ -45,6 +49,7 @@ def clean_text(text: str, *, pdf: bool = False) -> str:
     text = _TRAILING_SPACE.sub("", text)
     if pdf:
         text = _SPLIT_WORD.sub(_join_split_word, text)
+        text = _GLUED_FIGURES.sub(r"\1 ", text)
     return text
 
 

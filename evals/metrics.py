@@ -73,10 +73,16 @@ def matches(entry: GoldEntry | Mapping, doc: str, label: str, text: str, quote: 
     # the evidence may be quoted with the paragraph's number, as printed ("Jan26.02 Bushcraft Group - ...")
     if (doc and label and _doc_name(doc) == _doc_name(get("doc", ""))
             and _label(label) == _label(get("label", ""))
-            and (evidence in fold(text) or evidence in fold(f"{_label(label)} {text}"))):
+            and (_spaceless(evidence) in _spaceless(text) or evidence in fold(f"{_label(label)} {text}"))):
         return True
-    needle = evidence.lower()
-    return any(needle in fold(s).lower() for s in (text, quote) if s)
+    needle = _spaceless(evidence).lower()
+    return any(needle in _spaceless(s).lower() for s in (text, quote) if s)
+
+
+def _spaceless(text: str) -> str:
+    """`text` without whitespace: PDF text lays spaces out arbitrarily (`73,72783,357`, `Publi c`), so a reader that
+    parts two figures or joins a word is matched on the characters, in order."""
+    return re.sub(r"\s+", "", text or "")
 
 
 def citation_matches(entry: GoldEntry | Mapping, citation: Citation) -> bool:

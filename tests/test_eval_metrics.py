@@ -302,3 +302,13 @@ def test_every_gold_answer_states_its_own_facts(gold):
     missed = [(item.id, f) for item in load_gold(gold) if item.answerable for f in item.facts
               if not fact_in(f, item.answer)]
     assert missed == []
+
+
+def test_gold_evidence_matches_a_paragraph_whose_reader_repaired_the_pdfs_spacing():
+    from evals.metrics import matches
+
+    entry = {"doc": "pack.pdf", "label": "Primary care appointment activity",
+             "evidence": "Total number of appointments 73,72783,357 89,189"}
+    text = "Stockton practices April 2023 Total number of appointments 73,727 83,357 89,189 82,848"
+    assert matches(entry, "pack.pdf", "Another label", text, "")
+    assert not matches(entry, "pack.pdf", "Another label", "Total number of appointments 73,727 83,358", "")

@@ -361,3 +361,12 @@ def test_a_number_printed_level_with_its_paragraph_in_a_column_of_its_own_stays_
              ("", None, 0.0, False), ("The clerk will circulate them to all governors this week.", 586.0, 11.0,
                                       False)]
     assert same_line_rejoined(lines) == lines
+
+
+def test_two_figures_a_pdf_prints_with_no_space_between_are_parted():
+    from corpus.cleaning import clean_text
+
+    assert clean_text("Total number of appointments 73,72783,357 89,189", pdf=True) \
+        == "Total number of appointments 73,727 83,357 89,189"
+    assert clean_text("1,234,567 and 12,345; £1,2345", pdf=True) == "1,234,567 and 12,345; £1,2345"
+    assert clean_text("73,72783,357", pdf=False) == "73,72783,357"  # only a PDF's layout loses spaces
