@@ -95,7 +95,8 @@ class _Scorer:
         fact = 0.3 if self.gives(u) else 0.0
         scene = 0.3 * coverage([u], self.scene, self.ev) if self.scene else 0.0
         # papers answer with figures: when no kind of fact is asked for, or a trend, a figure helps
-        figure = 0.1 if (not self.expected or "trend" in self.expected) and re.search(r"\d", u.text) else 0.0
+        figure = 0.1 if (not self.expected or "trend" in self.expected) \
+            and (re.search(r"\d", u.text) or "count" in u.facts) else 0.0  # "from six to nine" is a figure too
         long = 0.15 * max(0, len(u.text) - 400) / 400
         meaning = SEMANTIC_WEIGHT * dense_norm(self.closeness(u)) if self.semantic else 0.0
         return self.cover([u]) + fact + 0.25 * prior + 0.1 * dense_norm(hit.dense) + scene + figure - long + meaning

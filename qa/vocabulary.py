@@ -127,10 +127,16 @@ _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")  # `GPs`, `ICBs`: the plural o
 _ORDINAL = frozenset({"st", "nd", "rd", "th"})
 
 
+# abbreviations board papers print for common words ("Ops SNAP" for Operation SNAP, "Cllr" for Councillor)
+_ABBREVIATIONS = {"op": "operation", "ops": "operations", "cllr": "councillor", "cllrs": "councillors",
+                  "govt": "government", "dept": "department", "depts": "departments"}
+
+
 @lru_cache(maxsize=65536)  # pure, and called for every word of every retrieved paragraph
 def fold(word: str) -> str:
     """A crude stem so `burglaries`/`burglary`, `recorded`/`recording` and `offences`/`offence` meet."""
     w = _POSSESSIVE.sub("", word.lower()).strip("'’").replace("’", "'")  # O’Hara and O'Hara are one name
+    w = _ABBREVIATIONS.get(w, w)
     if len(w) <= 3 or not w.isalpha():
         return w
     if w.endswith("ies") and len(w) > 4:

@@ -499,3 +499,15 @@ def test_how_often_wants_a_frequency_and_a_name_given_an_action_says_who_and_how
     assert "person" in facts_in("The new headteacher, Sally Herbert, has been appointed.")
     part = analyse("How many Operation Hydrant investigations are open in the West Midlands?").parts[0]
     assert {c.name: c.restrictive for c in part.specifics}["Operation Hydrant"]
+
+
+def test_abbreviations_meet_their_words_and_figures_in_words_are_figures():
+    assert tokens("Ops SNAP") == tokens("Operation SNAP") and tokens("Cllr Smith") == tokens("Councillor Smith")
+    src = dict(doc_id="m@1", doc="minutes.txt", doc_title="Minutes", paper="Minutes", date="2025-11-17")
+    minute = Paragraph(label="922", pages=(5,), seq=3, text="Members asked about the resource pressure for Ops SNAP. "
+                       "In terms of resources for Ops SNAP it was said that there was now further ring-fenced funding "
+                       "to increase the number of officers working on it from six to nine. It was noted that the "
+                       "numbers of reports had increased dramatically to over 2000 submissions.", **src)
+    answer = answer_extractive("By how much is the number of officers working on Operation SNAP increasing?",
+                               [Hit(minute, 1.0, 0.7, 3.0)], Settings())
+    assert "from six to nine" in answer.answer.split("[1]")[0], answer.answer
