@@ -83,7 +83,10 @@ class _Scorer:
 
     def gives(self, u: Unit) -> bool:
         """Whether `u` carries the kind of fact asked for."""
-        return bool(self.figures & self.facts_of(u))
+        facts = self.facts_of(u)
+        if self.figures is not self.expected:  # a change by how much: a figure and the change it is
+            return bool(self.figures & facts) and "trend" in facts
+        return bool(self.expected & facts)
 
     def cover(self, units: list[Unit], only: list[Concept] | None = None) -> float:
         w = self.weights if only is None else {c: self.weights[c] for c in only if c in self.weights}

@@ -511,3 +511,10 @@ def test_abbreviations_meet_their_words_and_figures_in_words_are_figures():
     answer = answer_extractive("By how much is the number of officers working on Operation SNAP increasing?",
                                [Hit(minute, 1.0, 0.7, 3.0)], Settings())
     assert "from six to nine" in answer.answer.split("[1]")[0], answer.answer
+
+
+def test_a_question_naming_two_sources_compares_them():
+    assert analyse("How much has Fatal 4 enforcement increased, according to the AGB paper and the November 2025 "
+                   "Panel meeting?").compare
+    assert analyse("How quickly do police respond, per the AGB paper and per the Commissioner at the Panel?").compare
+    assert not analyse("In the minutes of the meeting, who proposed and who seconded the motion?").compare
