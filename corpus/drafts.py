@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from corpus.lines import SENTENCE_END, Line
 from corpus.papers import PaperHead
+from corpus.records import EMPHASIS
 
 
 @dataclass
@@ -20,10 +21,12 @@ class Draft:
     pages: set[int] = field(default_factory=set)
     last_ends_sentence: bool = True
     last_kind: str = ""
+    last_large: bool = False  # the last line was printed larger than the body text
     parent: str = ""
     # A numbered paragraph that ended a line with a colon ("the following were received:") goes on to list
     # what it introduced: the short lines after it (table cells, a list) are its own, not a block of their own.
     introduces: bool = False
+    row: bool = False  # a numbered row of a table: its number printed in a cell of its own
     # where a long unnumbered list may be cut into its groups: (index into `lines`, the group's label, its page)
     groups: list[tuple[int, str, int]] = field(default_factory=list)
 
@@ -45,6 +48,7 @@ class Draft:
         if self.kind in ("numbered", "titled") and text.rstrip().endswith(":"):
             self.introduces = True
         self.last_kind = line.kind
+        self.last_large = line.size >= EMPHASIS
 
     @property
     def text(self) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from collections import defaultdict
 
 from corpus.numbering import ANNEX, BULLET, CAPTION, LETTERED, NUMBERED, SENTENCE_END, Label, reference
-from corpus.records import Page, style_key
+from corpus.records import EMPHASIS, Page, style_key
 from corpus.subitems import SUBITEM, roman
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -51,6 +51,11 @@ class Line:
     def starts_lower(self) -> bool:
         first = self.text.lstrip("-–•*( \"'‘“")[:1]
         return first.islower()
+
+
+def display_type(line: Line) -> bool:
+    """Whether a line is printed larger than the body text or in bold, as titles and headings are."""
+    return line.size >= EMPHASIS or line.bold
 
 
 def clean_inline(text: str) -> str:

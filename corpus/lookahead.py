@@ -29,7 +29,8 @@ def _capitals(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     if text.rstrip(" *").endswith((":", "–", "-", "—", ",")):
         return False  # `RESOLVED –`: it introduces the words that follow
-    return len(letters) >= 4 and all(ch.isupper() for ch in letters)
+    # words, not a row of figures (`TOTAL $ 334,023.59`)
+    return len(letters) >= 4 and all(ch.isupper() for ch in letters) and 2 * len(letters) >= len(text.replace(" ", ""))
 
 
 def _adjacent(lines: list[Line], i: int, nxt: Line) -> bool:

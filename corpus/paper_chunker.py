@@ -11,6 +11,9 @@ from corpus.lookahead import _last_entry, _adjacent, _body_follows, _capitals, _
 from corpus.nested_units import NestedUnits
 from corpus.numbering import Label, children_of, is_restart, is_successor, plausible_number
 from corpus.papers import title_case
+from corpus.records import EMPHASIS
+
+BODY_TYPE = 0.95  # a line at least this share of the body text's size is printed in body type, not small print
 from corpus.subitems import Nesting
 
 _ROW_KEY = re.compile(
@@ -145,6 +148,32 @@ class PaperChunker(NestedUnits):
         nxt = self.lines[i + 1]
         return not nxt.gap and nxt.page == line.page and nxt.kind in ("short", "text")
 
+    def _heading_type(self, i: int) -> bool:
+        """A line printed larger than the body text, after body text, is a heading, not the text going on
+        (`Treasurer's Report` printed large under a list of comments), unless it starts in lower case. Bold alone
+        is not enough: tables print answers in bold (`None`). A heading heads words in body type or larger; a
+        slide's title that the PDF gives after its chart is followed by the next slide's figures or small type."""
+        line = self.lines[i]
+        if line.size < EMPHASIS or self.open.last_large or line.starts_lower or i + 1 >= self.end:
+            return False
+        nxt = self.lines[i + 1]
+        text = nxt.text.replace(" ", "")
+        return nxt.size >= BODY_TYPE and 2 * sum(ch.isalpha() for ch in text) >= len(text)
+
+    def _heading_over_text(self) -> None:
+        """Short lines waiting, then text going on from them: a larger line among them is the heading of that
+        text (`Approval of Previous Minutes` over `Justin Poehnelt motioned ... The` / `minutes were approved.`)."""
+        if self.open is None:
+            return
+        large = [k for k, p in enumerate(self.pending) if p.size >= EMPHASIS and not p.starts_lower]
+        if not large or self.open.last_large or self.pending[large[-1]] is self.pending[-1] \
+                or not self._heading_type(self.pending[large[-1]].index):
+            return
+        text = self.pending[large[-1] + 1:]
+        self.pending = self.pending[:large[-1] + 1]
+        self.resolve_pending()
+        self.pending = text
+
     def _label(self, text: str) -> str:
         return title_case(text.strip(" *:–-")) or self.part or "Text"
 
@@ -186,8 +215,12 @@ class PaperChunker(NestedUnits):
                     and self._opens_group(i):
                 self.open.groups.append((len(self.open.lines), self._label(line.text), line.page))
                 self.open.add(line)
-            elif kind == "short" and self.open is not None and not self.pending and not _capitals(line.text) and (
+            elif kind == "short" and self.open is not None and not self.pending and not _capitals(line.text) \
+                    and not self._heading_type(i) and (
                 self.open.kind == "titled"
+                # `Proponents:` / `Opposed:` inside a numbered item: a lead-in to its own words, not a new heading
+                or (self.open.kind == "numbered" and line.text.rstrip(" *").endswith(":") and i + 1 < self.end
+                    and self.lines[i + 1].kind in ("text", "bullet", "lettered"))
                 or (self.open.kind in ("list", "cover", "signoff") and self.open.last_kind not in ("bullet", "lettered"))
                 or (not self.open.last_ends_sentence and not line.gap)
                 or line.starts_lower
@@ -244,6 +277,7 @@ class PaperChunker(NestedUnits):
                 if line.gap and self.open is not None and self.open.parent:
                     self.prose_since_item = True
                 if self.pending and (line.starts_lower or (self.open and not self.open.last_ends_sentence and not line.gap)):
+                    self._heading_over_text()
                     for p in self.pending:
                         (self.open.add(p) if self.open else self.block(p))
                     self.pending = []
@@ -253,6 +287,7 @@ class PaperChunker(NestedUnits):
                 else:
                     self.block(line)
             i += 1
+        self._row_cells()
         self.resolve_pending()
         self.close()
         return None
@@ -326,6 +361,7 @@ class PaperChunker(NestedUnits):
         heading = child_next or (title_like and not entries and not _body_follows(self.lines, i, self.end)
                                  and not _last_entry(self.lines, i, self.end)
                                  and (deeper_next or (cand.depth == 1 and not sibling_next)))
+        self._row_cells()
         self.resolve_pending()
         self.close()
         self.numbered_seen = True
@@ -337,10 +373,22 @@ class PaperChunker(NestedUnits):
         kind = "titled" if title_like else "numbered"
         label = f"{self.scope} ¶{line.num}" if self.scope else line.num
         self.unit, self.nesting, self.table_caption, self.inner = label, Nesting(), "", None
-        self.open = Draft(label=label, kind=kind, section=self.section, part=self.part)
+        self.open = Draft(label=label, kind=kind, section=self.section, part=self.part, row=not line.rest)
         self.open.add(line, text=rest)
         self.last_para = cand
         return False
+
+    def _row_cells(self) -> None:
+        """A table's numbered row (its number in a cell of its own) goes on in its other cells: the short lines
+        after its text, none a sentence, up to the next row's number (`August 2012` / `(brought` / `forward)` /
+        `December 2013` / `Jos Creese`), are the row's, not a list of their own. One line may head the next row."""
+        if self.open is None or not self.open.row or len(self.pending) < 2:
+            return
+        if any(p.text.rstrip(" *").endswith((".", "!", "?", ":")) or p.size >= EMPHASIS for p in self.pending):
+            return
+        for p in self.pending:
+            self.open.add(p, joiner=" ")
+        self.pending = []
 
     def _as_text(self, line: Line) -> None:
         if self.open is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from corpus.front import MARKING, names
-from corpus.lines import Line, is_meta
+from corpus.lines import Line, display_type, is_meta
 from corpus.meta import find_date
 from corpus.records import EMPHASIS
 
@@ -18,10 +18,6 @@ _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "augu
            "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "am", "pm"}
 _FILLERS = {"st", "nd", "rd", "th", "the", "of", "and", "at", "on"}
-
-
-def styled(line: Line) -> bool:
-    return line.size >= EMPHASIS or line.bold
 
 
 def styled_title(lines: list[Line], start: int, end: int) -> str:
@@ -41,7 +37,7 @@ def styled_title(lines: list[Line], start: int, end: int) -> str:
         if line.kind in ("numbered", "table", "annex", "end", "entry"):
             break
         text = line.text.strip(" *")
-        if not styled(line) or MARKING.match(text):
+        if not display_type(line) or MARKING.match(text):
             if blocks:
                 break
             plain += not (MARKING.match(text) or is_meta(text) or find_date(text) or text.islower())

@@ -36,7 +36,10 @@ DECISION = re.compile(r"\b(?:no objections?|objected|objections?|supported|not s
 # "What did the council decide about ...?", "How did the committee vote on ...?": a decision is asked for
 _ASKS_DECISION = re.compile(r"\b(?:decide[ds]?|decision|vote[ds]?|resolve[ds]?|agree[ds]?|approve[ds]?|object(?:ed)?"
                             r"|support(?:ed)?)\b", re.I)
-DECISION_CHARS = 200  # a decision is recorded in a few words, not a paragraph of its own
+DECISION_CHARS = 200
+# how minutes record the outcome of a debate: a motion that passed or failed, a resolution, an agreement
+_OUTCOME = re.compile(r"\bmotion\b[^.]*\b(?:passed|carried|failed|fell|lost|adopted)\b|\b(?:resolved|it was agreed"
+                      r"|agreed that|unanimously)\b", re.I)  # a decision is recorded in a few words, not a paragraph of its own
 
 
 def decision_after(part: QuestionPart, ev: Evidence, chosen: list[Unit]) -> Unit | None:
@@ -45,6 +48,40 @@ def decision_after(part: QuestionPart, ev: Evidence, chosen: list[Unit]) -> Unit
     if not ("yesno" in part.facts or _ASKS_DECISION.search(part.text)) or any(DECISION.search(u.text) for u in chosen):
         return None
     best = chosen[0]
-    after = [u for u in ev.units if u.rank == best.rank and u.start >= best.end and len(u.text) <= DECISION_CHARS
+    here = ev.paragraph(best.rank)
+
+    def later(u: Unit) -> bool:  # further on in the best unit's paragraph, or in a later piece of a long one
+        if u.rank == best.rank:
+            return u.start >= best.end
+        p = ev.paragraph(u.rank)
+        return (p.doc_id, p.paper, p.label) == (here.doc_id, here.paper, here.label) and p.piece > here.piece \
+            and p.seq - here.seq == p.piece - here.piece
+
+    after = [u for u in ev.units if later(u) and len(u.text) <= DECISION_CHARS
              and DECISION.search(u.text) and not any(u.overlaps(c) for c in chosen)]
-    return min(after, key=lambda u: u.start, default=None)  # the decision recorded next after what it is on
+    here_after = [u for u in after if u.rank == best.rank]
+    if here_after:
+        return min(here_after, key=lambda u: u.start)  # the decision recorded next after what it is on
+    # a long item's later pieces: the debate's outcome is the last motion or resolution recorded
+    outcome = [u for u in after if _OUTCOME.search(u.text)]
+    last = max(outcome, key=lambda u: (ev.paragraph(u.rank).piece, u.start), default=None)
+    return _with_motion(last, ev) if last is not None else None
+
+
+MOTION_REACH = 3  # "Motion: X moved to adopt ..." / "Seconded by Y." / "The motion passed 5-0."
+
+
+def _with_motion(u: Unit, ev: Evidence) -> Unit:
+    """"The motion passed 5-0." with the motion it is on, when that was moved a sentence or two before."""
+    if not re.search(r"\bthe motion\b", u.text, re.I) or re.search(r"\bmoved\b", u.text, re.I):
+        return u
+    before = [x for x in ev.units if x.rank == u.rank and x.end <= u.start and len(x.spans) == 1]
+    before = sorted(before, key=lambda x: x.start)[-MOTION_REACH:]
+    moved = [k for k, x in enumerate(before) if re.search(r"\bmoved\b|^\W*motion\W", x.text, re.I)]
+    if not moved:
+        return u
+    run = before[moved[-1]:]
+    text = ev.paragraph(u.rank).text
+    spans = tuple(sp for x in run for sp in x.spans) + u.spans
+    return Unit(u.rank, spans, " ".join([display(text[a:b]) for a, b in spans]),
+                u.tokens.union(*(x.tokens for x in run)), u.facts.union(*(x.facts for x in run)), run[0].before)

@@ -21,7 +21,7 @@ from qa.lists import matching_entries
 from qa.meeting_dates import other_meeting
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
 from qa.sentences import display, paragraph_sentences
-from qa.vocabulary import tokens
+from qa.vocabulary import STOPWORDS, tokens
 
 __all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in"]
 
@@ -63,7 +63,11 @@ class _Scorer:
         counts that ("Two presentations for parents" is no count of parents)."""
         if u not in self._facts:
             keep = self.counted is None or "count" not in u.facts or counts(u.text, self.counted)
-            self._facts[u] = u.facts if keep else u.facts - {"count"}
+            facts = u.facts if keep else u.facts - {"count"}
+            # a name in a row of cells, not a sentence (`... December 2013 Jos Creese` in a work plan's lead
+            # column, `Proposed: Debbie Chay`), names who the row assigns; prose names many people in passing
+            row = not re.search(r"[.!?]['’\"”)]?\s*$", u.text)
+            self._facts[u] = facts | {"person"} if "name" in facts and row else facts
         return self._facts[u]
 
     def cover(self, units: list[Unit], only: list[Concept] | None = None) -> float:
@@ -201,10 +205,22 @@ def _extend(u: Unit, s: _Scorer) -> Unit | None:
     facts = facts_in(raw)
     follows = bool(ANAPHOR.match(display(raw))) and bool(re.search(r"\d", raw))
     bare = not re.search(r"\d", u.text) or bool(s.expected) and not s.expected & u.facts
-    if not follows and not (bare and re.search(r"\d", raw) and (not s.expected or s.expected & facts)):
+    if not follows and not (bare and re.search(r"\d", raw) and (not s.expected or s.expected & facts)) \
+            and not _echoes(u, s):
         return None
     return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
                 u.tokens | frozenset(tokens(raw)), u.facts | facts, u.before)
+
+
+def _echoes(u: Unit, s: _Scorer) -> bool:
+    """Whether `u` only repeats the question's own words (an item's title: "Annual Parent/Pupil/Staff
+    questionnaire(s)."), so that what the paragraph says about it follows. A yes/no question may be
+    answered in its own words."""
+    if "yesno" in s.part.facts:
+        return False
+    asked = set(tokens(s.part.text)) | {t for c in s.part.concepts for alt in c.alternatives for t in alt}
+    content = {t for t in u.tokens if t.isalpha() and len(t) > 2 and t not in STOPWORDS}
+    return bool(content) and not content - asked - s.ev.meta_tokens[u.rank]
 
 
 def _same_section(ev: Evidence, a: int, b: int) -> bool:

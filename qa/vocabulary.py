@@ -123,6 +123,7 @@ YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")  # `GPs`, `ICBs`: the plural of an acronym is the acronym
 _ORDINAL = frozenset({"st", "nd", "rd", "th"})
 
 
@@ -173,6 +174,7 @@ def tokens(text: str) -> list[str]:
     out: list[str] = []
     word = ""
     number_end = -1
+    text = _ACRONYM_PLURAL.sub(r"\1", text)
     for m in TOKEN.finditer(text.lower()):
         token = m.group()
         if m.start() == number_end and token in _ORDINAL:

@@ -381,3 +381,62 @@ def test_an_entry_named_by_its_first_line_keeps_that_line_as_something_it_says()
     assert any("Lead JC" in u.text for u in ev.units)  # a printed number is left out; a made-up label is not one
     answer = answer_extractive("Who leads the Historic Weather Observations workstream?", ev.hits, Settings())
     assert not answer.abstained and "Lead JC" in answer.answer
+
+
+def test_an_acronyms_plural_and_possessive_are_the_acronym():
+    assert tokens("access to GPs") == tokens("access to GP’s") == tokens("access to GP")
+    assert tokens("two ICBs") == tokens("two ICB") and tokens("DOGS") == ["dog"]
+
+
+def test_dates_printed_with_dots_or_dashes_are_dates_but_paragraph_numbers_are_not():
+    assert "date" in facts_in("Review summary of findings 20.02.24 Select Committee")
+    assert "date" in facts_in("Bank Balances as of 1-22-26")
+    assert "date" not in facts_in("as set out in paragraph 3.4.12 of the report")
+
+
+def test_a_balance_is_money_but_a_balance_sheet_is_not():
+    assert "money" in fact_types("What were the Water account balance and the total bank balance?")
+    assert "money" not in fact_types("What were the net assets according to the balance sheets?")
+
+
+def test_what_was_decided_after_a_long_debate_quotes_the_motion_and_its_outcome_from_the_items_last_piece():
+    src = dict(doc_id="r@1", doc="rivergrove.pdf", doc_title="Minutes", paper="Minutes", date="2018-12-10",
+               label="Unfinished Business ¶2", kind="numbered")
+    opening = Paragraph(text="Continuation of the hearing for a proposed ordinance regulating tree cutting (City File "
+                        "2018-01). The City Attorney explained that the hearing was continued at a resident's request. "
+                        "Several residents spoke against the ordinance.", pages=(1,), seq=2,
+                        piece=0, **src)
+    debate = Paragraph(text="Councilors discussed the tree sizes in the ordinance. Motion: Councilor Nyberg moved that "
+                       "the ordinance be read for the first time. The motion was seconded. Mayor Kibbey read the "
+                       "ordinance. Motion: Councilor Nyberg moved to adopt the ordinance with the changes discussed. "
+                       "Seconded by Councilor Tuttle. The motion passed 5-0.", pages=(3,), seq=3, piece=1, **src)
+    answer = answer_extractive("What did the council decide about the proposed tree-cutting ordinance (City File "
+                               "2018-01)?", [Hit(opening, 1.0, 0.7, 3.0), Hit(debate, 0.9, 0.6, 2.0)], Settings())
+    assert not answer.abstained
+    assert "moved to adopt the ordinance with the changes discussed" in answer.answer and "5-0" in answer.answer
+
+
+def test_a_sentence_that_only_repeats_the_questions_words_is_quoted_with_what_follows_it():
+    src = dict(doc_id="d@1", doc="lw.pdf", doc_title="Minutes", paper="Minutes", date="2022-05-09")
+    item = Paragraph(label="LW 72/2122(b)", pages=(4,), seq=7, text="Annual Parent/Pupil/Staff questionnaire(s). "
+                     "Heather suggested that we use the Ofsted questionnaires for Parents, Staff and Pupils on a "
+                     "Google response form. The governors thanked her.", **src)
+    answer = answer_extractive("How did the committee agree to run the annual parent, pupil and staff questionnaires?",
+                               [Hit(item, 1.0, 0.7, 3.0)], Settings())
+    assert not answer.abstained and "Ofsted questionnaires" in answer.answer, answer.answer
+
+
+def test_a_name_in_a_row_of_cells_says_who_and_a_finish_date_is_a_date():
+    assert fact_types("And what is its finish date?") == {"date"}
+    src = dict(doc_id="t@1", doc="tor.pdf", doc_title="Terms of Reference", paper="Work Plan", date="2013-10-17")
+    row = Paragraph(label="4", pages=(4,), seq=4, text="Work with officials on “Open and Safe Guidelines” to help "
+                    "local authorities counteract fraud. August 2012 (brought forward) December 2013 Jos Creese", **src)
+    other = Paragraph(label="5", pages=(4,), seq=5, text="Support and challenge officials on the Code of Practice.",
+                      **src)
+    head = Paragraph(label="Task", kind="list", pages=(4,), seq=3, text="Task\nStart date\nFinish date\nLead Panel "
+                     "member", **src)
+    answer = answer_extractive("In the work plan, who is the lead panel member for the 'Open and Safe Guidelines' task "
+                               "on helping local authorities counteract fraud?",
+                               [Hit(row, 1.0, 0.7, 3.0), Hit(head, 0.95, 0.6, 2.0), Hit(other, 0.9, 0.5, 1.0)],
+                               Settings())
+    assert not answer.abstained and "Jos Creese" in answer.answer, answer.answer

@@ -206,3 +206,20 @@ def agb_paragraphs(agb_text):
 @pytest.fixture(scope="module")
 def pack_paragraphs(pack_text):
     return chunk_pages([Page(1, pack_text)], "pack.txt", "pack@1")
+
+
+def test_a_tables_numbered_row_keeps_its_other_cells():
+    """A work plan whose rows have their number in a cell of their own: the dates and the lead printed after the
+    task's text belong to the row, not to a list named by the first date."""
+    rows = []
+    for n, (task, start, finish, lead) in enumerate([
+            ("Produce a web page on the benefits of transparency.", "January 2012", "December 2013", "Will Perrin"),
+            ("Open data and planning work with officials.", "November 2011", "July 2013", "Sub-group"),
+            ("Agree a set of principles on open data in procurement.", "May 2012", "December 2013", "Sub-group"),
+            ("Work with officials on guidelines to counteract fraud.", "August 2012", "December 2013", "Jos Creese")],
+            start=1):
+        rows += [f"{n}.", "", task, "", start, "(brought", "forward)", "", finish, "", lead, ""]
+    text = "WORK PLAN 2013-14\n\nTask\nStart date\nFinish date\nLead Panel member\n\n" + "\n".join(rows)
+    records = {p.label: p.text for p in chunk_pages([Page(1, text)], "plan.txt", "plan@1")}
+    assert "Jos Creese" in records["4"] and "December 2013" in records["4"], records
+    assert not any(label.startswith(("August", "May", "November")) for label in records), list(records)
