@@ -120,5 +120,13 @@ class Bf16Embedder(TokenEmbedder):
 
 
 def load_bf16(settings: "EmbeddingSettings", folder: Path, sha256: str) -> Bf16Embedder:
-    """A `Bf16Embedder` for the model in `folder` (torch must be installed)."""
-    return Bf16Embedder(folder, settings.model, sha256, settings.threads)
+    """A `Bf16Embedder` for the model in `folder`.
+
+    Raises:
+        ImportError: torch or transformers is not installed, saying how to ingest without them.
+    """
+    try:
+        return Bf16Embedder(folder, settings.model, sha256, settings.threads)
+    except ImportError as exc:
+        raise ImportError(f"embedding.ingest_precision=bf16 needs torch and transformers ({exc}); install them or "
+                          "set embedding.ingest_precision to fp32") from exc
