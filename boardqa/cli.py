@@ -262,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compact", action="store_true",
                    help="merge a large index's delta segments and removed files into one (a full rebuild)")
     p.add_argument("--precision", choices=("auto", "bf16", "fp32"),
-                   help="model precision at ingest: fp32 (default); bf16, x2.5 faster where the CPU has AMX, "
+                   help="model precision at ingest: fp32 (default); bf16, x2.2-2.6 faster where the CPU has AMX, "
                         "vectors within 2e-3 (a few top 10s reorder); auto: bf16 where the CPU has AMX / "
                         "AVX512-BF16, else fp32 ($BOARDQA_INGEST_PRECISION)")
     p.set_defaults(func=cmd_ingest)

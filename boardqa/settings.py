@@ -35,7 +35,7 @@ class EmbeddingSettings(BaseModel):
                          "by their sha256 (ingest x1.7-2 faster, vectors within 1e-5); `torch`: sentence-transformers.")
     onnx_cache: str = Field("", description="Folder for exported ONNX models; empty: $XDG_CACHE_HOME/boardqa/onnx.")
     ingest_precision: str = Field("fp32", description="Precision of the model at ingest: `fp32` (default) runs "
-                                  "`backend`; `bf16` runs its matrix products in bfloat16 (PyTorch, oneDNN), x2.5 "
+                                  "`backend`; `bf16` runs its matrix products in bfloat16 (PyTorch, oneDNN), x2.2-2.6 "
                                   "faster on a CPU with AMX but 17 of 317 gold top 10s differ; `auto`: bf16 where "
                                   "the CPU has AMX or AVX512-BF16, else fp32 (said once in the log). Questions are "
                                   "embedded in fp32 by `backend` either way.")
