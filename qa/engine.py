@@ -142,10 +142,9 @@ class Engine:
 
             # Plain-language words ("murdered") also search for the papers' words ("homicide").
             lexical = self.index.search_lexical(expanded_query(question), n, allowed)
-        fused: dict[int, float] = {}
-        for results in (dense, lexical):
-            for rank, item in enumerate(results):
-                fused[item.position] = fused.get(item.position, 0.0) + 1.0 / (rrf_k + rank + 1)
+        fused = _rrf((dense, lexical), rrf_k)
+        if qvec is not None and lexical:
+            fused = _rrf((dense, lexical, *self._topic_search(question, fused, n, allowed)), rrf_k)
         dense_score = {item.position: float(item.score) for item in dense}
         lexical_score = {item.position: float(item.score) for item in lexical}
         # (a store whose texts live elsewhere gives the headings it holds: labels are all a lookup reads)
@@ -165,6 +164,22 @@ class Engine:
             hits.append(Hit(self.index.paragraphs[pos], fused[pos], self._cosine(qvec, pos, dense_score),
                             lexical_score.get(pos, 0.0)))
         return hits
+
+    def _topic_search(self, question: str, fused: dict[int, float], n: int,
+                      allowed: np.ndarray | None) -> tuple[list, ...]:
+        """Dense and BM25 results for the question's topic without where it is from, within the documents of
+        the best first results (see `qa.topic_query`); nothing when the question names no such place."""
+        from qa.topic_query import TOPIC_DOCS, topic_question, where_from_words
+
+        first = [self.index.paragraphs[pos] for pos in sorted(fused, key=lambda pos: -fused[pos])[:TOPIC_DOCS]]
+        topic = topic_question(question, where_from_words(first))
+        if topic is None:
+            return ()
+        within = self.index.positions_where(doc={p.doc_id for p in first})
+        if allowed is not None:
+            within = np.intersect1d(within, allowed)
+        tvec = self.embedder.encode_query(topic)
+        return (self.index.search_dense(tvec, n, within), self.index.search_lexical(topic, n, within))
 
     def _cosine(self, qvec, pos: int, known: dict[int, float]) -> float:
         if pos in known:
@@ -275,6 +290,15 @@ class Engine:
 
             return llm_reply(question, answer, self.settings, extractive)
         return extractive(), "extractive"
+
+
+def _rrf(rankings, rrf_k: int) -> dict[int, float]:
+    """Reciprocal-rank fusion of ranked result lists: position -> score."""
+    fused: dict[int, float] = {}
+    for results in rankings:
+        for rank, item in enumerate(results):
+            fused[item.position] = fused.get(item.position, 0.0) + 1.0 / (rrf_k + rank + 1)
+    return fused
 
 
 def open_index(settings: Settings):

@@ -21,6 +21,7 @@ from qa.lists import matching_entries
 from qa.meeting_dates import other_meeting
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
 from qa.sentences import display, paragraph_sentences
+from qa.specifics import specific_check
 from qa.vocabulary import STOPWORDS, tokens
 
 __all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in"]
@@ -29,6 +30,13 @@ EXACT_FLAG = -1.0  # Hit.lexical of a paragraph the user asked for by number
 SEMANTIC_WEIGHT = 0.3  # cosine of a sentence to the question, beside its key-word coverage (chosen on dev)
 _WANTED = {"count": "a figure", "rate": "a percentage", "money": "an amount", "date": "a date", "time": "a time",
            "duration": "a length of time", "name": "a name", "person": "a name"}
+
+
+def _who(facts: frozenset[str], text: str) -> frozenset[str]:
+    """A name in a row of cells, not a sentence (`... December 2013 Jos Creese` in a work plan's lead column,
+    `Proposed: Debbie Chay`), says who the row assigns; prose names many people in passing."""
+    row = not re.search(r"[.!?]['’\"”)]?\s*$", text)
+    return facts | {"person"} if "name" in facts and row else facts
 
 
 def _plain(c: Concept) -> Concept:
@@ -51,6 +59,11 @@ class _Scorer:
         self.typical = {r: sorted(v)[len(v) // 2] for r, v in per_rank.items()}
         self.weights = weights(part, ev)
         self.expected = part.facts - {"yesno"}  # a yes/no question is answered by the fact it asks about
+        # "by how much did the pay increase?" wants the figure: the word "increase" alone does not answer it
+        # (by a count, an amount or a percentage: "fell by 4.2%" answers "by how much did arrests fall?")
+        figure = {"count", "money", "rate"}
+        self.figures = self.expected - {"trend"} | figure if "trend" in self.expected and self.expected & figure \
+            else self.expected
         self.counted = counted_thing(part) if "count" in self.expected else None  # "how many parents": parents
         self._facts: dict[Unit, frozenset[str]] = {}
         self.top = max((h.score for h in ev.hits), default=0.0)
@@ -64,11 +77,12 @@ class _Scorer:
         if u not in self._facts:
             keep = self.counted is None or "count" not in u.facts or counts(u.text, self.counted)
             facts = u.facts if keep else u.facts - {"count"}
-            # a name in a row of cells, not a sentence (`... December 2013 Jos Creese` in a work plan's lead
-            # column, `Proposed: Debbie Chay`), names who the row assigns; prose names many people in passing
-            row = not re.search(r"[.!?]['’\"”)]?\s*$", u.text)
-            self._facts[u] = facts | {"person"} if "name" in facts and row else facts
+            self._facts[u] = _who(facts, u.text)
         return self._facts[u]
+
+    def gives(self, u: Unit) -> bool:
+        """Whether `u` carries the kind of fact asked for."""
+        return bool(self.figures & self.facts_of(u))
 
     def cover(self, units: list[Unit], only: list[Concept] | None = None) -> float:
         w = self.weights if only is None else {c: self.weights[c] for c in only if c in self.weights}
@@ -77,7 +91,7 @@ class _Scorer:
     def score(self, u: Unit) -> float:
         hit = self.ev.hits[u.rank]
         prior = 0.5 * (hit.score / self.top if self.top > 0 else 0.0) + 0.5 / (1 + u.rank)
-        fact = 0.3 if self.expected & self.facts_of(u) else 0.0
+        fact = 0.3 if self.gives(u) else 0.0
         scene = 0.3 * coverage([u], self.scene, self.ev) if self.scene else 0.0
         # papers answer with figures: when no kind of fact is asked for, or a trend, a figure helps
         figure = 0.1 if (not self.expected or "trend" in self.expected) and re.search(r"\d", u.text) else 0.0
@@ -152,7 +166,7 @@ def _next(s: _Scorer, ranked: list[Unit], chosen: list[Unit], missing: list[Conc
         if u in chosen or u.sentences > room or any(u.overlaps(c) for c in chosen):
             continue
         if u.rank not in ranks and (local or len(ranks) >= max_paragraphs or s.cover([u]) < 0.6 * first
-                                    or s.expected and not s.expected & s.facts_of(u)):
+                                    or s.expected and not s.gives(u)):
             continue  # another paragraph must answer its share of the question with the fact asked for
         gain = sum(s.weights[c] for c in wanted if c.found_in(u.tokens)) / total
         if gain >= 0.15 and s.scores[u] >= 0.5 * s.scores[chosen[0]] and gain + 0.1 * s.scores[u] > best_gain:
@@ -167,7 +181,7 @@ def _sibling(s: _Scorer, ranked: list[Unit], best: Unit) -> Unit | None:
     for u in ranked:
         if u.rank != best.rank or u is best or u.overlaps(best) or s.scores[u] < 0.8 * s.scores[best]:
             continue
-        if keys and all(c.found_in(u.tokens) for c in keys) and (not s.expected or s.expected & s.facts_of(u)):
+        if keys and all(c.found_in(u.tokens) for c in keys) and (not s.expected or s.gives(u)):
             return u
     return None
 
@@ -184,7 +198,7 @@ def _counterparts(s: _Scorer, ranked: list[Unit], chosen: list[Unit], compare: i
     papers = {s.ev.paragraph(u.rank).paper for u in chosen}
     ranks = {u.rank for u in chosen}
     fits = [u for u in ranked if u.rank not in ranks and s.scores[u] >= 0.6 * s.scores[best]
-            and s.cover([u], topical) >= 0.6 * base and (not s.expected or s.expected & s.facts_of(u))]
+            and s.cover([u], topical) >= 0.6 * base and (not s.expected or s.gives(u))]
     for u in [u for u in fits if s.ev.paragraph(u.rank).paper not in papers] or fits[:1]:
         if len(out) >= compare or len(ranks) >= max_paragraphs:
             break
@@ -205,8 +219,10 @@ def _extend(u: Unit, s: _Scorer) -> Unit | None:
     facts = facts_in(raw)
     follows = bool(ANAPHOR.match(display(raw))) and bool(re.search(r"\d", raw))
     bare = not re.search(r"\d", u.text) or bool(s.expected) and not s.expected & u.facts
+    # a row's cells after its text: who owns it, by when (`... from 6 June 2022).` / `Paul Evemy/Sandra Cartwright`)
+    gives = (s.expected - s.facts_of(u)) & _who(facts, raw)
     if not follows and not (bare and re.search(r"\d", raw) and (not s.expected or s.expected & facts)) \
-            and not _echoes(u, s):
+            and not _echoes(u, s) and not gives:
         return None
     return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
                 u.tokens | frozenset(tokens(raw)), u.facts | facts, u.before)
@@ -223,51 +239,15 @@ def _echoes(u: Unit, s: _Scorer) -> bool:
     return bool(content) and not content - asked - s.ev.meta_tokens[u.rank]
 
 
-def _same_section(ev: Evidence, a: int, b: int) -> bool:
-    """Two retrieved paragraphs under one heading of one paper: a period one states ("In 2024/25, ...") is the
-    period the next one goes on about ("... with 32,703 crimes recorded over the year")."""
-    p, q = ev.paragraph(a), ev.paragraph(b)
-    return bool(p.section) and p.doc_id == q.doc_id and p.paper == q.paper and p.section == q.section
-
-
-_REFERS_BACK = re.compile(r"^(?:\W*[\w'’-]+\W+){0,5}?(?:these|this|those|such|the above)\b", re.I)
-
-
-def _goes_on_from(ev: Evidence, a: int, b: int) -> bool:
-    """Paragraph `a` opens by referring back ("Enforcement activity in these areas has risen ...") to paragraph
-    `b`, printed just before it in the same paper: what `b` names ("the 'Fatal 4' offences") is what `a` is on."""
-    p, q = ev.paragraph(a), ev.paragraph(b)
-    return p.doc_id == q.doc_id and p.paper == q.paper and q.seq == p.seq - 1 and bool(_REFERS_BACK.match(p.text))
-
-
-def _specific_check(s: _Scorer, units: list[Unit]) -> tuple[list[str], list[str]]:
-    """Names, years and amounts asked about: (absent from every paragraph, present but not where the answer is)."""
-    absent, elsewhere = [], []
-    key = [c for c in s.part.topical if not c.generic and not c.context]
-    for c in s.part.specifics:
-        if not any(c.found_in(s.ev.haystack(r)) or s.ev.where_from(c, r) for r in range(len(s.ev.hits))):
-            absent.append(c.name)
-            continue
-        beside = any(s.ev.where_from(c, u.rank) or c.found_in(s.ev.haystack(u.rank)) and (
-            not c.restrictive or not key or any(t.found_in(s.ev.para_tokens[u.rank]) for t in key)) for u in units) \
-            or c.numeric and any(_same_section(s.ev, u.rank, r) and c.found_in(s.ev.haystack(r))
-                                 for u in units for r in range(len(s.ev.hits))) \
-            or any(_goes_on_from(s.ev, u.rank, r) and c.found_in(s.ev.haystack(r))
-                   for u in units for r in range(len(s.ev.hits)))
-        if not beside:
-            elsewhere.append(c.name)
-    return absent, elsewhere
-
-
 def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoid: set[int],
                  max_paragraphs: int) -> PartAnswer:
     units = _select(s, budget, compare, avoid, max_paragraphs)
     dense = max((h.dense for h in s.ev.hits), default=0.0)
     cover = s.cover(units)
-    fact = 1.0 if not s.expected or any(s.expected & s.facts_of(u) for u in units) else 0.0
+    fact = 1.0 if not s.expected or any(s.gives(u) for u in units) else 0.0
     if not [c for c in s.weights if not c.generic]:
         cover *= 0.6  # only vague words ("how many people"): whatever matches them is a guess
-    absent, elsewhere = _specific_check(s, units)
+    absent, elsewhere = specific_check(s, units)
     # a place or year the question restricts to, found only away from the answer, is missing from it
     bound = any(c.restrictive or c.numeric for c in s.part.specifics if c.name in elsewhere)
     features = (cover, s.similarity(units), fact, float(bool(absent) or bound), float(bool(elsewhere) and not bound))

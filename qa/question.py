@@ -256,7 +256,10 @@ _COMPARE = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?|\bdiffer\w*|\beach (?:of 
                       r"|\bthe (?:two|three|different) (?:reports|papers)|\bbetween\b.+\band\b|\bover time\b"
                       r"|\bsince\b|\bagree\b", re.I)
 _ANAPHOR = re.compile(r"\b(?:it|its|this|these|those|they|them|the related|the same)\b"
-                      r"|\bthat\s+[a-z-]+\s*(?:\?|$)", re.I)  # "... and who leads that workstream?"
+                      r"|\bthat\s+[a-z-]+\s*(?:\?|$)"  # "... and who leads that workstream?"
+                      # "... and what business are the new owners proposing there?" (not "there is")
+                      r"|(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bwill )"
+                      r"\bthere\b(?!\s+(?:is|are|was|were|will|would|has|have|had|be|been|being|seems?)\b)", re.I)
 _OWN_ASK = re.compile(r"\b(?:what|which|how|why|where|who|whom|when)\b", re.I)
 _BARE_ASK = re.compile(r"^\s*(?:who|what|when|where|which|how)\s+[a-z]+\s*$", re.I)  # "Who proposed"
 _SOURCES = re.compile(r"\b(?:paper|report|minutes|tracker|presentation|slides)\b", re.I)

@@ -440,3 +440,23 @@ def test_a_name_in_a_row_of_cells_says_who_and_a_finish_date_is_a_date():
                                [Hit(row, 1.0, 0.7, 3.0), Hit(head, 0.95, 0.6, 2.0), Hit(other, 0.9, 0.5, 1.0)],
                                Settings())
     assert not answer.abstained and "Jos Creese" in answer.answer, answer.answer
+
+
+def test_a_rows_owner_after_its_text_answers_who_and_a_trend_word_is_no_figure():
+    src = dict(doc_id="d@1", doc="lw.pdf", doc_title="Minutes", paper="Actions", date="2022-05-09")
+    row = Paragraph(label="72a3)/2122", pages=(2,), seq=3, text="Make arrangements for the Literacy visits in the "
+                    "second week in June (i.e. from 6 June 2022). Paul Evemy/Sandra Cartwright asap", **src)
+    answer = answer_extractive("Who is to make arrangements for the Literacy visits, and by when?",
+                               [Hit(row, 1.0, 0.7, 3.0)], Settings())
+    assert not answer.abstained and "Paul Evemy/Sandra Cartwright" in answer.answer, answer.answer
+    pay = Paragraph(label="103b/2122", pages=(2,), seq=4, text="Agree the increase in pay for the caretaker when "
+                    "detailed information is available.", **src)
+    assert answer_extractive("By how much did the governors increase the caretaker's pay?",
+                             [Hit(pay, 1.0, 0.6, 3.0)], Settings()).abstained
+
+
+def test_a_part_asking_about_there_is_about_the_place_the_first_part_names():
+    q = analyse("What did the enforcement case find at Hill Farm, and what business are the new owners proposing there?")
+    assert "Hill Farm" in [c.name for c in q.parts[1].concepts]
+    q = analyse("What did the enforcement case find at Hill Farm, and is there a plan for the car park?")
+    assert "Hill Farm" not in [c.name for c in q.parts[1].concepts]

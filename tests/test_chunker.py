@@ -223,3 +223,15 @@ def test_a_tables_numbered_row_keeps_its_other_cells():
     records = {p.label: p.text for p in chunk_pages([Page(1, text)], "plan.txt", "plan@1")}
     assert "Jos Creese" in records["4"] and "December 2013" in records["4"], records
     assert not any(label.startswith(("August", "May", "November")) for label in records), list(records)
+
+
+def test_an_action_rows_owner_and_deadline_printed_right_under_it_are_the_rows():
+    text = ("ACTIONS TO BE TAKEN\n\nITEM BY WHOM BY WHEN\n"
+            "1. Minutes to be placed on the website by the clerk.\nHeather Poustie/Clerk asap\n"
+            "2. Make arrangements for the Literacy visits in the second week in June.\nPaul Evemy/Sandra\nCartwright\nasap\n"
+            "3. Annual Parent/Pupil/Staff questionnaire(s) to be produced in general agreed format.\nHeather Poustie asap\n")
+    paragraphs = chunk_pages([Page(1, text)], "actions.txt", "actions@1")
+    records = {p.label: p for p in paragraphs}
+    assert "Paul Evemy/Sandra Cartwright asap" in records["2"].text, [p.label for p in paragraphs]
+    assert records["3"].text.endswith("Heather Poustie asap")
+    assert not any("Poustie" in p.section for p in paragraphs)

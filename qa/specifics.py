@@ -1,0 +1,46 @@
+"""Names, years and amounts a question restricts to: beside the answer, elsewhere in the evidence, or nowhere."""
+
+from __future__ import annotations
+
+import re
+
+from qa.evidence import Evidence, Unit
+
+__all__ = ["specific_check"]
+
+
+def _same_section(ev: Evidence, a: int, b: int) -> bool:
+    """Two retrieved paragraphs under one heading of one paper: a period one states ("In 2024/25, ...") is the
+    period the next one goes on about ("... with 32,703 crimes recorded over the year")."""
+    p, q = ev.paragraph(a), ev.paragraph(b)
+    return bool(p.section) and p.doc_id == q.doc_id and p.paper == q.paper and p.section == q.section
+
+
+_REFERS_BACK = re.compile(r"^(?:\W*[\w'’-]+\W+){0,5}?(?:these|this|those|such|the above)\b", re.I)
+
+
+def _goes_on_from(ev: Evidence, a: int, b: int) -> bool:
+    """Paragraph `a` opens by referring back ("Enforcement activity in these areas has risen ...") to paragraph
+    `b`, printed just before it in the same paper: what `b` names ("the 'Fatal 4' offences") is what `a` is on."""
+    p, q = ev.paragraph(a), ev.paragraph(b)
+    return p.doc_id == q.doc_id and p.paper == q.paper and q.seq == p.seq - 1 and bool(_REFERS_BACK.match(p.text))
+
+
+def specific_check(s, units: list[Unit]) -> tuple[list[str], list[str]]:
+    """Names, years and amounts asked about: (absent from every paragraph, present but not where the answer is).
+    `s` is the answerer's scorer for one part of the question (its `part` and `ev`)."""
+    absent, elsewhere = [], []
+    key = [c for c in s.part.topical if not c.generic and not c.context]
+    for c in s.part.specifics:
+        if not any(c.found_in(s.ev.haystack(r)) or s.ev.where_from(c, r) for r in range(len(s.ev.hits))):
+            absent.append(c.name)
+            continue
+        beside = any(s.ev.where_from(c, u.rank) or c.found_in(s.ev.haystack(u.rank)) and (
+            not c.restrictive or not key or any(t.found_in(s.ev.para_tokens[u.rank]) for t in key)) for u in units) \
+            or c.numeric and any(_same_section(s.ev, u.rank, r) and c.found_in(s.ev.haystack(r))
+                                 for u in units for r in range(len(s.ev.hits))) \
+            or any(_goes_on_from(s.ev, u.rank, r) and c.found_in(s.ev.haystack(r))
+                   for u in units for r in range(len(s.ev.hits)))
+        if not beside:
+            elsewhere.append(c.name)
+    return absent, elsewhere

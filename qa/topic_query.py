@@ -1,0 +1,48 @@
+"""The question's topic without where it is from: "how often does the panel meet?" inside the papers that
+"the Local Public Data Panel's terms of reference for 2013-14" points to.
+
+Names of the body, meeting, paper and date match every paragraph of those papers alike: in a long question they
+pull a paper's front sheet and its busiest paragraphs up and leave the one paragraph on the topic low. The topic
+alone, searched again within the documents of the best first results, finds it; its ranking is fused with the
+first one, so it can only add evidence from documents the question already points to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from corpus.records import Paragraph
+from qa.question import analyse
+from qa.vocabulary import STOPWORDS, tokens
+
+__all__ = ["TOPIC_DOCS", "topic_question", "where_from_words"]
+
+TOPIC_DOCS = 5  # the documents of this many first results are searched again for the topic
+MIN_REMOVED = 2  # fewer words of where-from than this: the first search already was the topic's
+MIN_LEFT = 2  # a topic of fewer content words ("what did the say?") says too little to search for
+_YEAR = re.compile(r"\b(?:19|20)\d\d(?:[-/–]\d{2,4})?\b")
+
+
+def where_from_words(paragraphs: list[Paragraph]) -> set[str]:
+    """Folded words of what the paragraphs' papers are: title, document, meeting, body, committee, file name."""
+    words: set[str] = set()
+    for p in paragraphs:
+        name = re.sub(r"[_\-.]+", " ", p.doc.rsplit("/", 1)[-1])
+        words.update(tokens(" ".join([p.paper, p.doc_title, p.meeting, p.body, p.committee, name])))
+    return words
+
+
+def topic_question(question: str, where_from: set[str]) -> str | None:
+    """`question` without the names that say where it is from (those in `where_from`), its dates and years;
+    None when that leaves the question as it was, or too little of it."""
+    topic = question
+    for part in analyse(question).parts:
+        for c in part.concepts:
+            if (c.specific and not c.numeric and c.found_in(where_from)) or c.dated:
+                topic = topic.replace(c.name, " ")
+    topic = re.sub(r"\s+", " ", _YEAR.sub(" ", topic)).strip()
+    if len(topic.split()) > len(question.split()) - MIN_REMOVED:
+        return None
+    if sum(1 for t in tokens(topic) if t.isalpha() and t not in STOPWORDS) < MIN_LEFT:
+        return None
+    return topic

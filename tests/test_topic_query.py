@@ -1,0 +1,31 @@
+"""The question's topic searched again without the names that say where it is from."""
+
+from __future__ import annotations
+
+from corpus.records import Paragraph
+from qa.topic_query import topic_question, where_from_words
+
+
+def _paper(**kw) -> Paragraph:
+    base = dict(doc_id="t@1", doc="local-public-data-panel_22nd-meeting_2013-10-17_terms-of-reference.pdf",
+                doc_title="Terms of Reference", paper="Local Public Data Panel Terms of Reference 2013-14",
+                label="12", text="The Panel will meet on an 8 weekly cycle.", body="Local Public Data Panel")
+    base.update(kw)
+    return Paragraph(**base)
+
+
+def test_the_names_of_the_body_and_its_dates_leave_the_topic():
+    words = where_from_words([_paper()])
+    topic = topic_question("Under the Local Public Data Panel's terms of reference for 2013-14, how often does the "
+                           "panel meet?", words)
+    assert topic is not None and "how often does the panel meet" in topic
+    assert "Local Public Data" not in topic and "2013" not in topic
+
+
+def test_names_of_the_topic_stay_and_a_question_naming_no_such_place_is_not_searched_again():
+    words = where_from_words([_paper()])
+    kept = topic_question("Which commitment of the Local Public Data Panel covers Intensive Supervision Courts?",
+                          words)
+    assert kept is not None and "Intensive Supervision Courts" in kept
+    assert topic_question("How often does the panel meet?", words) is None  # nothing to take away
+    assert topic_question("What did the Local Public Data Panel say?", words) is None  # too little left
