@@ -32,7 +32,8 @@ class EmbeddingSettings(BaseModel):
     batch_size: int = Field(32, description="Sentences embedded per batch.")
     threads: int = Field(0, description="torch (or ONNX Runtime) threads for large batches; 0 keeps the default.")
     backend: str = Field("onnx", description="`onnx`: ONNX Runtime over the same weights, exported once and cached "
-                         "by their sha256 (vectors within 1e-5; x1.8 on short sentences, about x0.9 on whole passages); `torch`: sentence-transformers.")
+                         "by their sha256 (vectors within 1e-5; x1.8 on short sentences, about x0.9 on whole "
+                         "passages); `torch`: sentence-transformers.")
     onnx_cache: str = Field("", description="Folder for exported ONNX models; empty: $XDG_CACHE_HOME/boardqa/onnx.")
     ingest_precision: str = Field("fp32", description="Precision of the model at ingest: `fp32` (default) runs "
                                   "`backend`; `bf16` runs its matrix products in bfloat16 (PyTorch, oneDNN), x2.2-2.6 "
