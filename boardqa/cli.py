@@ -15,6 +15,8 @@ def _settings(args):
     overrides = {"index_dir": getattr(args, "index", None), "store": getattr(args, "store", None)}
     if getattr(args, "model", None):
         overrides["embedding__model"] = args.model
+    if getattr(args, "precision", None):
+        overrides["embedding__ingest_precision"] = args.precision
     if getattr(args, "llm", None):
         overrides["llm__url"] = args.llm
     if getattr(args, "llm_model", None):
@@ -259,6 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--compact", action="store_true",
                    help="merge a large index's delta segments and removed files into one (a full rebuild)")
+    p.add_argument("--precision", choices=("auto", "bf16", "fp32"),
+                   help="model precision at ingest: fp32 (default); bf16, x2.2-2.6 faster where the CPU has AMX, "
+                        "vectors within 2e-3 (a few top 10s reorder); auto: bf16 where the CPU has AMX / "
+                        "AVX512-BF16, else fp32 ($BOARDQA_INGEST_PRECISION)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("inspect", help="show the paragraph records of files exactly as they would be indexed")

@@ -180,6 +180,23 @@ class Embedder:
         cached.batch_size = settings.batch_size
         return cached
 
+    @classmethod
+    def load_ingest(cls, settings: "EmbeddingSettings") -> "EmbedderLike":
+        """The embedder ingest uses: `load(settings)` (fp32, the default), or the same weights in bfloat16
+        (`index.bf16_embedder`) when `settings.ingest_precision` is `bf16`, or `auto` on a CPU with bfloat16
+        matrix instructions. Same `model_id` either way; questions are always embedded by `load(settings)` (fp32).
+        """
+        from index.bf16_embedder import ingest_precision, load_bf16
+
+        if ingest_precision(settings) != "bf16":
+            return cls.load(settings)
+        folder, sha = identify_model(settings)
+        key = (str(folder), sha, "bf16")
+        with _LOAD_LOCK:
+            if key not in _LOADED:
+                _LOADED[key] = load_bf16(settings, folder, sha)
+            return _LOADED[key]
+
     @property
     def model_id(self) -> str:
         """`name@hash12`, recorded in the index manifest so a different model forces a rebuild."""

@@ -135,7 +135,7 @@ def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileI
         plan = _plan(current.flat() if isinstance(current, SegmentedIndex) else current, decision)
         vectors = _embed(plan, embedder, settings, progress, sentence_texts)
         paragraphs = plan.kept + plan.new
-        sentences = _embed_sentences(plan, sentence_texts, lambda: embedder or Embedder.load(settings.embedding))
+        sentences = _embed_sentences(plan, sentence_texts, lambda: embedder or Embedder.load_ingest(settings.embedding))
         texts, owners = passage_texts(paragraphs)
         started = time.perf_counter()
         _tick(progress, "index", 0, 1)
@@ -183,7 +183,7 @@ def _add_segment(folder: Path, current: Index, settings: "Settings", model_id: s
     name = next_segment_name(current) if decision.new_entries else None
     if name is not None:
         vectors = _embed(plan, embedder, settings, progress, sentence_texts)
-        sentences = _embed_sentences(plan, sentence_texts, lambda: embedder or Embedder.load(settings.embedding))
+        sentences = _embed_sentences(plan, sentence_texts, lambda: embedder or Embedder.load_ingest(settings.embedding))
         started = time.perf_counter()
         _tick(progress, "index", 0, 1)
         avgdl = float(current.manifest["lexical"]["avgdl"])
@@ -306,7 +306,7 @@ def _embed(plan: _Plan, embedder: EmbedderLike | None, settings: "Settings", pro
     texts, owners = passage_texts(todo)
     blocks: list[np.ndarray] = []
     if texts and embedder is None:
-        embedder = Embedder.load(settings.embedding)
+        embedder = Embedder.load_ingest(settings.embedding)
     late = sentence_texts is not None and hasattr(embedder, "encode_spans")
     spans, held = sentence_spans(todo, texts, owners, sentence_texts) if late else ([], [])
     _tick(progress, "embed", 0, len(texts))

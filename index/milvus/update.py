@@ -67,7 +67,7 @@ def update_milvus(url: str, settings: "Settings", files: Iterable[FileInput], re
     started = time.perf_counter()
     paragraphs = [p for _, _, paras in new for p in paras]
     texts = [(i, text) for i, p in enumerate(paragraphs) for text in passages(p)]
-    model = embedder or (Embedder.load(settings.embedding) if texts else None)
+    model = embedder or (Embedder.load_ingest(settings.embedding) if texts else None)
     vectors = _embed([t for _, t in texts], model, progress)
     report.embedded = len(texts)
     dim = int(vectors.shape[1]) if len(vectors) else 384
