@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 CACHE_ENV = "BOARDQA_CACHE"
 DONE = "key.json"
 ROOT = Path(__file__).resolve().parents[1]
-CODE_DIRS = ("corpus", "index")
+# the packages that read files and build the index, and the answerer's modules that choose the sentences whose
+# vectors the index stores (`qa.evidence.semantic_texts`): a change to any of them builds the index again
+CODE_DIRS = ("corpus", "index", "qa/sentences.py", "qa/evidence.py")
 
 Progress = Callable[[str, int, int], None]
 
@@ -73,10 +75,11 @@ def corpus_files(folder: Path | str) -> list[Path]:
 
 
 def code_digest(root: Path = ROOT, dirs: tuple[str, ...] = CODE_DIRS) -> str:
-    """sha256 over the Python source of the packages that read files and build the index."""
+    """sha256 over the Python source of the packages (and modules) that read files and build the index."""
     digest = hashlib.sha256()
     for name in dirs:
-        for path in sorted((root / name).rglob("*.py")):
+        paths = [root / name] if name.endswith(".py") else sorted((root / name).rglob("*.py"))
+        for path in paths:
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 

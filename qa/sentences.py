@@ -27,6 +27,9 @@ _MARKER = re.compile(
 )
 _BULLET_START = re.compile(r"^\s*(?:[-–•▪●◦*]\s+|\(?[ivx]{1,5}[.)]\s+|\(?[a-z][.)]\s+|\(\d{1,2}\)\s+"
                            r"|\d{1,3}(?:\.\d{1,3}){0,3}\.\s+[A-Z]|\d{1,3}(?:\.\d{1,3}){1,3}\s+[A-Z])")
+# a list entry naming someone and then what they are ("Simon Down – Head of Policy, ..."): one line each
+_ENTRY = re.compile(r"^(?:(?:Cllr|Councillor|Dr|Mr|Mrs|Ms|Miss|Prof)\.?\s+)?[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.?|[A-Z][a-z'’-]+)){1,3}"
+                    r",?\s+[–-]\s+\S")
 _LINE_END = re.compile(r"[.!?:;][\"'’”)\]*]*\s*$")
 _HEADING_MAX = 60
 _FOOTNOTE = re.compile(r"\s*\[\d+\]")
@@ -66,7 +69,7 @@ def _blocks(text: str) -> list[tuple[int, int, bool, bool]]:
         if "\t" in line:
             blocks.append([start, end, True, False])
             continue
-        bullet = bool(_BULLET_START.match(line))
+        bullet = bool(_BULLET_START.match(line)) or bool(_ENTRY.match(line))
         if blocks and not blocks[-1][2] and not bullet:
             prev = text[blocks[-1][0]:blocks[-1][1]]
             prev_line = prev.rsplit("\n", 1)[-1]

@@ -409,3 +409,16 @@ def test_with_an_embedder_unanswerable_questions_still_abstain(question, missing
 def test_with_an_embedder_a_two_part_question_keeps_the_contract():
     answer = ask("How many homicides were recorded, and how many knife crime offences?", embed=BagOfWords())
     assert not answer.abstained and "31" in answer.answer and "4,577" in answer.answer
+
+
+def test_each_line_of_a_list_of_people_and_their_roles_is_its_own_sentence():
+    from qa.sentences import split_sentences
+
+    text = ("ALSO PRESENT: -\nSimon Foster – Police and Crime Commissioner\nJonathan Jardine – Chief Executive, Office "
+            "of the Police and Crime Commissioner\nSimon Down – Head of Policy, Office of Police and Crime Commissioner")
+    lines = [s.text for s in split_sentences(text)]
+    assert "Jonathan Jardine – Chief Executive, Office of the Police and Crime Commissioner" in lines, lines
+    assert "Simon Down – Head of Policy, Office of Police and Crime Commissioner" in lines
+    prose = ("The report on the budget was noted by the Panel, and the Chair thanked the officers of\n"
+             "the Office – all of them – for it.")
+    assert len(split_sentences(prose)) == 1  # a sentence broken over two lines stays one
