@@ -169,14 +169,22 @@ class Engine:
     def _topic_search(self, question: str, fused: dict[int, float], n: int,
                       allowed: np.ndarray | None) -> tuple[list, ...]:
         """Dense and BM25 results for the question's topic without where it is from, within the documents of
-        the best first results (see `qa.topic_query`); nothing when the question names no such place."""
-        from qa.topic_query import TOPIC_DOCS, topic_question, where_from_words
+        the best first results that the question names (see `qa.topic_query`); nothing when it names none."""
+        from qa.topic_query import TOPIC_DOCS, topic_search, where_from_words
+        from qa.vocabulary import tokens
 
         first = [self.index.paragraphs[pos] for pos in sorted(fused, key=lambda pos: -fused[pos])[:TOPIC_DOCS]]
-        topic = topic_question(question, where_from_words(first))
-        if topic is None:
+        docs: dict[str, set[str]] = {}
+        for p in first:
+            docs.setdefault(p.doc_id, set()).update(where_from_words([p]))
+        # a name one of these documents' results also says in its text (`the West Midlands`) is a place the papers
+        # are about, not only where one of them is from: those documents stay in
+        said = {p.doc_id: set(tokens(p.text)) for p in first}
+        found = topic_search(question, docs, said)
+        if found is None:
             return ()
-        within = self.index.positions_where(doc={p.doc_id for p in first})
+        topic, doc_ids = found
+        within = self.index.positions_where(doc=doc_ids)
         if allowed is not None:
             within = np.intersect1d(within, allowed)
         tvec = self.embedder.encode_query(topic)

@@ -40,7 +40,7 @@ _FACTS = {
                          r"|President|Trustee|Headteacher|Principal)\b"
                          r"|\b(?:led|presented|chaired) by\b|\b(?:PCC|DPCC|ACC|DCC|CEO)\b"
                          # an action row ending with its owner's initials ("... to the next meeting NO", "HS/BB")
-                         r"|\s[A-Z]{2,3}(?:/[A-Z]{2,3})*\s*$"
+                         r"|(?<![AP]M)(?<![AP]\.M\.)\s[A-Z]{2,3}(?:/[A-Z]{2,3})*\s*$"  # (not `5:30 PM MST`)
                          # a role and a name side by side ("The new headteacher, Sally Herbert, has been ...")
                          r"|(?i:\b(?:head ?teacher|chair(?:man|person)?|clerk|treasurer|secretary|director|officer"
                          r"|manager|governor|councillor|mayor|president|lead))\b,?\s+[A-Z][a-z]+\s+[A-Z][a-z'’-]+"

@@ -15,7 +15,7 @@ from corpus.records import Paragraph
 from qa.question import analyse
 from qa.vocabulary import STOPWORDS, tokens
 
-__all__ = ["TOPIC_DOCS", "topic_question", "where_from_words"]
+__all__ = ["TOPIC_DOCS", "topic_question", "topic_search", "where_from_words"]
 
 TOPIC_DOCS = 5  # the documents of this many first results are searched again for the topic
 MIN_REMOVED = 2  # fewer words of where-from than this: the first search already was the topic's
@@ -35,14 +35,31 @@ def where_from_words(paragraphs: list[Paragraph]) -> set[str]:
 def topic_question(question: str, where_from: set[str]) -> str | None:
     """`question` without the names that say where it is from (those in `where_from`), its dates and years;
     None when that leaves the question as it was, or too little of it."""
-    topic = question
+    found = topic_search(question, {"": where_from})
+    return found[0] if found else None
+
+
+def topic_search(question: str, docs: dict[str, set[str]],
+                 said: dict[str, set[str]] | None = None) -> tuple[str, list[str]] | None:
+    """The question's topic and the documents to search it in: `docs` maps each document of the first results to
+    its where-from words (`where_from_words`). A name of the question found among a document's words is where it
+    is from, and only documents that hold every such name, among their where-from words or in the words of their
+    first results (`said`), are searched: a question naming one body is not sent to another body's papers. None
+    when nothing says where the question is from, or too little is left."""
+    every = set().union(*docs.values()) if docs else set()
+    topic, names = question, []
     for part in analyse(question).parts:
         for c in part.concepts:
-            if (c.specific and not c.numeric and c.found_in(where_from)) or c.dated:
+            if c.specific and not c.numeric and c.found_in(every):
+                names.append(c)
+                topic = topic.replace(c.name, " ")
+            elif c.dated:
                 topic = topic.replace(c.name, " ")
     topic = re.sub(r"\s+", " ", _YEAR.sub(" ", topic)).strip()
     if len(topic.split()) > len(question.split()) - MIN_REMOVED:
         return None
     if sum(1 for t in tokens(topic) if t.isalpha() and t not in STOPWORDS) < MIN_LEFT:
         return None
-    return topic
+    said = said or {}
+    chosen = [d for d, words in docs.items() if all(c.found_in(words | said.get(d, set())) for c in names)]
+    return (topic, chosen) if chosen else None

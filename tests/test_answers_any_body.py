@@ -518,3 +518,8 @@ def test_a_question_naming_two_sources_compares_them():
                    "Panel meeting?").compare
     assert analyse("How quickly do police respond, per the AGB paper and per the Commissioner at the Panel?").compare
     assert not analyse("In the minutes of the meeting, who proposed and who seconded the motion?").compare
+
+
+def test_a_time_zone_after_a_time_is_not_an_owners_initials():
+    assert "person" not in facts_in("Approved Jan 22, 2026 5:30 PM MST")
+    assert "person" in facts_in("Bushcraft Group - NO to invite Tom and Kev to the next PC meeting NO")

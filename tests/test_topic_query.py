@@ -29,3 +29,19 @@ def test_names_of_the_topic_stay_and_a_question_naming_no_such_place_is_not_sear
     assert kept is not None and "Intensive Supervision Courts" in kept
     assert topic_question("How often does the panel meet?", words) is None  # nothing to take away
     assert topic_question("What did the Local Public Data Panel say?", words) is None  # too little left
+
+
+def test_the_topic_is_searched_only_in_the_papers_of_the_body_the_question_names():
+    from qa.topic_query import topic_search
+    from qa.vocabulary import tokens
+
+    falls = where_from_words([_paper(doc_id="f@1", doc="falls-creek-ranch-association_board-meeting_2026-01-22.pdf",
+                                     doc_title="Minutes", paper="Falls Creek Ranch Board Meeting", body="")])
+    other = where_from_words([_paper(doc_id="n@1", doc="no2id_agm_2007.pdf", doc_title="AGM bundle",
+                                     paper="Minutes of the AGM", body="NO2ID")])
+    found = topic_search("Who chaired the Falls Creek Ranch board meeting?", {"f@1": falls, "n@1": other})
+    assert found is not None and found[1] == ["f@1"] and "Falls Creek" not in found[0]
+    # a place the other paper's results also speak of is what the papers are about, not only where one is from
+    said = {"n@1": set(tokens("crime recorded across the Falls Creek Ranch area"))}
+    assert topic_search("Who chaired the Falls Creek Ranch board meeting?", {"f@1": falls, "n@1": other},
+                        said)[1] == ["f@1", "n@1"]
