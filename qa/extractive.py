@@ -30,7 +30,8 @@ __all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in"]
 EXACT_FLAG = -1.0  # Hit.lexical of a paragraph the user asked for by number
 SEMANTIC_WEIGHT = 0.3  # cosine of a sentence to the question, beside its key-word coverage (chosen on dev)
 _WANTED = {"count": "a figure", "rate": "a percentage", "money": "an amount", "date": "a date", "time": "a time",
-           "duration": "a length of time", "name": "a name", "person": "a name"}
+           "duration": "a length of time", "name": "a name", "person": "a name", "frequency": "how often",
+           "reason": "a reason"}
 
 
 def _who(facts: frozenset[str], text: str) -> frozenset[str]:

@@ -21,6 +21,7 @@ _FACT_CUES = {
     "rate": r"\bpercentage\b|\bproportion\b|\brates?\b|%|\bper ?cent\b|\bshare\b|\bhow likely\b",
     "person": r"\bwho\b|\bwhom\b|\bwhich (?:officer|member|councillor|person|organisation)\b",
     "name": r"\bname of\b|\bnamed\b|\bwhat (?:is|was|are|were) (?:\w+ ){0,3}called\b",
+    "reason": r"^\s*why\b|[,;]\s*(?:and\s+)?why\b|\bfor what reason\b|\bwhat (?:is|was|were) the reasons?\b",
     "frequency": r"\bhow often\b|\bhow frequently\b|\bhow many times (?:a|per|each)\b",
     "duration": r"\bhow long\b|\bhow quickly\b|\bhow fast\b|\bwait\w*\b|\bresponse times?\b|\bdelays?\b",
     "yesno": r"^(?:(?:when|if|after|before|since|once|while)\b[^,?]*,\s*)?"

@@ -523,3 +523,16 @@ def test_a_question_naming_two_sources_compares_them():
 def test_a_time_zone_after_a_time_is_not_an_owners_initials():
     assert "person" not in facts_in("Approved Jan 22, 2026 5:30 PM MST")
     assert "person" in facts_in("Bushcraft Group - NO to invite Tom and Kev to the next PC meeting NO")
+
+
+def test_why_asks_for_a_reason_and_the_sentence_giving_one_answers():
+    assert "reason" in fact_types("Why can't the GP appointment figures be compared with before Covid?")
+    assert "reason" in facts_in("The data was not published by NHS Digital until October 2022.")
+    src = dict(doc_id="s@1", doc="pack.pdf", doc_title="Agenda", paper="GP Data Pack", date="2023-10-24")
+    slide = Paragraph(label="General Practice Appointment Data", kind="block", pages=(44,), seq=9, text=(
+        "The appointment rate per 1,000 for all appointments includes face-to-face and telephone appointments. "
+        "General practice appointment data for individual practices was not published by NHS Digital until October "
+        "2022, so appointment rates cannot be compared with pre-pandemic levels."), **src)
+    answer = answer_extractive("Why can't the GP appointment figures be compared with how things were before Covid?",
+                               [Hit(slide, 1.0, 0.6, 3.0)], Settings())
+    assert not answer.abstained and "October 2022" in answer.answer, answer.answer
