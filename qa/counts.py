@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from qa.evidence import FIGURE, NOT_COUNT_AFTER
+from qa.fact_patterns import FIGURE, NOT_COUNT_AFTER
 from qa.question import Concept, QuestionPart
 from qa.vocabulary import fold, tokens
 

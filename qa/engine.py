@@ -59,7 +59,7 @@ class Engine:
         self._embedder = embedder
         self._recent: dict[str, np.ndarray] = {}  # question -> its vector, from retrieval
         self._fronts: dict[str, str] = {}  # doc id -> its front sheet's text
-        self._initials: dict[str, dict[str, int]] = {}  # doc id -> initials -> position of the paragraph naming them
+        self._initials = None  # who initials stand for, per document (qa.initials.NamedInitials)
         self._library_words = None  # words the library uses all the time, acronyms it defines
 
     # -- construction -------------------------------------------------------------
@@ -111,6 +111,7 @@ class Engine:
         self.index = open_index(self.settings)
         self._fronts = {}
         self._library_words = None
+        self._initials = None
         _settle_gc()
 
     # -- retrieval -----------------------------------------------------------------
@@ -218,7 +219,7 @@ class Engine:
             # sentences are also chosen by meaning
             embed = _StoredSentences(self) if hasattr(self.embedder, "encode") else None
             fronts = {h.paragraph.doc_id: self.front(h.paragraph.doc_id) for h in hits}
-            return answer_extractive(question, self._with_definitions(question, hits), self.settings, embed=embed,
+            return answer_extractive(question, self._named().with_definitions(question, hits), self.settings, embed=embed,
                                      fronts=fronts, library=self.library_words)
 
         llm_on = bool(self.settings.llm.url) if use_llm is None else use_llm
@@ -260,42 +261,12 @@ class Engine:
         positions = self.index.positions_where(doc=doc_id)
         return self.index.paragraphs[int(positions[0])] if len(positions) else None
 
-    def _with_definitions(self, question: str, hits: list[Hit]) -> list[Hit]:
-        """For a question asking who, `hits` plus the paragraphs that name the people the first hits give only
-        by initials (`NO` -> "Nick Oakhill (NO)"), from the same document (see `qa.initials`)."""
-        from qa.fact_kinds import fact_types
-        from qa.initials import INITIALS_HITS, definitions, undefined_initials
+    def _named(self):
+        if self._initials is None:
+            from qa.initials import NamedInitials
 
-        if "person" not in fact_types(question) or not hits:
-            return hits
-        known = {i for h in hits for i in definitions(h.paragraph.text)}
-        taken = {h.paragraph.key for h in hits}
-        extra: list[Hit] = []
-        for h in hits[:INITIALS_HITS]:
-            named = self._named_initials(h.paragraph.doc_id)
-            for initials in undefined_initials(h.paragraph.text):
-                pos = named.get(initials)
-                if initials in known or pos is None or self.index.paragraphs[pos].key in taken:
-                    continue
-                p = self.index.paragraphs[pos]
-                extra.append(Hit(p, min(x.score for x in hits) / 2, 0.0, 0.0))
-                known.update(definitions(p.text))
-                taken.add(p.key)
-        return hits + extra
-
-    def _named_initials(self, doc_id: str) -> dict[str, int]:
-        """Initials -> the position of the first paragraph of document `doc_id` naming whose they are (cached)."""
-        if doc_id not in self._initials:
-            from qa.initials import definitions
-
-            named: dict[str, int] = {}
-            for pos in self.index.positions_where(doc=doc_id):
-                for initials in definitions(self.index.paragraphs[int(pos)].text):
-                    named.setdefault(initials, int(pos))
-            while len(self._initials) >= 64:
-                self._initials.pop(next(iter(self._initials)))
-            self._initials[doc_id] = named
-        return self._initials[doc_id]
+            self._initials = NamedInitials(self.index)
+        return self._initials
 
     def _stored_embed(self, texts: list[str]) -> np.ndarray:
         """Vectors of `texts`: sentences embedded at ingest and the question embedded by retrieval are looked

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 
-from qa.evidence import Evidence, Unit, _has_name
+from index.results import Hit
+from qa.evidence import Evidence, Unit
+from qa.fact_patterns import has_name as _has_name
 
-__all__ = ["INITIALS_HITS", "definition_unit", "definitions", "undefined_initials"]
+__all__ = ["INITIALS_HITS", "NamedInitials", "definition_unit", "definitions", "undefined_initials"]
 
 INITIALS_HITS = 3  # the first results whose initials are looked up in their document
 
@@ -56,3 +58,46 @@ def definition_unit(ev: Evidence, chosen: list[Unit]) -> Unit | None:
             if initials in definitions(u.text) and not any(u.overlaps(c) for c in chosen):
                 return u
     return None
+
+
+class NamedInitials:
+    """Who initials stand for in each document of an index: initials -> the position of the first paragraph naming
+    them, read once per document (the last 64 documents asked about are kept)."""
+
+    def __init__(self, index) -> None:
+        self.index = index
+        self._docs: dict[str, dict[str, int]] = {}
+
+    def with_definitions(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """For a question asking who, `hits` plus the paragraphs naming the people the first hits give only by
+        initials (`NO` -> "Nick Oakhill (NO)"), from the same document."""
+        from qa.fact_kinds import fact_types
+
+        if "person" not in fact_types(question) or not hits:
+            return hits
+        known = {i for h in hits for i in definitions(h.paragraph.text)}
+        taken = {h.paragraph.key for h in hits}
+        extra: list[Hit] = []
+        for h in hits[:INITIALS_HITS]:
+            named = self.of(h.paragraph.doc_id)
+            for initials in undefined_initials(h.paragraph.text):
+                pos = named.get(initials)
+                if initials in known or pos is None or self.index.paragraphs[pos].key in taken:
+                    continue
+                p = self.index.paragraphs[pos]
+                extra.append(Hit(p, min(x.score for x in hits) / 2, 0.0, 0.0))
+                known.update(definitions(p.text))
+                taken.add(p.key)
+        return hits + extra
+
+    def of(self, doc_id: str) -> dict[str, int]:
+        """Initials -> the position of the first paragraph of document `doc_id` naming whose they are."""
+        if doc_id not in self._docs:
+            named: dict[str, int] = {}
+            for pos in self.index.positions_where(doc=doc_id):
+                for initials in definitions(self.index.paragraphs[int(pos)].text):
+                    named.setdefault(initials, int(pos))
+            while len(self._docs) >= 64:
+                self._docs.pop(next(iter(self._docs)))
+            self._docs[doc_id] = named
+        return self._docs[doc_id]

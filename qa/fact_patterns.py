@@ -1,0 +1,96 @@
+"""The kinds of fact a sentence carries (a count, a date, a person, a reason...), read from its words."""
+
+from __future__ import annotations
+
+import re
+
+from qa.vocabulary import fold
+
+__all__ = ["FIGURE", "NOT_COUNT_AFTER", "facts_in", "has_name"]
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+# a title before a name: "Cllr Smith", "Councilor Nyberg", "Ms Hogg"
+_TITLED = r"\b(?:Cllr|Councill?or|Mr|Mrs|Ms|Miss|Mx|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]"
+_FACTS = {
+    "rate": re.compile(r"%|\bper ?cent\b|\bpercent(?:age)?\b|\bproportion\b|\brates?\b|\b\d+ in \d+\b|\d\s?pp\b"
+                       r"|\btimes (?:more|less) likely\b", re.I),
+    # `20.02.24` and `1-22-26` are dates where both day and month are printed with two digits or a slash or dash
+    # separates them; `3.4.12` is a paragraph number
+    "date": re.compile(rf"\b{_MONTH}\b|\b\d{{1,2}}[/-]\d{{1,2}}[/-]\d{{2,4}}\b|\b[0-3]\d\.[01]\d\.(?:19|20)?\d\d\b|\b(?:19|20)\d\d\b|\bquarter \d\b|\bQ[1-4]\b"
+                       r"|\b(?:spring|summer|autumn|winter)\b", re.I),
+    "time": re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:hrs|hours|am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b", re.I),
+    "money": re.compile(r"[£$€]\s?\d|\b(?:pounds|dollars|euros)\b", re.I),  # "420 million hits" is a count
+    "name": re.compile(r"\b[A-Z][a-z]+\.?\s+[A-Z]"),  # a prefilter: `_has_name` decides
+    "person": re.compile(rf"{_TITLED}"
+                         r"|\b(?:Chief Constable|Commissioner|Chair(?:man|person|ed by)?|Chief Executive|Director"
+                         r"|Head of|Officer|Advocate|Governor|Leader|Mayor|Minister|Secretary|Lead|Clerk|Treasurer"
+                         r"|President|Trustee|Headteacher|Principal)\b"
+                         r"|\b(?:led|presented|chaired) by\b|\b(?:PCC|DPCC|ACC|DCC|CEO)\b"
+                         # an action row ending with its owner's initials ("... to the next meeting NO", "HS/BB")
+                         r"|(?<![AP]M)(?<![AP]\.M\.)\s[A-Z]{2,3}(?:/[A-Z]{2,3})*\s*$"  # (not `5:30 PM MST`)
+                         # a role and a name side by side ("The new headteacher, Sally Herbert, has been ...")
+                         r"|(?i:\b(?:head ?teacher|chair(?:man|person)?|clerk|treasurer|secretary|director|officer"
+                         r"|manager|governor|councillor|mayor|president|lead))\b,?\s+[A-Z][a-z]+\s+[A-Z][a-z'’-]+"
+                         # an action given to someone by name ("Chris Taggart to set up ...")
+                         r"|(?:^|[:;–•-]\s*)[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+)+\s+to\s+(?!the\b|a\b|an\b)[a-z]+"),
+    # why: "because ...", "due to ...", "was not published ... until October 2022", "in order to ..."
+    "reason": re.compile(r"\b(?:because|due to|owing to|as a result of|caused by|the reason|reasons? (?:for|why)"
+                         r"|in order to|so that|so as to|therefore|thus|until|unless|since (?:the|it|they|there)"
+                         r"|(?:who|which) (?:need|needs|use|uses|want|wants)\b)", re.I),
+    # how often: "on an 8 weekly cycle", "every six months", "quarterly", "twice a year"
+    "frequency": re.compile(r"\b(?:every|each)\s+(?:[\w-]+\s+)?(?:days?|weeks?|months?|years?|quarters?)\b"
+                            r"|\b(?:\d+|two|three|four|six|eight)[- ]?(?:weekly|monthly|yearly)\b|\b(?:daily|weekly"
+                            r"|fortnightly|monthly|quarterly|annually|yearly|bi-?annually|bi-?monthly)\b"
+                            r"|\b(?:once|twice|\w+ times) (?:a|per|each) (?:day|week|month|quarter|year)\b", re.I),
+    "duration": re.compile(r"\b\d+(?:\.\d+)?\s*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?"
+                           r"|seconds?)\b", re.I),
+    "trend": re.compile(r"\b(?:increas|decreas|rise|rose|risen|rising|fell|fall|reduc|declin|improv|grew|grow"
+                        r"|static|unchanged|stable|higher|lower|doubled|halved|up from|down from|more|less|fewer"
+                        r"|times)\w*", re.I),
+}
+FIGURE = re.compile(r"(?<![\w.£/])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w/]|\.\d)")
+NOT_COUNT_AFTER = re.compile(rf"\s*(?:%|per ?cent|percent|pp\b|percentage|/|[:.]\d|(?:st|nd|rd|th)?\s+{_MONTH}\b)",
+                             re.I)
+_REFERENCE_BEFORE = re.compile(r"\b(?:ref|minute|paragraph|para|item|action|no|number|commitment|module|code|table"
+                               r"|figure|appendix|annex|page|pages|section|quarter|q)\.?\s*$", re.I)
+_WORD_COUNT = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundreds?"
+                         r"|thousands?)\b", re.I)
+_NOT_NAMES = frozenset(fold(w) for w in """police crime panel board council commissioner chief constable officer
+    city county borough parish town district region north south east west central upper lower great new
+    metropolitan service services plan court courts crown justice criminal office home government national local
+    community safety partnership team unit group committee report paper annex appendix table figure action
+    operation strategy programme chair vice deputy assistant head director executive lead member members the
+    january february march april may june july august september october november december monday tuesday wednesday
+    thursday friday saturday sunday victims advocate code practice england wales prosecution probation prison""".split())
+
+
+def facts_in(text: str) -> frozenset[str]:
+    """The kinds of fact a sentence carries (`count`, `date`, `time`, `rate`, `money`, `person`, `duration`,
+    `trend`): a count is a number that is not a year, a percentage, part of a date or a reference
+    ("Action ref 222", "Module 4")."""
+    found = {kind for kind, pattern in _FACTS.items() if pattern.search(text)}
+    if "name" in found and not has_name(text):
+        found.discard("name")
+    for m in FIGURE.finditer(text):
+        year = re.fullmatch(r"(?:19|20)\d\d", m.group(0))
+        reference = _REFERENCE_BEFORE.search(text[max(0, m.start() - 16):m.start()])
+        if not year and not reference and not NOT_COUNT_AFTER.match(text, m.end()):
+            found.add("count")
+            break
+    if _WORD_COUNT.search(text):
+        found.add("count")
+    return frozenset(found)
+
+
+def has_name(text: str) -> bool:
+    """A person's name: a title and a name, or two capitalised words that are not an office, a kind of
+    place or an organisation ("Chief Constable", "North Area", "Borough Council")."""
+    if re.search(_TITLED, text):
+        return True
+    for m in re.finditer(r"(?<![A-Z][a-z]\s)(?<![A-Z][a-z]{2}\s)\b([A-Z][a-z]+)\s+(?:[A-Z]\.\s+)?([A-Z][a-z]+)\b"
+                         r"(?!\s+[A-Z])", text):
+        words = {fold(m.group(1)), fold(m.group(2))}
+        if not words & _NOT_NAMES:
+            return True
+    return False
