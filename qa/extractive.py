@@ -229,11 +229,16 @@ def _extend(u: Unit, s: _Scorer) -> Unit | None:
     bare = not re.search(r"\d", u.text) or bool(s.expected) and not s.expected & u.facts
     # a row's cells after its text: who owns it, by when (`... from 6 June 2022).` / `Paul Evemy/Sandra Cartwright`)
     gives = (s.expected - s.facts_of(u)) & _who(facts, raw)
+    # "Is that going to happen?" answered by what was asked for ("TCC had requested that ..."): its outcome follows
+    outcome = "yesno" in s.part.facts and bool(_REQUESTED.search(u.text))
     if not follows and not (bare and re.search(r"\d", raw) and (not s.expected or s.expected & facts)) \
-            and not _echoes(u, s) and not gives:
+            and not _echoes(u, s) and not gives and not outcome:
         return None
     return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
                 u.tokens | frozenset(tokens(raw)), u.facts | facts, u.before)
+
+
+_REQUESTED = re.compile(r"\b(?:requested|asked (?:for|that|whether|if)|proposed|applied for|sought|wanted)\b", re.I)
 
 
 def _echoes(u: Unit, s: _Scorer) -> bool:

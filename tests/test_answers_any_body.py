@@ -536,3 +536,14 @@ def test_why_asks_for_a_reason_and_the_sentence_giving_one_answers():
     answer = answer_extractive("Why can't the GP appointment figures be compared with how things were before Covid?",
                                [Hit(slide, 1.0, 0.6, 3.0)], Settings())
     assert not answer.abstained and "October 2022" in answer.answer, answer.answer
+
+
+def test_a_yes_no_question_answered_by_what_was_asked_for_quotes_the_outcome_after_it():
+    src = dict(doc_id="t@1", doc="tintern.pdf", doc_title="Minutes", paper="Minutes", date="2018-10-29")
+    item = Paragraph(label="2587", pages=(2,), seq=5, text="Speed Limit A466 on northern edge of Tintern – TCC had "
+                     "requested that the limit be extended to north of Brockweir Bridge, as originally requested. Clerk "
+                     "contacted MCC Highways but they have confirmed that it is not now possible to extend the new "
+                     "speed limit as the authority have already extended this by an additional 200 metres.", **src)
+    answer = answer_extractive("Tintern wanted the A466 speed limit at the north end of the village pushed out past "
+                               "Brockweir Bridge. Is that going to happen?", [Hit(item, 1.0, 0.7, 3.0)], Settings())
+    assert not answer.abstained and "not now possible" in answer.answer, answer.answer
