@@ -319,8 +319,21 @@ def split_parts(question: str) -> list[str]:
         return compared
     out: list[str] = []
     for chunk in re.split(r"(?<=\?)\s+(?=\S)|;\s*", q):
-        out.extend(p for p in _CLAUSE.split(chunk) if p.strip())
+        for piece in _CLAUSE.split(chunk):
+            out.extend(p for p in _repeated_preposition(piece) if p.strip())
     return [p.strip() for p in out if re.search(r"[A-Za-z]{3}", p)] or [q]
+
+
+_AND_AGAIN = re.compile(r",?\s+and\s+(?=(on|in|for|about|at)\s)", re.I)
+
+
+def _repeated_preposition(text: str) -> list[str]:
+    """"How did they vote on the minutes and on the financials?": two things asked about, each its own part
+    (the second borrows the first's question); "in 2023 and 2024" stays one."""
+    m = _AND_AGAIN.search(text)
+    if m is None or not re.search(rf"\b{m.group(1)}\s", text[:m.start()], re.I):
+        return [text]
+    return [text[:m.start()], text[m.end():]]
 
 
 def _key(concepts: tuple[Concept, ...]) -> list[Concept]:

@@ -547,3 +547,11 @@ def test_a_yes_no_question_answered_by_what_was_asked_for_quotes_the_outcome_aft
     answer = answer_extractive("Tintern wanted the A466 speed limit at the north end of the village pushed out past "
                                "Brockweir Bridge. Is that going to happen?", [Hit(item, 1.0, 0.7, 3.0)], Settings())
     assert not answer.abstained and "not now possible" in answer.answer, answer.answer
+
+
+def test_two_things_asked_about_with_the_preposition_repeated_are_two_parts():
+    q = analyse("How did the council vote on its consent agenda, i.e. on the November 14, 2018 minutes and on the "
+                "November 2018 financials?")
+    assert len(q.parts) == 2 and q.parts[1].text.startswith("on the November 2018 financials")
+    assert len(analyse("How many burglaries were there in 2023 and 2024?").parts) == 1
+    assert len(analyse("What did the panel say about the budget and about the precept?").parts) == 2
