@@ -1,4 +1,6 @@
-"""People named by their initials: an action's owner `NO` is the `Nick Oakhill (NO)` the same paper names.
+"""People named by their initials or their office: an action's owner `NO` is the `Nick Oakhill (NO)` the same paper
+names, and "the Commissioning Lead" who prepared a presentation is the `Emma Joyeux – Commissioning Lead, Primary
+Care` its title slide names.
 
 Minutes and action logs give owners as initials ("Bushcraft Group - NO to invite Tom and Kev ... NO",
 "HS/BB"), defined once, often far away, where the person is first named ("Apologies had been received from
@@ -14,13 +16,38 @@ from index.results import Hit
 from qa.evidence import Evidence, Unit
 from qa.fact_patterns import has_name as _has_name
 
-__all__ = ["INITIALS_HITS", "NamedInitials", "definition_unit", "definitions", "undefined_initials"]
+__all__ = ["INITIALS_HITS", "NamedInitials", "definition_unit", "definitions", "named", "offices", "undefined_initials",
+           "unnamed"]
 
 INITIALS_HITS = 3  # the first results whose initials are looked up in their document
 
 _INITIALS = re.compile(r"(?<![A-Za-z0-9'’])([A-Z]{2,3})(?![A-Za-z0-9'’])")
 # "Nick Oakhill (NO)", "Rob Large(RL)", "Sandra Cartwright (SC)": a name, then its initials in brackets
 _DEFINED = re.compile(r"\b((?:[A-Z][a-z'’-]+|[A-Z]\.?)(?:[ \t]+(?:[A-Z][a-z'’-]+|[A-Z]\.)){1,3})\s*\(([A-Z]{2,3})\)")
+
+
+# "Emma Joyeux – Commissioning Lead, Primary Care", "Jonathan Jardine – Chief Executive, Office of ...": a name, a
+# dash, then the office the person holds
+_NAME_DASH_ROLE = re.compile(r"\b([A-Z][a-z'’-]+(?: [A-Z]\.?)? [A-Z][a-z'’-]+)(?:\s+[–-]\s+([^\n]{3,120})"
+                             r"|\s*\(([^()\n]{3,120})\))")  # or "Emma Joyeux (NENC ICB: Commissioning Lead)"
+# an office: a capitalised phrase ending in an office's noun ("Chief Executive", "Link Officer", "Commissioning Lead")
+_OFFICE = re.compile(r"\b(?:[A-Z][a-z]+ ){1,2}(?:Executive|Director|Officer|Lead|Manager|Commissioner|Secretary|Treasurer"
+                     r"|Clerk|Chair|Headteacher|Adviser|Advisor|Co-?ordinator|Controller|Inspector|Superintendent)\b")
+
+
+def offices(text: str) -> list[str]:
+    """The offices `text` names, lower case (`chief executive`, `link officer`)."""
+    return list(dict.fromkeys(m.group(0).lower() for m in _OFFICE.finditer(text)))
+
+
+def _holders(text: str) -> dict[str, str]:
+    """Office -> the person `text` names as holding it ("Emma Joyeux – Commissioning Lead, Primary Care")."""
+    out: dict[str, str] = {}
+    for m in _NAME_DASH_ROLE.finditer(text):
+        if _has_name(m.group(1)):
+            for office in offices(m.group(2) or m.group(3)):
+                out.setdefault(office, m.group(1))
+    return out
 
 
 def _fits(name: str, initials: str) -> bool:
@@ -49,13 +76,22 @@ def undefined_initials(text: str) -> list[str]:
     return list(dict.fromkeys(m.group(1) for m in _INITIALS.finditer(text) if m.group(1) not in defined))
 
 
+def named(text: str) -> dict[str, str]:
+    """Initials and offices -> the person `text` names for them."""
+    return {**_holders(text), **definitions(text)}
+
+
+def unnamed(text: str) -> list[str]:
+    """Initials standing alone in `text`, and the offices it names without their holder's name beside them."""
+    return undefined_initials(text) + [o for o in offices(text) if o not in _holders(text)]
+
+
 def definition_unit(ev: Evidence, chosen: list[Unit]) -> Unit | None:
-    """The sentence of the evidence that names the person the chosen units give only by initials."""
+    """The sentence of the evidence that names the person the chosen units give only by initials or office."""
     said = " ".join(u.text for u in chosen)
-    wanted = [i for i in undefined_initials(said) if i not in definitions(said)]
-    for initials in wanted:
+    for key in unnamed(said):
         for u in ev.units:
-            if initials in definitions(u.text) and not any(u.overlaps(c) for c in chosen):
+            if key in named(u.text) and not any(u.overlaps(c) for c in chosen):
                 return u
     return None
 
@@ -75,29 +111,29 @@ class NamedInitials:
 
         if "person" not in fact_types(question) or not hits:
             return hits
-        known = {i for h in hits for i in definitions(h.paragraph.text)}
+        known = {i for h in hits for i in named(h.paragraph.text)}
         taken = {h.paragraph.key for h in hits}
         extra: list[Hit] = []
         for h in hits[:INITIALS_HITS]:
-            named = self.of(h.paragraph.doc_id)
-            for initials in undefined_initials(h.paragraph.text):
-                pos = named.get(initials)
+            names = self.of(h.paragraph.doc_id)
+            for initials in unnamed(h.paragraph.text):
+                pos = names.get(initials)
                 if initials in known or pos is None or self.index.paragraphs[pos].key in taken:
                     continue
                 p = self.index.paragraphs[pos]
                 extra.append(Hit(p, min(x.score for x in hits) / 2, 0.0, 0.0))
-                known.update(definitions(p.text))
+                known.update(named(p.text))
                 taken.add(p.key)
         return hits + extra
 
     def of(self, doc_id: str) -> dict[str, int]:
         """Initials -> the position of the first paragraph of document `doc_id` naming whose they are."""
         if doc_id not in self._docs:
-            named: dict[str, int] = {}
+            found: dict[str, int] = {}
             for pos in self.index.positions_where(doc=doc_id):
-                for initials in definitions(self.index.paragraphs[int(pos)].text):
-                    named.setdefault(initials, int(pos))
+                for key in named(self.index.paragraphs[int(pos)].text):
+                    found.setdefault(key, int(pos))
             while len(self._docs) >= 64:
                 self._docs.pop(next(iter(self._docs)))
-            self._docs[doc_id] = named
+            self._docs[doc_id] = found
         return self._docs[doc_id]

@@ -1,4 +1,4 @@
-"""People given by initials in an action row are named from the sentence of the same paper that defines them."""
+"""People given by initials or by their office are named from the line of the same paper that names them."""
 
 from __future__ import annotations
 
@@ -35,3 +35,28 @@ def test_who_owns_an_action_given_by_initials_is_answered_with_the_sentence_nami
     answer = engine.ask(question)
     assert not answer.abstained and "Nick Oakhill (NO)" in answer.answer, answer.answer
     assert {c.paragraph for c in answer.support} == {"Jan26.02", "01.26.01"}
+
+
+def test_an_office_is_named_by_the_line_giving_its_holder():
+    from qa.initials import named, unnamed
+
+    assert named("Emma Joyeux – Commissioning Lead, Primary Care") == {"commissioning lead": "Emma Joyeux"}
+    assert named("Link Officer:\nEmma Joyeux\n(NENC ICB: Commissioning Lead – Primary Care)") \
+        == {"commissioning lead": "Emma Joyeux"}
+    said = "the ICB Commissioning Lead (and joint Link Officer for this review) has prepared an initial presentation"
+    assert {"commissioning lead", "link officer"} <= set(unnamed(said))
+    assert "commissioning lead" not in unnamed("Emma Joyeux – Commissioning Lead, Primary Care")
+
+
+def test_who_prepared_it_when_the_paper_gives_only_the_office_is_answered_with_the_holders_name():
+    from index.results import Hit
+    from qa.extractive import answer_extractive
+
+    src = dict(doc_id="s@1", doc="pack.pdf", doc_title="Agenda", paper="Access to GPs", date="2023-10-24")
+    brief = Paragraph(label="1", seq=1, text="The ICB Commissioning Lead – Primary Care (and joint Link Officer for "
+                      "this review) has prepared an initial presentation on access to general practice.", **src)
+    scope = Paragraph(label="Outline Scope", kind="list", seq=9, text="Departmental Link Officer:\nEmma Joyeux\n"
+                      "(NENC ICB: Commissioning Lead – Primary Care)\nContact details: emma.joyeux@nhs.net", **src)
+    answer = answer_extractive("Who prepared the presentation on access to general practice?",
+                               [Hit(brief, 1.0, 0.7, 3.0), Hit(scope, 0.5, 0.3, 1.0)], Settings())
+    assert not answer.abstained and "Emma Joyeux" in answer.answer, answer.answer
