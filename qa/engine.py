@@ -213,7 +213,8 @@ class Engine:
         return run_chain(self, question, filters, use_llm=use_llm)
 
     def answer_from_hits(self, question: str, hits: list[Hit], *, use_llm: bool | None = None) -> Answer:
-        from qa.extractive import answer_extractive
+        from qa.extractive import answer_extractive, instruction_refusal
+        from qa.verify import orders_assistant
 
         def extractive() -> Answer:
             # sentences are also chosen by meaning
@@ -222,6 +223,8 @@ class Engine:
             return answer_extractive(question, self._named().with_definitions(question, hits), self.settings, embed=embed,
                                      fronts=fronts, library=self.library_words)
 
+        if orders_assistant(question):
+            return instruction_refusal(question)
         llm_on = bool(self.settings.llm.url) if use_llm is None else use_llm
         if llm_on and hits:
             from qa.llm import llm_answer
