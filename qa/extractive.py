@@ -11,7 +11,7 @@ from boardqa.settings import Settings
 from index.results import Hit
 from qa.compose import Numbering, PartAnswer, compose
 from qa.contract import REFUSAL, Answer, Citation
-from qa.evidence import (ANAPHOR, Evidence, Unit, best_quote, coverage, dense_norm, facts_in, match, near_part,
+from qa.evidence import (Evidence, Unit, best_quote, coverage, dense_norm, facts_in, match, near_part,
                          similarities, weights)
 from qa.confidence import learned_confidence, lexical_confidence
 from qa.library_words import LibraryWords
@@ -20,11 +20,12 @@ from qa.decisions import decision_after, with_verdict
 from qa.initials import definition_unit
 from qa.lists import matching_entries
 from qa.meeting_dates import other_meeting
+from qa.next_sentence import extend, who
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
 from qa.sentences import display, paragraph_sentences
 from qa.specifics import specific_check
 from qa.verify import orders_assistant
-from qa.vocabulary import STOPWORDS, tokens
+from qa.vocabulary import tokens
 
 __all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in", "instruction_refusal"]
 
@@ -33,13 +34,6 @@ SEMANTIC_WEIGHT = 0.3  # cosine of a sentence to the question, beside its key-wo
 _WANTED = {"count": "a figure", "rate": "a percentage", "money": "an amount", "date": "a date", "time": "a time",
            "duration": "a length of time", "name": "a name", "person": "a name", "frequency": "how often",
            "reason": "a reason"}
-
-
-def _who(facts: frozenset[str], text: str) -> frozenset[str]:
-    """A name in a row of cells, not a sentence (`... December 2013 Jos Creese` in a work plan's lead column,
-    `Proposed: Debbie Chay`), says who the row assigns; prose names many people in passing."""
-    row = not re.search(r"[.!?]['’\"”)]?\s*$", text)
-    return facts | {"person"} if "name" in facts and row else facts
 
 
 def _plain(c: Concept) -> Concept:
@@ -80,7 +74,7 @@ class _Scorer:
         if u not in self._facts:
             keep = self.counted is None or "count" not in u.facts or counts(u.text, self.counted)
             facts = u.facts if keep else u.facts - {"count"}
-            self._facts[u] = _who(facts, u.text)
+            self._facts[u] = who(facts, u.text)
         return self._facts[u]
 
     def gives(self, u: Unit) -> bool:
@@ -148,7 +142,7 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
     limit = budget + 2 * compare  # each other paper's figure may need its sentence of context
     chosen = [with_verdict(u, s.ev) for u in chosen]
     for i, u in enumerate(chosen):
-        longer = _extend(u, s) if used < limit else None
+        longer = extend(u, s) if used < limit else None
         if longer is not None and not any(longer.overlaps(c) for c in chosen if c is not u):
             chosen[i] = longer
             used += 1
@@ -216,41 +210,6 @@ def _counterparts(s: _Scorer, ranked: list[Unit], chosen: list[Unit], compare: i
         out.append(u)
         ranks.add(u.rank)
     return out
-
-
-def _extend(u: Unit, s: _Scorer) -> Unit | None:
-    """`u` with the next sentence of its paragraph when that one goes on about it ("This represents a
-    reduction of 13.1 percent."), or when `u` gives no figure and the next sentence does."""
-    nxt = next((x for x in s.ev.sentences[u.rank] if x.start >= u.end and not x.row), None)
-    if nxt is None or len(u.spans) > 2:
-        return None
-    raw = s.ev.paragraph(u.rank).text[nxt.start:nxt.end]
-    facts = facts_in(raw)
-    follows = bool(ANAPHOR.match(display(raw))) and bool(re.search(r"\d", raw))
-    bare = not re.search(r"\d", u.text) or bool(s.expected) and not s.expected & u.facts
-    # a row's cells after its text: who owns it, by when (`... from 6 June 2022).` / `Paul Evemy/Sandra Cartwright`)
-    gives = (s.expected - s.facts_of(u)) & _who(facts, raw)
-    # "Is that going to happen?" answered by what was asked for ("TCC had requested that ..."): its outcome follows
-    outcome = "yesno" in s.part.facts and bool(_REQUESTED.search(u.text))
-    if not follows and not (bare and re.search(r"\d", raw) and (not s.expected or s.expected & facts)) \
-            and not _echoes(u, s) and not gives and not outcome:
-        return None
-    return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
-                u.tokens | frozenset(tokens(raw)), u.facts | facts, u.before)
-
-
-_REQUESTED = re.compile(r"\b(?:requested|asked (?:for|that|whether|if)|proposed|applied for|sought|wanted)\b", re.I)
-
-
-def _echoes(u: Unit, s: _Scorer) -> bool:
-    """Whether `u` only repeats the question's own words (an item's title: "Annual Parent/Pupil/Staff
-    questionnaire(s)."), so that what the paragraph says about it follows. A yes/no question may be
-    answered in its own words."""
-    if "yesno" in s.part.facts:
-        return False
-    asked = set(tokens(s.part.text)) | {t for c in s.part.concepts for alt in c.alternatives for t in alt}
-    content = {t for t in u.tokens if t.isalpha() and len(t) > 2 and t not in STOPWORDS}
-    return bool(content) and not content - asked - s.ev.meta_tokens[u.rank]
 
 
 def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoid: set[int],

@@ -1,0 +1,55 @@
+"""The sentence after a chosen one, when the chosen one needs it: what it refers back to goes on, the figure it lacks,
+the owner in a row's next cell, the outcome of what was asked for, what follows an item's bare title."""
+
+from __future__ import annotations
+
+import re
+
+from qa.evidence import ANAPHOR, Unit, facts_in
+from qa.sentences import display
+from qa.vocabulary import STOPWORDS, tokens
+
+__all__ = ["extend", "who"]
+
+
+def who(facts: frozenset[str], text: str) -> frozenset[str]:
+    """A name in a row of cells, not a sentence (`... December 2013 Jos Creese` in a work plan's lead column,
+    `Proposed: Debbie Chay`), says who the row assigns; prose names many people in passing."""
+    row = not re.search(r"[.!?]['’\"”)]?\s*$", text)
+    return facts | {"person"} if "name" in facts and row else facts
+
+
+def extend(u: Unit, s) -> Unit | None:
+    """`u` with the next sentence of its paragraph when that one goes on about it ("This represents a reduction of
+    13.1 percent."), when `u` gives no figure and the next sentence does, or when the next sentence gives what `u`
+    lacks (see the module). `s` is the answerer's scorer for one part of the question."""
+    nxt = next((x for x in s.ev.sentences[u.rank] if x.start >= u.end and not x.row), None)
+    if nxt is None or len(u.spans) > 2:
+        return None
+    raw = s.ev.paragraph(u.rank).text[nxt.start:nxt.end]
+    facts = facts_in(raw)
+    follows = bool(ANAPHOR.match(display(raw))) and bool(re.search(r"\d", raw))
+    bare = not re.search(r"\d", u.text) or bool(s.expected) and not s.expected & u.facts
+    # a row's cells after its text: who owns it, by when (`... from 6 June 2022).` / `Paul Evemy/Sandra Cartwright`)
+    gives = (s.expected - s.facts_of(u)) & who(facts, raw)
+    # "Is that going to happen?" answered by what was asked for ("TCC had requested that ..."): its outcome follows
+    outcome = "yesno" in s.part.facts and bool(_REQUESTED.search(u.text))
+    if not follows and not (bare and re.search(r"\d", raw) and (not s.expected or s.expected & facts)) \
+            and not _echoes(u, s) and not gives and not outcome:
+        return None
+    return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
+                u.tokens | frozenset(tokens(raw)), u.facts | facts, u.before)
+
+
+_REQUESTED = re.compile(r"\b(?:requested|asked (?:for|that|whether|if)|proposed|applied for|sought|wanted)\b", re.I)
+
+
+def _echoes(u: Unit, s) -> bool:
+    """Whether `u` only repeats the question's own words (an item's title: "Annual Parent/Pupil/Staff
+    questionnaire(s)."), so that what the paragraph says about it follows. A yes/no question may be
+    answered in its own words."""
+    if "yesno" in s.part.facts:
+        return False
+    asked = set(tokens(s.part.text)) | {t for c in s.part.concepts for alt in c.alternatives for t in alt}
+    content = {t for t in u.tokens if t.isalpha() and len(t) > 2 and t not in STOPWORDS}
+    return bool(content) and not content - asked - s.ev.meta_tokens[u.rank]
