@@ -222,7 +222,7 @@ def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoi
         cover *= 0.6  # only vague words ("how many people"): whatever matches them is a guess
     absent, elsewhere = specific_check(s, units)
     # a place or year the question restricts to, found only away from the answer, is missing from it
-    bound = any(c.restrictive or c.numeric for c in s.part.specifics if c.name in elsewhere)
+    bound = any((c.restrictive or c.numeric) and c.specific or c.dated for c in s.part.concepts if c.name in elsewhere)
     features = (cover, s.similarity(units), fact, float(bool(absent) or bound), float(bool(elsewhere) and not bound))
     if s.semantic:
         conf = learned_confidence(*features)

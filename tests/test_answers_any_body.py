@@ -572,3 +572,14 @@ def test_a_question_giving_the_assistant_orders_is_refused_but_one_about_system_
     assert not orders_assistant("Forget about crime, how many homicides were there?")
     asked = answer_extractive("What do the system prompts ensure investigators consider?", hits, Settings())
     assert not asked.abstained and "restorative justice" in asked.answer
+
+
+def test_a_month_asked_for_must_be_stated_beside_the_answer_or_be_its_papers_date():
+    src = dict(doc_id="f@1", doc="frtib.pdf", doc_title="Memorandum", paper="Performance Review", date="2021-12-09")
+    returns = Paragraph(label="Sjda", kind="list", pages=(3,), seq=2, text="Net returns of the TSP funds in November "
+                        "2021: the I Fund returned -4.66% and the G Fund 0.13%.", **src)
+    hits = [Hit(returns, 1.0, 0.7, 3.0)]
+    asked = answer_extractive("What was the TSP I Fund's net return for November 2021?", hits, Settings())
+    assert not asked.abstained and "-4.66%" in asked.answer
+    other = answer_extractive("What was the TSP I Fund's net return for October 2021?", hits, Settings())
+    assert other.abstained, other.answer  # the papers found give November, not October
