@@ -36,10 +36,10 @@ DECISION = re.compile(r"\b(?:no objections?|objected|objections?|supported|not s
 # "What did the council decide about ...?", "How did the committee vote on ...?": a decision is asked for
 _ASKS_DECISION = re.compile(r"\b(?:decide[ds]?|decision|vote[ds]?|resolve[ds]?|agree[ds]?|approve[ds]?|object(?:ed)?"
                             r"|support(?:ed)?)\b", re.I)
-DECISION_CHARS = 200
+DECISION_CHARS = 200  # a decision is recorded in a few words, not a paragraph of its own
 # how minutes record the outcome of a debate: a motion that passed or failed, a resolution, an agreement
 _OUTCOME = re.compile(r"\bmotion\b[^.]*\b(?:passed|carried|failed|fell|lost|adopted)\b|\b(?:resolved|it was agreed"
-                      r"|agreed that|unanimously)\b", re.I)  # a decision is recorded in a few words, not a paragraph of its own
+                      r"|agreed that|unanimously)\b", re.I)
 
 
 def decision_after(part: QuestionPart, ev: Evidence, chosen: list[Unit]) -> Unit | None:

@@ -128,6 +128,12 @@ class Evidence:
         return bool(content - self.meta_tokens[u.rank])
 
 
+def file_words(doc: str) -> str:
+    """A file's name as words (`transparency-board_2011-03-02_action-log.pdf` -> `transparency board 2011 03 02
+    action log`): the name its owner gave it says what it is from."""
+    return re.sub(r"[_\-.]+", " ", doc.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+
+
 def _metadata(p: Paragraph) -> str:
     """Label, paper, body, committee, meeting and date words, the month spelt out ("2026-01-05" -> "5 January 2026"),
     and the words of the file's name: the name its owner gave the file says what it is from as a front sheet does
@@ -137,7 +143,7 @@ def _metadata(p: Paragraph) -> str:
     if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
         date = " ".join([parts[2] if len(parts) > 2 else "", MONTHS[int(parts[1]) - 1], parts[0]])
     section = re.sub(r"^[\s\d.]+", "", p.section)  # "8. An Equal and Fair..." must not offer an "8"
-    name = re.sub(r"[_\-.]+", " ", p.doc.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    name = file_words(p.doc)
     # a label the reader made up from the record's first words (an unnumbered entry's heading) is content
     label = p.label if p.printed else ""
     return " ".join([label, p.paper, p.doc_title, section, p.part, p.meeting, p.meeting_short, p.body, p.committee,

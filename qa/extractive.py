@@ -31,6 +31,7 @@ __all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in", "instr
 
 EXACT_FLAG = -1.0  # Hit.lexical of a paragraph the user asked for by number
 SEMANTIC_WEIGHT = 0.3  # cosine of a sentence to the question, beside its key-word coverage (chosen on dev)
+_FIGURES = frozenset({"count", "money", "rate"})
 _WANTED = {"count": "a figure", "rate": "a percentage", "money": "an amount", "date": "a date", "time": "a time",
            "duration": "a length of time", "name": "a name", "person": "a name", "frequency": "how often",
            "reason": "a reason"}
@@ -56,11 +57,9 @@ class _Scorer:
         self.typical = {r: sorted(v)[len(v) // 2] for r, v in per_rank.items()}
         self.weights = weights(part, ev)
         self.expected = part.facts - {"yesno"}  # a yes/no question is answered by the fact it asks about
-        # "by how much did the pay increase?" wants the figure: the word "increase" alone does not answer it
-        # (by a count, an amount or a percentage: "fell by 4.2%" answers "by how much did arrests fall?")
-        figure = {"count", "money", "rate"}
-        self.figures = self.expected - {"trend"} | figure if "trend" in self.expected and self.expected & figure \
-            else self.expected
+        # "by how much did the pay increase?" wants a figure with the change it is: the word "increase" alone does
+        # not answer it, and any figure may (a count, an amount or a percentage: "fell by 4.2%")
+        self.by_how_much = "trend" in self.expected and bool(self.expected & _FIGURES)
         self.counted = counted_thing(part) if "count" in self.expected else None  # "how many parents": parents
         self._facts: dict[Unit, frozenset[str]] = {}
         self.top = max((h.score for h in ev.hits), default=0.0)
@@ -80,8 +79,8 @@ class _Scorer:
     def gives(self, u: Unit) -> bool:
         """Whether `u` carries the kind of fact asked for."""
         facts = self.facts_of(u)
-        if self.figures is not self.expected:  # a change by how much: a figure and the change it is
-            return bool(self.figures & facts) and "trend" in facts
+        if self.by_how_much:
+            return "trend" in facts and bool(facts & (self.expected - {"trend"} | _FIGURES))
         return bool(self.expected & facts)
 
     def cover(self, units: list[Unit], only: list[Concept] | None = None) -> float:

@@ -11,6 +11,9 @@ from qa.vocabulary import STOPWORDS, tokens
 
 __all__ = ["extend", "who"]
 
+# what was asked for ("TCC had requested that ..."): whether it happens is what follows
+_REQUESTED = re.compile(r"\b(?:requested|asked (?:for|that|whether|if)|proposed|applied for|sought|wanted)\b", re.I)
+
 
 def who(facts: frozenset[str], text: str) -> frozenset[str]:
     """A name in a row of cells, not a sentence (`... December 2013 Jos Creese` in a work plan's lead column,
@@ -39,9 +42,6 @@ def extend(u: Unit, s) -> Unit | None:
         return None
     return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
                 u.tokens | frozenset(tokens(raw)), u.facts | facts, u.before)
-
-
-_REQUESTED = re.compile(r"\b(?:requested|asked (?:for|that|whether|if)|proposed|applied for|sought|wanted)\b", re.I)
 
 
 def _echoes(u: Unit, s) -> bool:

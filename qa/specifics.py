@@ -43,10 +43,10 @@ def specific_check(s, units: list[Unit]) -> tuple[list[str], list[str]]:
                    for u in units for r in range(len(s.ev.hits)))
         if not beside:
             elsewhere.append(c.name)
+    # a month asked for ("net return for October 2021") is stated beside the answer, or is its paper's date; two
+    # months are a period or a comparison, printed in many ways
     months = [c for c in s.part.concepts if c.dated and not c.context]
-    for c in months if len(months) == 1 else []:  # two months are a period or a comparison, printed many ways
-        # a month asked for ("net return for October 2021") is stated beside the answer, or is its paper's date
-        if not any(
-                c.found_in(s.ev.haystack(u.rank)) or c.found_in(u.before) or s.ev.where_from(c, u.rank) for u in units):
-            elsewhere.append(c.name)
+    if len(months) == 1 and not any(months[0].found_in(s.ev.haystack(u.rank)) or months[0].found_in(u.before)
+                                    or s.ev.where_from(months[0], u.rank) for u in units):
+        elsewhere.append(months[0].name)
     return absent, elsewhere

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from corpus.records import Paragraph
+from qa.evidence import file_words
 from qa.question import analyse
 from qa.vocabulary import STOPWORDS, tokens
 
@@ -27,8 +28,7 @@ def where_from_words(paragraphs: list[Paragraph]) -> set[str]:
     """Folded words of what the paragraphs' papers are: title, document, meeting, body, committee, file name."""
     words: set[str] = set()
     for p in paragraphs:
-        name = re.sub(r"[_\-.]+", " ", p.doc.rsplit("/", 1)[-1])
-        words.update(tokens(" ".join([p.paper, p.doc_title, p.meeting, p.body, p.committee, name])))
+        words.update(tokens(" ".join([p.paper, p.doc_title, p.meeting, p.body, p.committee, file_words(p.doc)])))
     return words
 
 

@@ -174,6 +174,19 @@ def _fill_unplaced(line_pages: list[int], last_page: int) -> None:
             line_pages[i] = following
 
 
+def styled_rows_pdf(path, rows, leading: float = 1.6):
+    """A one-page PDF of `rows` ((text, font, size)) drawn from the top of an A4 page down, each `leading` times
+    its size below the last: what a paper's typography looks like to pypdf's visitor."""
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    y = A4[1] - 90
+    for text, font, size in rows:
+        pdf.setFont(font, size)
+        pdf.drawString(72, y, text)
+        y -= size * leading
+    pdf.save()
+    return path
+
+
 def raw_pdf(objects: list[bytes]) -> bytes:
     """A PDF written by hand: object 1 must be the catalog; offsets and xref computed here."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")

@@ -3,22 +3,14 @@ and a row of figures in capitals is no heading."""
 
 from __future__ import annotations
 
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
+from pdfgen import styled_rows_pdf
 
 from corpus.ingest import read_file
 
 
 def _pdf(path, rows):
     """`rows`: (text, font, size) drawn from the top of an A4 page down, a blank line's space between them."""
-    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
-    y = A4[1] - 90
-    for text, font, size in rows:
-        pdf.setFont(font, size)
-        pdf.drawString(72, y, text)
-        y -= size * 2.2
-    pdf.save()
-    return path
+    return styled_rows_pdf(path, rows, leading=2.2)
 
 
 def _records(path):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
+from pdfgen import styled_rows_pdf
 
 from corpus.ingest import read_file
 
@@ -13,14 +12,7 @@ BODY = ("The panel considered the report on the release of the data and agreed t
 
 def _pdf(path, rows):
     """`rows`: (text, font, size) drawn from the top of an A4 page down."""
-    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
-    y = A4[1] - 90
-    for text, font, size in rows:
-        pdf.setFont(font, size)
-        pdf.drawString(72, y, text)
-        y -= size * 1.6
-    pdf.save()
-    return path
+    return styled_rows_pdf(path, rows)
 
 
 def _papers(path):

@@ -1,0 +1,187 @@
+"""How a question is read, on any body's papers: names and where they are from, parts, the kind of fact each part
+asks for, and the kinds of fact a sentence carries."""
+
+from __future__ import annotations
+
+from corpus.records import Paragraph
+from qa.extractive import facts_in
+from qa.question import analyse, fact_types, tokens
+
+
+def test_a_possessive_ends_a_name_and_a_day_before_a_month_is_not_part_of_one():
+    def names(question):
+        return {c.name: c.alternatives for c in analyse(question).parts[0].specifics}
+
+    dated = names("What did the Public Sector Transparency Board's 2 March 2011 meeting agree on data.gov.uk?")
+    assert dated["Public Sector Transparency Board"][0] == ("public", "sector", "transparency", "board")
+    two = names("What does the Open Data User Group's DVLA paper say about parking?")
+    assert "Open Data User Group" in two and two["DVLA"] == (("dvla",),)
+    assert names("What did Kieron O'Hara's review find?")["Kieron O'Hara"] == (("kieron", "o'hara"),)
+    assert "Local Public Data Panel" in names("Under the Local Public Data Panel's terms, how often does it meet?")
+    assert not names("How often does the Panel meet?")  # one common word names no body in particular
+    assert names("What was the rate for Ethics Module 8 in 2024?")["Ethics Module 8"][0] == ("ethic", "modul_8")
+
+
+def test_a_paragraphs_body_and_committee_count_as_where_it_is_from():
+    from qa.evidence import _metadata
+
+    p = Paragraph(doc_id="m.pdf@1", doc="m.pdf", doc_title="Minutes", paper="Minutes", label="5", text="Agreed.",
+                  body="Open Data User Group", committee="Finance Sub-Committee", date="2013-05-14")
+    words = set(tokens(_metadata(p)))
+    assert set(tokens("Open Data User Group Finance Sub-Committee 14 May 2013")) <= words
+
+
+def test_a_later_part_that_refers_back_is_about_what_the_first_part_names():
+    q = analyse("How was the DVLA bulk data case described at the meeting, and what action on it did the log set?")
+    second = {c.name for c in q.parts[1].concepts}
+    assert {"DVLA", "bulk", "case"} <= second and not any(c.restrictive for c in q.parts[1].concepts)
+    plain = analyse("How was the DVLA bulk data case described, and what did the budget report say?")
+    assert "DVLA" not in {c.name for c in plain.parts[1].concepts}  # a part with its own topic keeps it
+
+
+def test_an_amount_in_any_currency_is_money():
+    assert "money" in facts_in("Loads of firewood are $200, paid by check, and $100 for delivery.")
+    assert "money" in facts_in("The grant was €5,000.") and "money" in facts_in("It cost 40 dollars.")
+    assert "money" in fact_types("What does it cost in $?") and "date" in fact_types("What is the deadline?")
+
+
+def test_a_person_is_named_by_the_offices_and_titles_of_any_body():
+    assert "person" in facts_in("Councilor Nyberg moved to adopt the resolution.")  # US spelling
+    assert "person" in facts_in("Clerk to advise Babcock and GIAS of the resignation ASAP.")
+    assert "person" in facts_in("The Treasurer reported the balances.")
+    assert "person" not in facts_in("The balances were reported in January.")
+
+
+def test_an_ordinals_ending_is_not_a_word_of_the_question():
+    names = [c.name for c in analyse("What did the group announce at its 13th meeting on the 2nd of May?").parts[0].concepts]
+    assert "th" not in names and "nd" not in names and "13" in names
+
+
+def test_millions_of_something_are_a_count_not_money():
+    assert "money" not in facts_in("Police.uk has received over 420 million hits since launch.")
+    assert "money" in facts_in("The scheme cost £1.2 million.")
+
+
+def test_the_files_name_says_where_its_paragraphs_are_from_and_a_made_up_label_is_content():
+    from qa.evidence import _metadata
+
+    log = Paragraph(doc_id="l@1", doc="transparency-board_2011-03-02_action-log.pdf", doc_title="Action Log",
+                    paper="TB (5) 1.i", label="Historic Weather Observations - Lead JC", kind="list",
+                    text="Historic Weather Observations - Lead JC Meeting of working group scheduled for 24 May New")
+    words = set(tokens(_metadata(log)))
+    assert set(tokens("Transparency Board action log")) <= words
+    assert not set(tokens("Weather Observations")) & words  # the reader's label for an unnumbered entry
+
+
+def test_a_bare_first_part_shares_the_second_parts_object_and_that_noun_refers_back():
+    q = analyse("Who proposed and who seconded Mark Dziecielewski's nomination for re-election?")
+    assert len(q.parts) == 2 and all("Mark Dziecielewski" in [c.name for c in p.concepts] for p in q.parts)
+    kept = analyse("What is Rivergrove's Resolution 259-2018, and what did the council decide on it?")
+    assert "decide" not in [c.name for c in kept.parts[0].concepts]  # a first part with a topic keeps its own
+    back = analyse("When was the Historic Weather Observations group due to meet, and who leads that workstream?")
+    assert "Historic Weather Observations" in [c.name for c in back.parts[1].concepts]
+
+
+def test_a_clause_setting_the_scene_or_asking_what_changed_is_not_a_date_or_trend_question():
+    assert fact_types("When the data was published, did the people behind it get many complaints?") == {"yesno"}
+    assert fact_types("When did the panel next meet?") == {"date"}
+    assert "date" in fact_types("By when must the report be done?")
+    assert "trend" not in fact_types("What change regarding attendance did the group announce?")
+    assert "trend" in fact_types("How has crime changed since 2020?")
+    assert "trend" not in fact_types("What initiative was Steve Peters down on the agenda to cover?")
+    assert "trend" not in fact_types("Has the working group been set up yet?")
+    assert "trend" in fact_types("Has crime gone up?") and "trend" in fact_types("Are burglaries going down?")
+
+
+def test_verbs_of_saying_weigh_little_and_never_refuse_alone():
+    part = analyse("What change regarding attendance did the Open Data User Group announce?").parts[0]
+    assert {c.name: c.generic for c in part.concepts}.get("announce") is True
+    assert "regarding" not in [c.name for c in part.concepts]
+
+
+def test_a_part_that_asks_in_its_own_words_wants_its_own_kind_of_fact():
+    q = analyse("What kind of group did the Board agree would help, and who was actioned to present it, by when?")
+    assert q.parts[0].facts == frozenset() and {"person", "date"} <= q.parts[1].facts
+    tail = analyse("How many burglaries were recorded in 2023/24? And in 2024/25?")
+    assert [p.facts for p in tail.parts] == [{"count"}, {"count"}]  # an elliptical part asks what the whole does
+
+
+def test_what_a_question_names_quotes_or_relates_is_not_what_it_asks_for():
+    assert fact_types("Do the people who sit on the Panel get paid for it?") == {"yesno"}  # relative "who"
+    assert fact_types("How long would I have to appeal, and to whom?") == {"duration", "person"}
+    assert fact_types("How many extra speed devices has the Commissioner funded?") == {"count"}
+    assert fact_types("By what date should councillors send suggestions for the precept?") == {"date"}
+    assert "trend" not in fact_types("Which CQC domain was the practice rated 'Requires Improvement' in?")
+    assert "trend" not in fact_types("How many practices signed up to the General Practice Improvement Programme?")
+    assert fact_types("How much money had the service saved so far?") == {"money"}
+
+
+def test_a_plural_word_is_not_a_reference_to_a_lettered_item():
+    from qa.references import find_references
+
+    assert find_references("How many 'Fatal 4' enforcement actions were recorded?") == []  # not "action s"
+    assert find_references("What do the items say?") == []
+    assert [r.label for r in find_references("What happened to actions 898 and 910, and to Appendix A?")] == ["898",
+                                                                                                           "A"]
+
+
+def test_an_action_row_ending_with_its_owners_initials_names_who_owns_it():
+    from qa.evidence import facts_in
+
+    assert "person" in facts_in("Bushcraft Group - NO to invite Tom and Kev to the next PC meeting NO")
+    assert "person" in facts_in("Survey of ~20 SMEs on use of National Address Data HS/BB")
+    assert "person" not in facts_in("Offences were referred to the CPS.")  # an acronym ending a sentence
+
+
+def test_an_acronyms_plural_and_possessive_are_the_acronym():
+    assert tokens("access to GPs") == tokens("access to GP’s") == tokens("access to GP")
+    assert tokens("two ICBs") == tokens("two ICB") and tokens("DOGS") == ["dog"]
+
+
+def test_dates_printed_with_dots_or_dashes_are_dates_but_paragraph_numbers_are_not():
+    assert "date" in facts_in("Review summary of findings 20.02.24 Select Committee")
+    assert "date" in facts_in("Bank Balances as of 1-22-26")
+    assert "date" not in facts_in("as set out in paragraph 3.4.12 of the report")
+
+
+def test_a_balance_is_money_but_a_balance_sheet_is_not():
+    assert "money" in fact_types("What were the Water account balance and the total bank balance?")
+    assert "money" not in fact_types("What were the net assets according to the balance sheets?")
+
+
+def test_a_part_asking_about_there_is_about_the_place_the_first_part_names():
+    q = analyse("What did the enforcement case find at Hill Farm, and what business are the new owners proposing there?")
+    assert "Hill Farm" in [c.name for c in q.parts[1].concepts]
+    q = analyse("What did the enforcement case find at Hill Farm, and is there a plan for the car park?")
+    assert "Hill Farm" not in [c.name for c in q.parts[1].concepts]
+
+
+def test_how_often_wants_a_frequency_and_a_name_given_an_action_says_who_and_how_many_names_restrict():
+    assert fact_types("How often does the panel meet?") == {"frequency"}
+    assert "frequency" in facts_in("The Panel will meet on an 8 weekly cycle to debate issues.")
+    assert "frequency" not in facts_in("The Panel met on 8 May.")
+    assert "person" in facts_in("Outstanding action: Chris Taggart to set up the procurement working group.")
+    assert "person" not in facts_in("Members went to the Town Hall to see it.")
+    assert "person" in facts_in("The new headteacher, Sally Herbert, has been appointed.")
+    part = analyse("How many Operation Hydrant investigations are open in the West Midlands?").parts[0]
+    assert {c.name: c.restrictive for c in part.specifics}["Operation Hydrant"]
+
+
+def test_a_question_naming_two_sources_compares_them():
+    assert analyse("How much has Fatal 4 enforcement increased, according to the AGB paper and the November 2025 "
+                   "Panel meeting?").compare
+    assert analyse("How quickly do police respond, per the AGB paper and per the Commissioner at the Panel?").compare
+    assert not analyse("In the minutes of the meeting, who proposed and who seconded the motion?").compare
+
+
+def test_a_time_zone_after_a_time_is_not_an_owners_initials():
+    assert "person" not in facts_in("Approved Jan 22, 2026 5:30 PM MST")
+    assert "person" in facts_in("Bushcraft Group - NO to invite Tom and Kev to the next PC meeting NO")
+
+
+def test_two_things_asked_about_with_the_preposition_repeated_are_two_parts():
+    q = analyse("How did the council vote on its consent agenda, i.e. on the November 14, 2018 minutes and on the "
+                "November 2018 financials?")
+    assert len(q.parts) == 2 and q.parts[1].text.startswith("on the November 2018 financials")
+    assert len(analyse("How many burglaries were there in 2023 and 2024?").parts) == 1
+    assert len(analyse("What did the panel say about the budget and about the precept?").parts) == 2
