@@ -16,7 +16,11 @@ VERDICT_WORDS = 3  # "Supported.", "No objection.", "Carried unanimously.": a de
 
 def with_verdict(u: Unit, ev: Evidence) -> Unit:
     """`u` with the next sentence of its paragraph when that is only a few words: the decision, vote or
-    outcome on what `u` says ("Journey's End - dormer extension." "Supported.")."""
+    outcome on what `u` says ("Journey's End - dormer extension." "Supported."); a motion with the outcome recorded
+    a sentence or two after it ("X moved to accept the financials." "Y seconded the motion." "It passed 5-0.")."""
+    carried = _with_outcome(u, ev)
+    if carried is not u or _CARRIED.search(u.text) and _MOVED.search(u.text):
+        return _with_votes(carried, ev)
     nxt = next((x for x in ev.sentences[u.rank] if x.start >= u.end and not x.row), None)
     if nxt is None or any(nxt.start < e and b < nxt.end for b, e in u.spans):
         return u
@@ -69,6 +73,38 @@ def decision_after(part: QuestionPart, ev: Evidence, chosen: list[Unit]) -> Unit
 
 
 MOTION_REACH = 3  # "Motion: X moved to adopt ..." / "Seconded by Y." / "The motion passed 5-0."
+_MOVED = re.compile(r"\bmoved\b|^\W*motion\W", re.I)
+# a motion's outcome: "It passed 5-0.", "Carried unanimously.", "The motion failed 2-3."
+_CARRIED = re.compile(r"\b(?:passed|carried|failed|fell|lost|defeated|adopted|approved|unanimous(?:ly)?)\b"
+                      r"|\b\d+\s*[-–]\s*\d+\b", re.I)
+
+
+# how the members voted, recorded after the outcome: "Councilor Ruble abstained.", "Cllr Smith voted against."
+_VOTES = re.compile(r"\b(?:abstain\w*|abstention\w*|voted|against|opposed|dissent\w*|nays?|ayes?)\b", re.I)
+
+
+def _with_votes(u: Unit, ev: Evidence) -> Unit:
+    """A motion and its outcome with the sentence after it when that records how members voted."""
+    nxt = next((x for x in ev.sentences[u.rank] if x.start >= u.end and not x.row), None)
+    if nxt is None or len(nxt.text) > DECISION_CHARS or not _VOTES.search(nxt.text) or _MOVED.search(nxt.text):
+        return u
+    raw = ev.paragraph(u.rank).text[nxt.start:nxt.end]
+    return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
+                u.tokens | frozenset(tokens(raw)), u.facts | facts_in(raw), u.before)
+
+
+def _with_outcome(u: Unit, ev: Evidence) -> Unit:
+    """A motion quoted without its outcome, with the sentences after it up to the one recording the outcome."""
+    if not _MOVED.search(u.text) or _CARRIED.search(u.text):
+        return u
+    after = [x for x in ev.sentences[u.rank] if x.start >= u.end and not x.row][:MOTION_REACH]
+    end = next((k for k, x in enumerate(after) if _CARRIED.search(x.text)), None)
+    if end is None or any(_MOVED.search(x.text) for x in after[:end + 1]):
+        return u  # no outcome recorded near, or another motion comes first
+    text = ev.paragraph(u.rank).text
+    raw = text[after[0].start:after[end].end]
+    return Unit(u.rank, u.spans + tuple((x.start, x.end) for x in after[:end + 1]), f"{u.text} {display(raw)}",
+                u.tokens | frozenset(tokens(raw)), u.facts | facts_in(raw), u.before)
 
 
 def _with_motion(u: Unit, ev: Evidence) -> Unit:

@@ -275,6 +275,25 @@ def test_what_was_decided_after_a_long_debate_quotes_the_motion_and_its_outcome_
     assert "moved to adopt the ordinance with the changes discussed" in answer.answer and "5-0" in answer.answer
 
 
+def test_a_motion_is_quoted_with_its_outcome_and_how_members_voted_however_the_sentences_are_broken():
+    src = dict(doc_id="r@1", doc="council.pdf", doc_title="Minutes", paper="Minutes", date="2018-12-10",
+               kind="numbered")
+    minutes = Paragraph(label="Consent Agenda ¶1", pages=(1,), seq=1, text="Minutes from the November 14 meeting "
+                        "Motion: Councilor Nyberg moved to accept the minutes with the following amendment. Councilor "
+                        "Tuttle seconded the motion. It passed 4-0. Councilor Ruble abstained. The Mayor thanked the "
+                        "clerk for the minutes.", **src)
+    financials = Paragraph(label="Consent Agenda ¶2", pages=(1,), seq=2, text="Financials – November 2018 Motion: "
+                           "Mayor Kibbey moved to accept the November 2018 financials as presented. Councilor Nyberg. "
+                           "seconded the motion. It passed 5-0.", **src)
+    hits = [Hit(financials, 1.0, 0.7, 3.0), Hit(minutes, 0.9, 0.6, 2.0)]
+    money = answer_extractive("What happened to the November 2018 financials?", hits, Settings())
+    assert not money.abstained and "It passed 5-0." in money.answer, money.answer  # past a stray full stop
+    vote = answer_extractive("How did the council vote on the minutes of the November 14 meeting?", hits[::-1],
+                             Settings())
+    assert "It passed 4-0. Councilor Ruble abstained." in vote.answer, vote.answer
+    assert "thanked" not in vote.answer  # what follows the vote is not part of it
+
+
 def test_a_sentence_that_only_repeats_the_questions_words_is_quoted_with_what_follows_it():
     src = dict(doc_id="d@1", doc="lw.pdf", doc_title="Minutes", paper="Minutes", date="2022-05-09")
     item = Paragraph(label="LW 72/2122(b)", pages=(4,), seq=7, text="Annual Parent/Pupil/Staff questionnaire(s). "
