@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from corpus.cleaning import clean_text, strip_running_lines
-from corpus.pdf_lines import (PageLines, body_size, edges_at_edges, page_height, page_lines, styled, usual_leading,
-                              with_blank_lines)
+from corpus.pdf_lines import (PageLines, body_size, cells_rejoined, edges_at_edges, page_height, page_lines, styled,
+                              usual_leading, with_blank_lines)
 from corpus.records import Page
 
 logger = logging.getLogger(__name__)
@@ -281,7 +281,7 @@ def _read_pages(path: Path, reader, notes: list[str]) -> list[Page]:
     body = body_size(placed)
     pages = []
     for number, lines in read:
-        text = lines if isinstance(lines, str) else with_blank_lines(lines, leading)
+        text = lines if isinstance(lines, str) else with_blank_lines(cells_rejoined(lines, leading), leading)
         text = clean_text(text, pdf=True).strip("\n")
         if text.strip():
             pages.append(Page(number, text, () if isinstance(lines, str) else styled(lines, body)))

@@ -105,6 +105,132 @@ def same_line_rejoined(lines: PageLines) -> PageLines:
     return out
 
 
+CELL_REACH = 8  # lines a table cell may run to: a longer jump back up the page is a new column of text
+SAME_BASELINE = 1.0  # points
+SENTENCE_END = re.compile(r"[.!?;:]$")
+MIN_ROWS = 2  # one row alone is no table: a cell of a table read some other way
+FIRST_CELL_WORDS = 5  # a row's key printed in its first cell: a date, a name, a short reference
+
+
+def _labelled(text: str) -> bool:
+    """Whether a line starts with a paragraph's number or letter (`FGB 101/2122`, `F.`, `3.4`): the chunker's to read."""
+    from corpus.lines import classify
+
+    return classify(text.strip())[0] in ("numbered", "lettered", "annex", "caption") \
+        or bool(re.match(r"^\(?[A-Za-z0-9]{1,4}[.)]\s*$", text.strip()))
+
+
+def _cell_end(placed: list[tuple[str, float]], b: int, baseline: float, leading: float) -> int | None:
+    """The line at which a run of lines going down the page from `b` comes back to `baseline`, if it does within
+    `CELL_REACH` lines, one line's spacing at a time."""
+    previous = placed[b][1]
+    if abs(previous - baseline) < SAME_BASELINE:
+        return b
+    for c in range(b + 1, min(len(placed), b + CELL_REACH + 1)):
+        y = placed[c][1]
+        if y > previous + SAME_BASELINE or previous - y > BLANK_GAP * leading:
+            return None
+        if abs(y - baseline) < SAME_BASELINE:
+            return c
+        previous = y
+    return None
+
+
+def cells_rejoined(lines: PageLines, leading: float | None) -> PageLines:
+    """A table's row given cell by cell, joined again into one line with its cells tab-separated.
+
+    A text layer gives a table's cells one after another: the first cell's lines, then the next cell's, which start
+    back up the page (cells are printed side by side) and end on the same baseline as the first (a row's cells line
+    up at its foot: `11/01/2011` beside the last line of `Cabinet Office ... to ensure the publication of ...`, then
+    `As soon as` / `possible Plan in place`). Read as it comes, a row becomes a heading (the date) and stray lines;
+    joined, it is one row of a table. Two columns of prose are not cells: a column is longer than `CELL_REACH` lines.
+    """
+    if not leading:
+        return lines
+    placed = [(text, y) for text, y, _, _ in lines if y is not None and text.strip()]
+    where = [k for k, (text, y, _, _) in enumerate(lines) if y is not None and text.strip()]
+    rows: list[list[list[int]]] = []  # each row: its cells, each a list of indices into `placed`
+    taken: set[int] = set()
+    i = 1
+    while i < len(placed):
+        a, b = i - 1, i
+        rise = placed[b][1] - placed[a][1]
+        if rows and a in taken and abs(rise) < SAME_BASELINE:
+            rows[-1].append([b])  # a further cell printed level with the row's foot (`May 2011`, `On track`)
+            taken.add(b)
+            i += 1
+            continue
+        c = _cell_end(placed, b, placed[a][1], leading) if 0.5 * leading < rise <= CELL_REACH * leading else None
+        if c is None:
+            i += 1
+            continue
+        if rows and a in taken:
+            row = rows[-1]  # a further cell of the row just joined
+        else:
+            top = placed[b][1] + 0.5 * leading  # the first cell's lines stand within the row: not above the next
+            k = a - 1
+            alone = k < 0 or k in taken or not placed[a][1] < placed[k][1] <= top
+            if not alone or any(_labelled(placed[j][0]) for j in (a, b)) \
+                    or len(placed[a][0].split()) > FIRST_CELL_WORDS:
+                i += 1  # a row whose first cell is a paragraph's number, or runs over lines, is the chunker's to read
+                continue
+            row = [[a]]
+            rows.append(row)
+            taken.add(a)
+        row.append(list(range(b, c + 1)))
+        taken.update(range(b, c + 1))
+        i = c + 1
+    while True:  # a row left as it was leaves its lines to the row above too
+        kept = [row for row in rows if not _runs_on(row, placed, taken, leading)]
+        if len(kept) == len(rows):
+            break
+        rows, taken = kept, {k for row in kept for cell in row for k in cell}
+    if len(rows) < MIN_ROWS:
+        return lines
+    out: PageLines = []
+    starts = {where[row[0][0]]: row for row in rows}
+    skip = {where[k] for row in rows for cell in row for k in cell}
+    heads = {}  # the header row over a table: its columns' names, printed level with each other or spaced apart
+    for row in rows:
+        k = row[0][0] - 1
+        group = [j for j in range(max(0, k - CELL_REACH), k + 1) if j not in taken
+                 and abs(placed[j][1] - placed[k][1]) < SAME_BASELINE] if k >= 0 else []
+        if not group or group[-1] != k or placed[k][1] <= placed[row[0][0]][1] or group != list(range(group[0], k + 1)):
+            continue
+        cells = [c for j in group for c in _cells(placed[j][0])]
+        if len(cells) >= 2 and not SENTENCE_END.search(cells[-1]):
+            heads[where[group[0]]] = ("\t".join(cells), {where[j] for j in group})
+    skip |= {w for _, members in heads.values() for w in members}
+    for k, line in enumerate(lines):
+        if k in starts:
+            row = starts[k]
+            cells = [c for cell in row for c in _cells(" ".join(lines[where[j]][0].strip() for j in cell))]
+            members = [lines[where[j]] for cell in row for j in cell]
+            out.append(("\t".join(cells), placed[row[0][-1]][1], max(m[2] for m in members), all(m[3] for m in members)))
+        elif k in heads:
+            out.append((heads[k][0], *line[1:]))
+        elif k not in skip:
+            out.append(line)
+    return out
+
+
+def _runs_on(row: list[list[int]], placed: list[tuple[str, float]], taken: set[int], leading: float) -> bool:
+    """Whether the line after a row goes on right under it, a line's spacing below: a cell's text running on past
+    the row's foot, or rows printed on one line each; either way the joined row would leave part of the table
+    behind, so the lines are left as they are."""
+    after = max(k for cell in row for k in cell) + 1
+    if after >= len(placed) or after in taken:
+        return False
+    bottom = min(placed[k][1] for cell in row for k in cell)
+    return 0 < bottom - placed[after][1] <= BLANK_GAP * leading
+
+
+def _cells(text: str) -> list[str]:
+    """A line's cells where the text layer printed several on one baseline, a run of spaces apart
+    (`crime data.  May-2011  On track`); a cell's own words are one space apart."""
+    return [c for c in (c.strip() for c in re.split(r"\s{2,}", text)) if c]
+
+
 def page_height(page) -> float:
     try:
         return abs(float(page.mediabox.height))

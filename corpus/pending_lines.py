@@ -46,7 +46,9 @@ class PendingLines:
             self.pending = [last]
             self.resolve_pending()
             return
-        if len(self.pending) >= 3 or any(DECLARED.match(line.text) for line in self.pending):
+        # a protective marking (`UNCLASSIFIED`, printed at the head of each page) is neither a heading nor a list item
+        marked = [line for line in self.pending if not MARKING.match(line.text.strip(" *"))]
+        if len(marked) >= 3 or any(DECLARED.match(line.text) for line in self.pending):
             # A protective marking (`UNCLASSIFIED`) printed over the list is never its name.
             named = next((x for x in self.pending if not MARKING.match(x.text.strip(" *"))), self.pending[0])
             label = self.caption or self._label(named.text.rstrip(" :-–"))
@@ -57,9 +59,9 @@ class PendingLines:
             self.open = block
         else:
             # Unnumbered subheadings sit under the last numbered heading: keep the path.
-            path = [self.top] + [line.text.strip(" *") for line in self.pending]
+            path = [self.top] + [line.text.strip(" *") for line in marked or self.pending]
             self.section = " › ".join(dict.fromkeys(x for x in path if x))
-            self.heading = self.pending[-1].text.strip(" *")
+            self.heading = (marked or self.pending)[-1].text.strip(" *")
         self.pending = []
 
     def _declared_window(self) -> tuple[int, int, str] | None:
