@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from boardqa.settings import Settings
 from index.results import Hit
+from qa.acronyms import initialisms, with_initialisms
 from qa.compose import Numbering, PartAnswer, compose
 from qa.contract import REFUSAL, Answer, Citation
 from qa.evidence import (Evidence, Unit, best_quote, coverage, dense_norm, facts_in, match, near_part,
@@ -291,7 +292,9 @@ def _answer_parts(q: Question, ev: Evidence, settings: Settings, max_citations: 
     # one part asks the whole question (scene included); several are each read on their own
     queries = [p.text for p in q.parts] if q.multi else [q.text]
     semantic = similarities(queries, ev, embed) if embed is not None else [{} for _ in q.parts]
+    printed = initialisms(h.paragraph.text for h in ev.hits)  # `PDC`, `FSA`: names the papers abbreviate
     for i, part in enumerate(q.parts):
+        part = with_initialisms(part, printed, q.text)
         part_cap = max(1, cap - len(used) - (len(q.parts) - i - 1))  # leave a paragraph for each later part
         avoid = used if q.compare else set()  # "Compare X in A and B": B's answer from another paragraph
         result = _answer_part(_Scorer(part, ev, semantic[i]), settings, per_part, compare, avoid, part_cap)

@@ -208,4 +208,7 @@ def expanded_query(question: str) -> str:
     low = question.lower()
     extra = [a for pattern, alts in SYNONYM_RES if pattern.search(low) for a in alts[1:]]
     extra += [a + "s" for a in extra if a.isalpha() and not a.endswith("s")]  # lexical search does not stem
+    from qa.acronyms import question_initialisms  # (imports this module)
+
+    extra += question_initialisms(question)  # the papers may only abbreviate a name the question writes out
     return " ".join([question.strip(), *dict.fromkeys(extra)])
