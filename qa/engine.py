@@ -152,7 +152,10 @@ class Engine:
         # (a store whose texts live elsewhere gives the headings it holds: labels are all a lookup reads)
         headings = getattr(self.index, "heads", self.index.paragraphs)
         exact = lookup(question, headings, set(allowed.tolist()) if allowed is not None else None)
-        order = sorted(fused, key=lambda pos: -fused[pos])
+        # a front sheet matches any question naming its body and date: its rank is left to the fusion
+        order = _with_firsts(sorted(fused, key=lambda pos: -fused[pos]),
+                             *([x for x in r[:1] if self.index.paragraphs[x.position].kind != "cover"]
+                               for r in (dense, lexical)))
         hits: list[Hit] = []
         top = max(fused.values(), default=1.0)
         for pos in exact[:k]:
@@ -324,6 +327,21 @@ class _StoredSentences:
 
     def stored(self, texts: list[str]) -> np.ndarray:
         return self.engine.index.sentences.lookup(texts).found
+
+
+FIRSTS_BY = 3  # each search's own best paragraph stands among the first few of the fused ranking
+
+
+def _with_firsts(order: list[int], *rankings) -> list[int]:
+    """`order` with each ranking's first paragraph moved up to within the first `FIRSTS_BY` places: the paragraph
+    that matches the question's meaning best, missed by the words' search (a paraphrase), would otherwise fall
+    behind paragraphs both searches rank in the middle."""
+    top = order[:FIRSTS_BY]
+    missing = list(dict.fromkeys(r[0].position for r in rankings if r and r[0].position not in top))
+    if not missing:
+        return order
+    head = order[:max(1, FIRSTS_BY - len(missing))] + missing
+    return head + [pos for pos in order if pos not in head]
 
 
 def _rrf(rankings, rrf_k: int) -> dict[int, float]:

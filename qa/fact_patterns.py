@@ -27,8 +27,6 @@ _FACTS = {
                          r"|Head of|Officer|Advocate|Governor|Leader|Mayor|Minister|Secretary|Lead|Clerk|Treasurer"
                          r"|President|Trustee|Headteacher|Principal)\b"
                          r"|\b(?:led|presented|chaired) by\b|\b(?:PCC|DPCC|ACC|DCC|CEO)\b"
-                         # an action row ending with its owner's initials ("... to the next meeting NO", "HS/BB")
-                         r"|(?<![AP]M)(?<![AP]\.M\.)\s[A-Z]{2,3}(?:/[A-Z]{2,3})*\s*$"  # (not `5:30 PM MST`)
                          # a role and a name side by side ("The new headteacher, Sally Herbert, has been ...")
                          r"|(?i:\b(?:head ?teacher|chair(?:man|person)?|clerk|treasurer|secretary|director|officer"
                          r"|manager|governor|councillor|mayor|president|lead))\b,?\s+[A-Z][a-z]+\s+[A-Z][a-z'’-]+"
@@ -49,6 +47,10 @@ _FACTS = {
                         r"|static|unchanged|stable|higher|lower|doubled|halved|up from|down from|more|less|fewer"
                         r"|times)\w*", re.I),
 }
+# an action row ending with its owner's initials ("... to the next meeting NO", "HS/BB"; not `5:30 PM MST`)
+_OWNER = re.compile(r"(?<![AP]M)(?<![AP]\.M\.)\s[A-Z]{2,3}(?:/[A-Z]{2,3})*\s*$")
+# ... but not a name's own initials ending a title ("Minutes of the Previous AGM", "the Annual General Meeting AGM")
+_NOT_OWNER = re.compile(r"(?:\b(?:the|of|an?)|\b[A-Z][a-z]+)\s*$")
 FIGURE = re.compile(r"(?<![\w.£/])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w/]|\.\d)")
 NOT_COUNT_AFTER = re.compile(rf"\s*(?:%|per ?cent|percent|pp\b|percentage|/|[:.]\d|(?:st|nd|rd|th)?\s+{_MONTH}\b)",
                              re.I)
@@ -70,6 +72,9 @@ def facts_in(text: str) -> frozenset[str]:
     `trend`): a count is a number that is not a year, a percentage, part of a date or a reference
     ("Action ref 222", "Module 4")."""
     found = {kind for kind, pattern in _FACTS.items() if pattern.search(text)}
+    m = _OWNER.search(text)
+    if m and not _NOT_OWNER.search(text[:m.start()]):
+        found.add("person")
     if "name" in found and not has_name(text):
         found.discard("name")
     for m in FIGURE.finditer(text):
