@@ -324,7 +324,7 @@ def split_parts(question: str) -> list[str]:
     return [p.strip() for p in out if re.search(r"[A-Za-z]{3}", p)] or [q]
 
 
-_AND_AGAIN = re.compile(r",?\s+and\s+(?=(on|in|for|about|at)\s)", re.I)
+_AND_AGAIN = re.compile(r",?\s+and\s+(?=(on|in|for|about|at|after|before|during|from|by|under|within)\s)", re.I)
 
 
 def _repeated_preposition(text: str) -> list[str]:

@@ -185,3 +185,6 @@ def test_two_things_asked_about_with_the_preposition_repeated_are_two_parts():
     assert len(q.parts) == 2 and q.parts[1].text.startswith("on the November 2018 financials")
     assert len(analyse("How many burglaries were there in 2023 and 2024?").parts) == 1
     assert len(analyse("What did the panel say about the budget and about the precept?").parts) == 2
+    after = analyse("When were the next meetings after the committee of 9 May and after the board meeting of 23 May?")
+    assert [p.text[:5] for p in after.parts] == ["When ", "after"]
+    assert "person" not in facts_in("AGM-2007/04: Minutes of the Previous AGM")  # a body's initials end the title
