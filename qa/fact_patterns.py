@@ -49,8 +49,8 @@ _FACTS = {
 }
 # an action row ending with its owner's initials ("... to the next meeting NO", "HS/BB"; not `5:30 PM MST`)
 _OWNER = re.compile(r"(?<![AP]M)(?<![AP]\.M\.)\s[A-Z]{2,3}(?:/[A-Z]{2,3})*\s*$")
-# ... but not a name's own initials ending a title ("Minutes of the Previous AGM", "the Annual General Meeting AGM")
-_NOT_OWNER = re.compile(r"(?:\b(?:the|of|an?)|\b[A-Z][a-z]+)\s*$")
+# ... but not a thing's initials ending a title ("Minutes of the AGM", "Minutes of the Previous AGM")
+_NOT_OWNER = re.compile(r"\b(?:the|of|an?)(?:\s+[A-Z][a-z]+)?\s*$")
 FIGURE = re.compile(r"(?<![\w.£/])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w/]|\.\d)")
 NOT_COUNT_AFTER = re.compile(rf"\s*(?:%|per ?cent|percent|pp\b|percentage|/|[:.]\d|(?:st|nd|rd|th)?\s+{_MONTH}\b)",
                              re.I)
