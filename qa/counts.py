@@ -16,7 +16,7 @@ _HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,3}?)([\w'’-]+)\s+(?
 _FIRST_AFTER = re.compile(r"\bhow many\s+([\w'’-]+)", re.I)
 _WORD_COUNT = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
                          r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|dozens?|hundreds?"
-                         r"|thousands?)\b", re.I)
+                         r"|thousands?)\b|\d(?:hundred|thousand|million|billion)s?\b", re.I)  # `20thousands`
 AFTER_WORDS = 4  # "31 homicides", "4,203 enforcement actions", "12 new members"
 BEFORE_WORDS = 25  # the sentence's subject before its figure: "Unallocated investigations ... have reduced to 1,000"
 

@@ -57,7 +57,7 @@ NOT_COUNT_AFTER = re.compile(rf"\s*(?:%|per ?cent|percent|pp\b|percentage|/|[:.]
 _REFERENCE_BEFORE = re.compile(r"\b(?:ref|minute|paragraph|para|item|action|no|number|commitment|module|code|table"
                                r"|figure|appendix|annex|page|pages|section|quarter|q)\.?\s*$", re.I)
 _WORD_COUNT = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundreds?"
-                         r"|thousands?)\b", re.I)
+                         r"|thousands?)\b|\d(?:hundred|thousand|million|billion)s?\b", re.I)  # `20thousands`
 _NOT_NAMES = frozenset(fold(w) for w in """police crime panel board council commissioner chief constable officer
     city county borough parish town district region north south east west central upper lower great new
     metropolitan service services plan court courts crown justice criminal office home government national local

@@ -188,3 +188,12 @@ def test_two_things_asked_about_with_the_preposition_repeated_are_two_parts():
     after = analyse("When were the next meetings after the committee of 9 May and after the board meeting of 23 May?")
     assert [p.text[:5] for p in after.parts] == ["When ", "after"]
     assert "person" not in facts_in("AGM-2007/04: Minutes of the Previous AGM")  # a body's initials end the title
+
+
+def test_a_number_glued_to_its_scale_is_a_count_and_a_hedge_is_no_topic():
+    from qa.counts import counted_thing, counts
+
+    assert "count" in facts_in("There are about 20thousands of supporters")
+    part = analyse("Roughly how many supporters did the Secretary report?").parts[0]
+    assert counts("There are about 20thousands of supporters", counted_thing(part))
+    assert next(c for c in part.concepts if c.name.lower() == "roughly").generic
