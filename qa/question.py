@@ -192,8 +192,14 @@ def _number_concept(raw: str, before: str = "") -> Concept:
     return Concept(raw, alts, generic=not hard, specific=hard, numeric=hard)
 
 
+# "Does OC22 count as a positive outcome?": a verb that only says what something is classed as (the papers say
+# it in a table's column or with "is")
+CLASSED_AS = re.compile(r"\b(?:count(?:s|ed)?|class(?:es|ed)?|regard(?:s|ed)?|deem(?:s|ed)?)(?=\s+as\b)", re.I)
+
+
 def _concepts(text: str) -> tuple[Concept, ...]:
     """Concepts in question order: names of several words, synonym phrases, other names, dates, words."""
+    text = CLASSED_AS.sub(lambda m: " " * len(m.group()), text)  # (same length: offsets stay)
     low = text.lower()
     taken = [False] * len(text)
     found: list[tuple[int, Concept]] = []

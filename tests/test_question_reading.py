@@ -197,3 +197,9 @@ def test_a_number_glued_to_its_scale_is_a_count_and_a_hedge_is_no_topic():
     part = analyse("Roughly how many supporters did the Secretary report?").parts[0]
     assert counts("There are about 20thousands of supporters", counted_thing(part))
     assert next(c for c in part.concepts if c.name.lower() == "roughly").generic
+
+
+def test_counting_as_something_is_being_classed_as_it_not_a_count():
+    part = analyse("Does outcome code OC22 count as a positive outcome?").parts[0]
+    assert "count" not in part.facts and "count" not in [c.name for c in part.concepts]
+    assert "count" in analyse("What was the count of stop and searches?").parts[0].facts
