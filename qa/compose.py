@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa.contract import Citation
-from qa.evidence import Evidence, Unit
+from qa.evidence import ROW_JOIN, Evidence, Unit
 from qa.question import QuestionPart
 
 
@@ -82,6 +82,21 @@ def compose(results: list[PartAnswer], numbering: Numbering) -> str:
             n = 0
             for u in units:
                 n = numbering.n(u)
-            pieces.append(" ".join(u.text for u in units) + f" [{n}]")
+            pieces.append(_joined(units) + f" [{n}]")
         lines.append(" ".join(pieces))
     return "\n".join(lines)
+
+
+def _joined(units: list[Unit]) -> str:
+    """The units of one paragraph in order; rows of one table show its header row once ("Code | Positive — OC9 |
+    Yes — OC10 | No"), not before each row."""
+    out: list[str] = []
+    head = None
+    for u in units:
+        shown, _, row = u.text.partition(ROW_JOIN)
+        if row and shown == head:
+            out[-1] += f"{ROW_JOIN}{row}"
+            continue
+        head = shown if row else None
+        out.append(u.text)
+    return " ".join(out)

@@ -30,6 +30,7 @@ ANAPHOR = re.compile(r"^(?:[^,.;:]{1,25},\s*)?(?:this|these|that|those|it(?!\s+(
                      r"|they|of these|of which|such|similarly"
                      r"|however|in contrast|by contrast|in comparison|despite this|while this|overall)\b", re.I)
 _LIST_MAX = 700
+ROW_JOIN = " — "  # a table's row shown after its header row
 @dataclass(frozen=True)
 class Unit:
     """What the answer may quote: a sentence of one retrieved paragraph with what it leans on (the
@@ -153,7 +154,7 @@ def _metadata(p: Paragraph) -> str:
 def _unit(rank: int, para: Paragraph, parts: list[Sentence], before: Sentence | None, row: bool,
           text_only: bool = False) -> Unit:
     raw = [para.text[s.start:s.end] for s in parts]
-    text = (" — " if row else " ").join(display(r) for r in raw)
+    text = (ROW_JOIN if row else " ").join(display(r) for r in raw)
     if text_only:  # what `semantic_texts` needs, without the costly tokens and facts
         return Unit(rank, tuple((s.start, s.end) for s in parts), text, frozenset(), frozenset())
     joined = " ".join(raw)

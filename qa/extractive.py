@@ -19,7 +19,7 @@ from qa.library_words import LibraryWords
 from qa.counts import counted_thing, counts
 from qa.decisions import decision_after, with_verdict
 from qa.initials import definition_unit
-from qa.lists import matching_entries
+from qa.lists import matching_entries, quoted_entries
 from qa.meeting_dates import other_meeting
 from qa.next_sentence import extend, who
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
@@ -149,6 +149,7 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
     decision = decision_after(s.part, s.ev, chosen)
     chosen = chosen + [decision] if decision is not None else chosen
     chosen = chosen + matching_entries(s.part, s.ev, chosen)
+    chosen = chosen + quoted_entries(s.part, s.ev, chosen)
     named = definition_unit(s.ev, chosen) if "person" in s.expected else None
     return chosen + [named] if named is not None else chosen
 

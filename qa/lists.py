@@ -7,7 +7,7 @@ import re
 from qa.evidence import Evidence, Unit
 from qa.question import QuestionPart
 
-__all__ = ["LIST_ASK", "matching_entries"]
+__all__ = ["LIST_ASK", "matching_entries", "quoted_entries"]
 
 # "Which of the pubs listed are ...", "What items were ...", "List the ...": a plural asked for, so every match
 LIST_ASK = re.compile(r"^\s*(?:which|what)\s+(?:of\s+the\s+)?(?:(?!of\b)[\w-]+\s+){0,2}?[\w-]+s\s+(?:[\w-]+\s+){0,6}?"
@@ -33,3 +33,27 @@ def matching_entries(part: QuestionPart, ev: Evidence, chosen: list[Unit]) -> li
         if all(c.found_in(u.tokens) for c in keys):
             found[u.rank] = u
     return sorted(found.values(), key=lambda u: (ev.paragraph(u.rank).seq, u.start))[:MAX_ENTRIES - len(chosen)]
+
+
+_QUOTED = re.compile(r"'([^']{3,80})'(?!\w)|‘([^’]{3,80})’|\"([^\"]{3,80})\"|“([^”]{3,80})”")
+
+
+def quoted_entries(part: QuestionPart, ev: Evidence, chosen: list[Unit]) -> list[Unit]:
+    """The other entries of the best unit's paragraph (a table's rows, a list's items) that print the words the
+    question quotes: "Is a case closed as 'not in the public interest' a positive outcome?" is answered by every
+    row that says "not in the public interest" (one for the CPS, one for the police), not by the first alone."""
+    phrases = [" ".join(next(g for g in m.groups() if g).lower().split()) for m in _QUOTED.finditer(part.text)]
+    if not chosen or not phrases:
+        return []
+    best = chosen[0]
+    if not any(p in " ".join(best.text.lower().split()) for p in phrases):
+        return []
+    out = []
+    for u in ev.units:
+        own = u.spans[-1]  # a row's own line (its table's header row, which every row is shown under, is shared)
+        if u.rank != best.rank or len(u.text) > ENTRY_CHARS or any(
+                c.rank == u.rank and any(a < own[1] and own[0] < b for a, b in c.spans) for c in chosen + out):
+            continue
+        if any(p in " ".join(u.text.lower().split()) for p in phrases):
+            out.append(u)
+    return sorted(out, key=lambda u: u.start)[:MAX_ENTRIES - len(chosen)]
