@@ -68,7 +68,7 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
         if progress:
             progress("parse", i + 1, len(files))
     parse_seconds = time.perf_counter() - started
-    from qa.evidence import semantic_texts
+    from qa.evidence import semantic_texts, sentence_format
 
     before = indexed_files(settings) if good else []
     if not good and not (compact and not is_milvus(settings.store)):
@@ -79,7 +79,7 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
         update = update_milvus(settings.store, settings, good, progress=progress, sentence_texts=semantic_texts)
     else:
         update = update_index(settings.index_dir, settings, good, progress=progress, sentence_texts=semantic_texts,
-                              compact=compact)
+                              compact=compact, sentence_format=sentence_format())
     if update.changed or update.rebuilt:
         _forget_unused(before, settings)
     result = IngestResult(**vars(update), files=reports)

@@ -79,7 +79,7 @@ class _Plan:
 def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileInput], remove: Iterable[str] = (),
                  embedder: EmbedderLike | None = None, progress: Progress | None = None,
                  lock_timeout: float = 60.0, sentence_texts: SentenceTexts | None = None,
-                 compact: bool = False) -> UpdateReport:
+                 compact: bool = False, sentence_format: str = "") -> UpdateReport:
     """Add, replace and remove source files in the index at `folder`, embedding only new paragraphs.
 
     Args:
@@ -98,6 +98,9 @@ def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileI
             embedded now and stored, so answering embeds only the question. Without it new paragraphs
             get no stored sentences (the answerer then embeds them per question).
         compact: rebuild the whole index as one segment even when a delta segment would do.
+        sentence_format: a fingerprint of how `sentence_texts` reads paragraphs, recorded in the manifest; an
+            index recorded with another has every paragraph's sentences stored again (texts it already holds are
+            copied, not embedded).
 
     A large library (index/delta.py: `SMALL_LIBRARY` paragraphs or more) gets each update as a delta segment
     and removed files (hard links to every unchanged file, seconds at 10^6 paragraphs) until deltas and removed
@@ -119,7 +122,7 @@ def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileI
         # so damage stays visible to the next load that verifies)
         current = Index.load(folder, missing_ok=True, verify=False)
         model_id = embedder.model_id if embedder is not None else model_id_for(settings.embedding)
-        decision = _decide(current, settings, model_id, files, remove)
+        decision = _decide(current, settings, model_id, files, remove, sentence_format if sentence_texts else "")
         report = decision.report
         segmented = isinstance(current, SegmentedIndex)
         if not report.modified and not (compact and segmented):
@@ -127,7 +130,8 @@ def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileI
             return report
         reason = _full_reason(current, decision, compact)
         if not reason:
-            return _add_segment(folder, current, settings, model_id, decision, embedder, progress, sentence_texts)
+            return _add_segment(folder, current, settings, model_id, decision, embedder, progress, sentence_texts,
+                                sentence_format)
         if current.docs:
             verify_files(folder, current.manifest)
         if segmented and not report.rebuilt:
@@ -146,7 +150,7 @@ def update_index(folder: Path | str, settings: "Settings", files: Iterable[FileI
         started = time.perf_counter()
         _tick(progress, "write", 0, 1)
         manifest = _manifest(settings, model_id, vectors, vector_index, plan.entries, len(paragraphs))
-        manifest["sentences"] = {"count": len(sentences)}
+        manifest["sentences"] = {"count": len(sentences), "format": sentence_format}
         manifest["lexical"] = {"avgdl": lexical.avgdl}  # what later delta segments are scored with
         write_full(folder, paragraphs, vector_index, lexical, manifest, owners, sentences)
         _tick(progress, "write", 1, 1)
@@ -169,7 +173,7 @@ def _full_reason(current: Index, decision: "_Decision", compact: bool) -> str:
 
 def _add_segment(folder: Path, current: Index, settings: "Settings", model_id: str, decision: "_Decision",
                  embedder: EmbedderLike | None, progress: Progress | None,
-                 sentence_texts: SentenceTexts | None) -> UpdateReport:
+                 sentence_texts: SentenceTexts | None, sentence_format: str = "") -> UpdateReport:
     """Embed only the new files' paragraphs, index them as one delta segment, record removed files."""
     report = decision.report
     deltas = current.segments[1:] if isinstance(current, SegmentedIndex) else []
@@ -192,7 +196,8 @@ def _add_segment(folder: Path, current: Index, settings: "Settings", model_id: s
         _tick(progress, "index", 1, 1)
         report.seconds["index"] = time.perf_counter() - started
         manifest = _manifest(settings, model_id, vectors, vector_index, entries + decision.new_entries, len(records))
-        manifest.update(sentences={"count": len(sentences)}, lexical={"avgdl": avgdl, "of": "base"})
+        manifest.update(sentences={"count": len(sentences), "format": sentence_format},
+                        lexical={"avgdl": avgdl, "of": "base"})
         delta = {"name": name, "paragraphs": records, "vectors": vector_index, "lexical": lexical,
                  "manifest": manifest, "owners": owners, "sentences": sentences}
     started = time.perf_counter()
@@ -222,11 +227,11 @@ def _check_doc_ids(files: list[tuple[str, str, list[Paragraph]]]) -> None:
 
 
 def _decide(current: Index, settings: "Settings", model_id: str, files: list[tuple[str, str, list[Paragraph]]],
-            remove: list[str]) -> _Decision:
+            remove: list[str], sentence_format: str = "") -> _Decision:
     """Decide, from the manifest alone, which files are removed, replaced, skipped and new."""
     report = UpdateReport()
     chunker = settings.chunker.model_dump()
-    report.rebuilt = _rebuild_reason(current, model_id, chunker)
+    report.rebuilt = _rebuild_reason(current, model_id, chunker, sentence_format)
     by_name = {d.name: d for d in current.docs}
     by_id = {d.doc_id: d for d in current.docs}
     by_sha = {d.sha256: d for d in current.docs}
@@ -280,12 +285,16 @@ def _plan(current: Index, decision: _Decision) -> _Plan:
     kept = [p for p, k in zip(current.paragraphs, keep) if k]
     reembed = report.rebuilt.startswith(("model", "passage"))
     kept_vectors = None if reembed or not len(kept) else current.vectors.vectors[keep[current.owners]]
-    kept_sentences = None if reembed else current.sentences.keep(keep)
+    resplit = report.rebuilt.startswith(SENTENCES_CHANGED)  # every kept paragraph's sentences read again
+    kept_sentences = None if reembed or resplit else current.sentences.keep(keep)
     return _Plan(report, kept, kept_vectors, decision.new, decision.entries, kept_sentences,
                  None if reembed else current.sentences)
 
 
-def _rebuild_reason(current: Index, model_id: str, chunker: dict) -> str:
+SENTENCES_CHANGED = "answer sentences read differently"
+
+
+def _rebuild_reason(current: Index, model_id: str, chunker: dict, sentence_format: str = "") -> str:
     if not current.docs:
         return ""
     if not same_model(current.model_id, model_id):
@@ -294,6 +303,10 @@ def _rebuild_reason(current: Index, model_id: str, chunker: dict) -> str:
         return "passage format changed: every paragraph embedded again"
     if current.manifest.get("chunker") != chunker:
         return "chunker settings changed: files given again are re-chunked; the rest are listed as stale"
+    if sentence_format and (current.manifest.get("sentences") or {}).get("format") != sentence_format:
+        # the answerer splits paragraphs into sentences in another way (a newer version): the sentences it
+        # compares with a question are stored again, those it already had copied, the new ones embedded
+        return f"{SENTENCES_CHANGED}: their stored vectors are refreshed"
     return ""
 
 

@@ -15,6 +15,8 @@ from index.results import Hit
 from qa.contract import Answer
 from qa.references import lookup
 
+from qa.fusion import rrf, with_firsts
+
 log = logging.getLogger(__name__)
 
 RETRIEVAL_MODES = ("hybrid", "bm25", "dense")
@@ -61,6 +63,7 @@ class Engine:
         self._fronts: dict[str, str] = {}  # doc id -> its front sheet's text
         self._initials = None  # who initials stand for, per document (qa.initials.NamedInitials)
         self._library_words = None  # words the library uses all the time, acronyms it defines
+        _check_sentence_format(index)
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -144,16 +147,16 @@ class Engine:
 
             # Plain-language words ("murdered") also search for the papers' words ("homicide").
             lexical = self.index.search_lexical(expanded_query(question), n, allowed)
-        fused = _rrf((dense, lexical), rrf_k)
+        fused = rrf((dense, lexical), rrf_k)
         if qvec is not None and lexical:
-            fused = _rrf((dense, lexical, *self._topic_search(question, fused, n, allowed)), rrf_k)
+            fused = rrf((dense, lexical, *self._topic_search(question, fused, n, allowed)), rrf_k)
         dense_score = {item.position: float(item.score) for item in dense}
         lexical_score = {item.position: float(item.score) for item in lexical}
         # (a store whose texts live elsewhere gives the headings it holds: labels are all a lookup reads)
         headings = getattr(self.index, "heads", self.index.paragraphs)
         exact = lookup(question, headings, set(allowed.tolist()) if allowed is not None else None)
         # a front sheet matches any question naming its body and date: its rank is left to the fusion
-        order = _with_firsts(sorted(fused, key=lambda pos: -fused[pos]),
+        order = with_firsts(sorted(fused, key=lambda pos: -fused[pos]),
                              *([x for x in r[:1] if self.index.paragraphs[x.position].kind != "cover"]
                                for r in (dense, lexical)))
         hits: list[Hit] = []
@@ -329,28 +332,16 @@ class _StoredSentences:
         return self.engine.index.sentences.lookup(texts).found
 
 
-FIRSTS_BY = 3  # each search's own best paragraph stands among the first few of the fused ranking
+def _check_sentence_format(index) -> None:
+    """Say so when the index's stored sentences were read by another version of the answerer: answers still work
+    (sentences it does not find are embedded or estimated) but are slower and may differ; an ingest refreshes them."""
+    from qa.evidence import sentence_format
 
-
-def _with_firsts(order: list[int], *rankings) -> list[int]:
-    """`order` with each ranking's first paragraph moved up to within the first `FIRSTS_BY` places: the paragraph
-    that matches the question's meaning best, missed by the words' search (a paraphrase), would otherwise fall
-    behind paragraphs both searches rank in the middle."""
-    top = order[:FIRSTS_BY]
-    missing = list(dict.fromkeys(r[0].position for r in rankings if r and r[0].position not in top))
-    if not missing:
-        return order
-    head = order[:max(1, FIRSTS_BY - len(missing))] + missing
-    return head + [pos for pos in order if pos not in head]
-
-
-def _rrf(rankings, rrf_k: int) -> dict[int, float]:
-    """Reciprocal-rank fusion of ranked result lists: position -> score."""
-    fused: dict[int, float] = {}
-    for results in rankings:
-        for rank, item in enumerate(results):
-            fused[item.position] = fused.get(item.position, 0.0) + 1.0 / (rrf_k + rank + 1)
-    return fused
+    manifest = getattr(index, "manifest", None) or {}
+    stored = (manifest.get("sentences") or {}).get("format") if isinstance(manifest, dict) else None
+    if getattr(index, "docs", None) and stored is not None and stored != sentence_format():
+        log.warning("the index's stored answer sentences were read by another version (format %s, now %s): run "
+                    "`boardqa ingest` on any paper to store them again", stored, sentence_format())
 
 
 def open_index(settings: Settings):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+
 import math
 import re
 from collections.abc import Mapping
@@ -297,6 +300,31 @@ def semantic_texts(p: Paragraph) -> list[str]:
     """What `similarities` embeds for a paragraph: the index embeds these at ingest and stores them."""
     units = _units(0, p, paragraph_sentences(p), text_only=True)
     return [u.text[:SEMANTIC_CHARS] for u in units[:SEMANTIC_UNITS]]
+
+
+# paragraphs of every shape the answerer splits (prose, an anaphor, a list under its lead-in, a table, a long run)
+_PROBES = (
+    ("3.7", "In 2024/25, there were 31 homicides recorded, a reduction of 14 (e.g. fewer stabbings). This "
+            "represents a fall of 31.1 percent. Cllr. J. Smith asked why; No. 5 was noted."),
+    ("921", "RESOLVED - That:\ni. the report be noted;\nii. the Chair writes to the PCC.\n- a bullet item\n(a) lettered"),
+    ("Table 1", "Module\tBaseline\tCurrent\nEthics Module 1\t96.0%\t98.0%\nEthics Module 7\t49.0%\t66.0%"),
+    ("Notes", "Heading\nA line broken mid\nsentence goes on. " + "A long run of cells 12 34 56 " * 12),
+)
+
+
+@lru_cache(maxsize=1)
+def sentence_format() -> str:
+    """A fingerprint of how `semantic_texts` reads paragraphs: recorded with the index's stored sentence vectors,
+    so that an index written by a version that split sentences differently has them stored again at the next
+    ingest (`index.update`), instead of answering from vectors of sentences the answerer no longer forms."""
+    from corpus.records import Paragraph as Record
+
+    digest = hashlib.sha256(f"{SEMANTIC_UNITS}:{SEMANTIC_CHARS}".encode())
+    for label, text in _PROBES:
+        record = Record(doc_id="probe@0", doc="probe.txt", doc_title="Probe", paper="Probe", label=label, text=text)
+        for t in semantic_texts(record):
+            digest.update(t.encode() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def similarities(queries: list[str], ev: Evidence, embed) -> list[dict[Unit, float]]:

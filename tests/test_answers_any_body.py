@@ -102,7 +102,7 @@ def test_each_later_part_of_a_question_also_searches_on_its_own():
                     date="2013-05-14")
     engine = Engine.from_paragraphs(paras + [log], Settings(), embedder=FakeEmbedder())
     question = "How was the DVLA benefits case described, and who must circulate the revised budget template?"
-    whole = engine.retrieve(question, 1)  # (the word search's own first stands third: `qa.engine._with_firsts`)
+    whole = engine.retrieve(question, 1)  # (the word search's own first stands third: `qa.fusion.with_firsts`)
     assert "Row 3" not in [h.paragraph.label for h in whole]
     assert "Row 3" in [h.paragraph.label for h in with_parts(engine, question, whole)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from qa.engine import FIRSTS_BY, _rrf, _with_firsts
+from qa.fusion import FIRSTS_BY, rrf, with_firsts
 
 
 def _ranking(*positions):
@@ -16,11 +16,11 @@ def test_the_meaning_searchs_best_paragraph_is_not_lost_behind_paragraphs_both_s
     # and the word search misses it; paragraphs both searches rank in the middle outscore it under RRF
     dense = _ranking(7, 1, 2, 3, 4, 5, 6)
     words = _ranking(8, 2, 1, 4, 3, 6, 5)
-    fused = _rrf((dense, words), 60)
+    fused = rrf((dense, words), 60)
     order = sorted(fused, key=lambda pos: -fused[pos])
     assert order.index(7) >= FIRSTS_BY
-    firsts = _with_firsts(order, dense, words)
+    firsts = with_firsts(order, dense, words)
     assert firsts[0] == order[0] and 7 in firsts[:FIRSTS_BY] and 8 in firsts[:FIRSTS_BY]
     assert sorted(firsts) == sorted(order)  # nothing added or lost, only moved up
-    assert _with_firsts(order, dense[1:], words[1:]) == order  # firsts already near the top: order unchanged
-    assert _with_firsts(order) == order
+    assert with_firsts(order, dense[1:], words[1:]) == order  # firsts already near the top: order unchanged
+    assert with_firsts(order) == order

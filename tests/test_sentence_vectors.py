@@ -75,6 +75,32 @@ def test_adding_a_file_embeds_only_its_new_sentences_and_removing_one_keeps_the_
                                        "cent."]).found.any()
 
 
+def test_an_index_whose_sentences_were_read_another_way_has_them_stored_again_at_the_next_ingest(
+        settings: Settings) -> None:
+    from index.update import SENTENCES_CHANGED
+
+    fake = FakeEmbedder(dim=16)
+    update_index(settings.index_dir, settings, [POLICE, FIRE], embedder=fake, sentence_texts=sentences_of,
+                 sentence_format="v1")
+    assert Index.load(settings.index_dir).manifest["sentences"]["format"] == "v1"
+
+    def first_words(p) -> list[str]:  # a newer answerer reads each sentence's first words only
+        return [" ".join(t.split()[:4]) for t in sentences_of(p)] + sentences_of(p)[:1]
+
+    before = fake.texts
+    same = update_index(settings.index_dir, settings, [POLICE, FIRE], embedder=fake, sentence_texts=sentences_of,
+                        sentence_format="v1")
+    assert not same.modified and fake.texts == before  # the same reader: nothing to do
+    report = update_index(settings.index_dir, settings, [POLICE, FIRE], embedder=fake, sentence_texts=first_words,
+                          sentence_format="v2")
+    assert report.rebuilt.startswith(SENTENCES_CHANGED) and report.skipped  # no file changed, no passage embedded
+    index = Index.load(settings.index_dir)
+    wanted = [t for p in index.paragraphs for t in first_words(p)]
+    assert index.manifest["sentences"]["format"] == "v2" and index.sentences.lookup(wanted).found.all()
+    distinct_new = {t for t in wanted if t not in {u for p in index.paragraphs for u in sentences_of(p)}}
+    assert fake.texts - before == len(distinct_new)  # texts stored before are copied, not embedded again
+
+
 def test_a_damaged_sentence_file_names_itself(settings: Settings) -> None:
     update_index(settings.index_dir, settings, [POLICE], embedder=FakeEmbedder(dim=16), sentence_texts=sentences_of)
     np.save(settings.index_dir / OWNERS_FILE, np.array([5, 1, 0], dtype=np.int64), allow_pickle=False)
