@@ -32,6 +32,17 @@ def where_from_words(paragraphs: list[Paragraph]) -> set[str]:
     return words
 
 
+def _without(text: str, name: str, dated: bool = False) -> str:
+    """`text` without `name` as the question printed it: the concept's name drops the joining words ("Police and
+    Crime Panel" is read as `Police Crime Panel`), and a month's day goes with it ("17 November 2025")."""
+    words = re.findall(r"[\w'’&-]+", name)
+    if not words:
+        return text
+    joined = r"\W+(?:(?:and|of|for|the|&)\W+)*".join(re.escape(w) for w in words)
+    day = r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?" if dated else ""
+    return re.sub(rf"(?<![\w-]){day}{joined}(?![\w-])", " ", text, flags=re.I)
+
+
 def topic_question(question: str, where_from: set[str]) -> str | None:
     """`question` without the names that say where it is from (those in `where_from`), its dates and years;
     None when that leaves the question as it was, or too little of it."""
@@ -52,9 +63,9 @@ def topic_search(question: str, docs: dict[str, set[str]],
         for c in part.concepts:
             if c.specific and not c.numeric and c.found_in(every):
                 names.append(c)
-                topic = topic.replace(c.name, " ")
+                topic = _without(topic, c.name)
             elif c.dated:
-                topic = topic.replace(c.name, " ")
+                topic = _without(topic, c.name, dated=True)
     topic = re.sub(r"\s+", " ", _YEAR.sub(" ", topic)).strip()
     if len(topic.split()) > len(question.split()) - MIN_REMOVED:
         return None

@@ -22,6 +22,12 @@ def test_the_names_of_the_body_and_its_dates_leave_the_topic():
     assert "Local Public Data" not in topic and "2013" not in topic
 
 
+def test_a_name_printed_with_its_joining_words_and_a_date_with_its_day_leave_the_topic():
+    words = where_from_words([_paper(body="West Midlands Police and Crime Panel", paper="Minutes")])
+    topic = topic_question("Who chaired the Police and Crime Panel meeting on 17 November 2025?", words)
+    assert topic == "Who chaired the meeting on ?", topic
+
+
 def test_names_of_the_topic_stay_and_a_question_naming_no_such_place_is_not_searched_again():
     words = where_from_words([_paper()])
     kept = topic_question("Which commitment of the Local Public Data Panel covers Intensive Supervision Courts?",
