@@ -148,17 +148,20 @@ class Engine:
             # Plain-language words ("murdered") also search for the papers' words ("homicide").
             lexical = self.index.search_lexical(expanded_query(question), n, allowed)
         fused = rrf((dense, lexical), rrf_k)
+        topic: tuple = ()
         if qvec is not None and lexical:
-            fused = rrf((dense, lexical, *self._topic_search(question, fused, n, allowed)), rrf_k)
+            topic = self._topic_search(question, fused, n, allowed)
+            fused = rrf((dense, lexical, *topic), rrf_k)
         dense_score = {item.position: float(item.score) for item in dense}
         lexical_score = {item.position: float(item.score) for item in lexical}
         # (a store whose texts live elsewhere gives the headings it holds: labels are all a lookup reads)
         headings = getattr(self.index, "heads", self.index.paragraphs)
         exact = lookup(question, headings, set(allowed.tolist()) if allowed is not None else None)
-        # a front sheet matches any question naming its body and date: its rank is left to the fusion
+        # each search's own first (the question's by meaning and by words, the topic's by meaning) stands in the
+        # first three; a front sheet matches any question naming its body and date: its rank is left to the fusion
         order = with_firsts(sorted(fused, key=lambda pos: -fused[pos]),
                              *([x for x in r[:1] if self.index.paragraphs[x.position].kind != "cover"]
-                               for r in (dense, lexical)))
+                               for r in (dense, lexical, *topic[:1])))
         hits: list[Hit] = []
         top = max(fused.values(), default=1.0)
         for pos in exact[:k]:
