@@ -218,8 +218,14 @@ def _near(word: str, token: str) -> bool:
     return shared >= max(5, min(len(word), len(token)) - 1)
 
 
+# "Do they get paid?" is answered by "membership is unpaid": a negating prefix, and the shortest word it negates
+# (`in` before a short word is mostly no negation: `inform`, `intend`, `income`)
+_NEGATED = (("un", 4), ("non", 4), ("in", 6))
+
+
 def near_part(part: QuestionPart, vocabulary: frozenset[str]) -> QuestionPart:
-    """`part` with each one-word alternative also matching its near forms in `vocabulary` (as synonyms)."""
+    """`part` with each one-word alternative also matching its near forms in `vocabulary` (as synonyms), and
+    its negation by a prefix (`paid`: `unpaid`), which answers a question about it just as well."""
     out = []
     for c in part.concepts:
         extra = []
@@ -227,6 +233,9 @@ def near_part(part: QuestionPart, vocabulary: frozenset[str]) -> QuestionPart:
             for alt in c.alternatives:
                 if len(alt) == 1 and len(alt[0]) >= 5 and alt[0].isalpha() and alt[0] not in vocabulary:
                     extra += [(t,) for t in vocabulary if _near(alt[0], t)]
+                if len(alt) == 1 and alt[0].isalpha():
+                    extra += [(p + alt[0],) for p, shortest in _NEGATED
+                              if len(alt[0]) >= shortest and p + alt[0] in vocabulary]
         if extra:
             c = replace(c, alternatives=c.alternatives + tuple(sorted(set(extra))), literal=c.literal or c.alternatives)
         out.append(c)

@@ -294,6 +294,25 @@ def test_a_motion_is_quoted_with_its_outcome_and_how_members_voted_however_the_s
     assert "thanked" not in vote.answer  # what follows the vote is not part of it
 
 
+def test_a_question_about_something_is_answered_by_its_negation():
+    from qa.evidence import near_part
+
+    src = dict(doc_id="t@1", doc="tor.pdf", doc_title="Terms of Reference", paper="Terms of Reference",
+               date="2013-10-17")
+    members = Paragraph(label="11", pages=(2,), seq=11, text="Standing members of the Panel are listed at Annex B. "
+                        "Membership of the panel is unpaid though the department will cover travel costs.", **src)
+    meets = Paragraph(label="12", pages=(2,), seq=12, text="The Panel will meet on an 8 weekly cycle.", **src)
+    answer = answer_extractive("Do the members of the panel get paid?", [Hit(meets, 1.0, 0.6, 2.0),
+                                                                         Hit(members, 0.9, 0.6, 1.0)], Settings())
+    assert not answer.abstained and "unpaid" in answer.answer, answer.answer
+    paid = next(c for c in near_part(analyse("Do members get paid?").parts[0], frozenset({"unpaid"})).concepts
+                if c.name == "paid")
+    assert ("unpaid",) in paid.alternatives and paid.found_in(frozenset({"membership", "unpaid"}))
+    part = analyse("Will the new form be ready?").parts[0]
+    form = next(c for c in near_part(part, frozenset({"inform", "unform"})).concepts if c.name == "form")
+    assert ("inform",) not in form.alternatives  # `in` before a short word is no negation
+
+
 def test_a_sentence_that_only_repeats_the_questions_words_is_quoted_with_what_follows_it():
     src = dict(doc_id="d@1", doc="lw.pdf", doc_title="Minutes", paper="Minutes", date="2022-05-09")
     item = Paragraph(label="LW 72/2122(b)", pages=(4,), seq=7, text="Annual Parent/Pupil/Staff questionnaire(s). "
