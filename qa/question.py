@@ -267,7 +267,11 @@ _COMPARE = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?|\bdiffer\w*|\beach (?:of 
                       # "according to the AGB paper and the November 2025 Panel meeting", "per X and per Y"
                       r"|\b(?:according to|per|in)\s+(?:the\s+)?[^?,]*\b(?:paper|report|minutes|meeting|presentation"
                       r"|slides|pack)\b[^?]*\band\s+(?:per\s+|in\s+)?(?:the\s+)?[^?,]*\b(?:paper|report|minutes"
-                      r"|meeting|presentation|slides|pack|panel|commissioner|board|committee)\b", re.I)
+                      r"|meeting|presentation|slides|pack|panel|commissioner|board|committee)\b"
+                      # "the AGB paper's figure or the one given to the Panel": one source's figure or another's
+                      r"|\b(?:paper|report|minutes|presentation|slides|pack)(?:['’]s)?\b[^?]{0,40}\bor\s+(?:the\s+)?"
+                      r"(?:one|ones|figure|figures|that|those)\b[^?]{0,40}\b(?:paper|report|minutes|meeting|presentation"
+                      r"|slides|pack|panel|commissioner|board|committee)\b", re.I)
 _ANAPHOR = re.compile(r"\b(?:it|its|this|these|those|they|them|the related|the same)\b"
                       r"|\bthat\s+[a-z-]+\s*(?:\?|$)"  # "... and who leads that workstream?"
                       # "... and what business are the new owners proposing there?" (not "there is")

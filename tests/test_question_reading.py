@@ -172,6 +172,9 @@ def test_a_question_naming_two_sources_compares_them():
                    "Panel meeting?").compare
     assert analyse("How quickly do police respond, per the AGB paper and per the Commissioner at the Panel?").compare
     assert not analyse("In the minutes of the meeting, who proposed and who seconded the motion?").compare
+    assert analyse("What is the answer time for 101 calls: the AGB paper's figure or the one given to the Panel?"
+                   ).compare  # one source's figure or another's
+    assert not analyse("Was the report approved or deferred by the board?").compare
 
 
 def test_a_time_zone_after_a_time_is_not_an_owners_initials():
