@@ -31,7 +31,7 @@ service services work working time times update updates information statistics s
 often actually really still yet ever always lot lots thing things done doing make made take taken need needs want
 wants way ways kind sort enough like seem seems seemed control sure currently today recently new old big small
 good bad right wrong someone anyone anybody somebody mean means meant common involved involve given giving figure
-roughly approximately approximate around nearly almost exactly precisely
+roughly approximately approximate around nearly almost exactly precisely date dates refer refers referred referring
 one two three four five six seven eight nine ten eleven twelve first second third last next previous
 announce announced announcement reported told discuss discussed discussion describe described note noted hear heard
 state stated explain explained outline outlined raise raised highlight highlighted

@@ -206,3 +206,8 @@ def test_counting_as_something_is_being_classed_as_it_not_a_count():
     part = analyse("Does outcome code OC22 count as a positive outcome?").parts[0]
     assert "count" not in part.facts and "count" not in [c.name for c in part.concepts]
     assert "count" in analyse("What was the count of stop and searches?").parts[0].facts
+
+
+def test_the_words_framing_what_is_asked_are_no_topic():
+    part = analyse("What are the two figures and the dates they refer to?").parts[0]
+    assert all(c.generic for c in part.concepts if c.name.lower() in ("dates", "refer"))
