@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from corpus.meta import MONTHS
 from corpus.records import Paragraph
 from index.results import Hit
-from qa.fact_patterns import facts_in
+from qa.fact_patterns import facts_in, has_name
 from qa.question import BODY_WORDS, Concept, QuestionPart
 from qa.sentences import Sentence, display, paragraph_sentences
 from qa.vocabulary import MONTHS as CALENDAR, STOPWORDS, fold, tokens
@@ -33,6 +33,7 @@ ANAPHOR = re.compile(r"^(?:[^,.;:]{1,25},\s*)?(?:this|these|that|those|it(?!\s+(
                      r"|they|of these|of which|such|similarly"
                      r"|however|in contrast|by contrast|in comparison|despite this|while this|overall)\b", re.I)
 _LIST_MAX = 700
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]+")
 ROW_JOIN = " — "  # a table's row shown after its header row
 @dataclass(frozen=True)
 class Unit:
@@ -93,6 +94,10 @@ class Evidence:
             if p.doc_id not in cache:
                 cache[p.doc_id] = frozenset(tokens((fronts or {}).get(p.doc_id, "")))
             front_tokens.append(cache[p.doc_id])
+        # two capitalised words the papers also print in lower case ("Online Approved") name no one
+        lower = frozenset(w for h in hits for w in _LOWER_WORD.findall(h.paragraph.text))
+        units = [replace(u, facts=u.facts - {"name"}) if "name" in u.facts and not has_name(u.text, lower) else u
+                 for u in units]
         return cls(hits, para_tokens, meta_tokens, sentences, units, front_tokens)
 
     def paragraph(self, rank: int) -> Paragraph:

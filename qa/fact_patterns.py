@@ -63,7 +63,8 @@ _NOT_NAMES = frozenset(fold(w) for w in """police crime panel board council comm
     metropolitan service services plan court courts crown justice criminal office home government national local
     community safety partnership team unit group committee report paper annex appendix table figure action
     operation strategy programme chair vice deputy assistant head director executive lead member members the
-    january february march april may june july august september october november december monday tuesday wednesday
+    january february march april may june july august september october november december jan feb mar apr jun jul
+    aug sep sept oct nov dec monday tuesday wednesday
     thursday friday saturday sunday victims advocate code practice england wales prosecution probation prison""".split())
 
 
@@ -88,14 +89,15 @@ def facts_in(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def has_name(text: str) -> bool:
+def has_name(text: str, common: frozenset[str] = frozenset()) -> bool:
     """A person's name: a title and a name, or two capitalised words that are not an office, a kind of
-    place or an organisation ("Chief Constable", "North Area", "Borough Council")."""
+    place or an organisation ("Chief Constable", "North Area", "Borough Council"), nor two words the papers also
+    print in lower case (`common`: "Online Approved" on a status line is no one's name)."""
     if re.search(_TITLED, text):
         return True
     for m in re.finditer(r"(?<![A-Z][a-z]\s)(?<![A-Z][a-z]{2}\s)\b([A-Z][a-z]+)\s+(?:[A-Z]\.\s+)?([A-Z][a-z]+)\b"
                          r"(?!\s+[A-Z])", text):
         words = {fold(m.group(1)), fold(m.group(2))}
-        if not words & _NOT_NAMES:
+        if not words & _NOT_NAMES and not (m.group(1).lower() in common and m.group(2).lower() in common):
             return True
     return False

@@ -211,3 +211,15 @@ def test_counting_as_something_is_being_classed_as_it_not_a_count():
 def test_the_words_framing_what_is_asked_are_no_topic():
     part = analyse("What are the two figures and the dates they refer to?").parts[0]
     assert all(c.generic for c in part.concepts if c.name.lower() in ("dates", "refer"))
+
+
+def test_a_status_line_names_no_one_and_deciding_is_agreeing():
+    from qa.fact_patterns import has_name
+
+    assert "name" not in facts_in("Status : Date: Location: Online Approved Jan 22, 2026 5:30 PM MST")
+    assert has_name("Present: Online Approved") and not has_name("Present: Online Approved",
+                                                                 frozenset({"online", "approved"}))
+    assert has_name("Proposed: Mark Littlewood", frozenset({"mark", "proposed"}))  # one word never in lower case
+    decide = next(c for c in analyse("What did the council decide about the precept?").parts[0].concepts
+                  if ("decid",) in c.alternatives)
+    assert decide.found_in(frozenset({"the", "precept", "was", "agreed"}))
