@@ -9,7 +9,7 @@ from qa.question import QuestionPart
 from qa.sentences import display
 from qa.vocabulary import tokens
 
-__all__ = ["DECISION", "decision_after", "with_verdict"]
+__all__ = ["DECISION", "decision_after", "whole_resolution", "with_verdict"]
 
 VERDICT_WORDS = 3  # "Supported.", "No objection.", "Carried unanimously.": a decision on what was just said
 
@@ -121,3 +121,16 @@ def _with_motion(u: Unit, ev: Evidence) -> Unit:
     spans = tuple(sp for x in run for sp in x.spans) + u.spans
     return Unit(u.rank, spans, " ".join([display(text[a:b]) for a, b in spans]),
                 u.tokens.union(*(x.tokens for x in run)), u.facts.union(*(x.facts for x in run)), run[0].before)
+
+
+def whole_resolution(part: QuestionPart, ev: Evidence, best: Unit) -> Unit:
+    """For a question asking what was decided, the whole decision when the best unit is one of its entries
+    ("RESOLVED – that" over "i. the report be noted; ii. ...; v. ..."): a resolution is quoted whole, not one limb."""
+    if not _ASKS_DECISION.search(part.text) or len(best.spans) != 2:
+        return best
+    lead = best.spans[0]
+    if not DECISION.search(ev.paragraph(best.rank).text[lead[0]:lead[1]]):
+        return best
+    whole = [u for u in ev.units if u.rank == best.rank and u.spans[0] == lead and len(u.spans) > 2
+             and u.start <= best.spans[-1][0] and best.end <= u.end]
+    return max(whole, key=lambda u: len(u.spans)) if whole else best

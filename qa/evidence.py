@@ -128,7 +128,7 @@ class Evidence:
         """Whether `u` states anything beyond where it is from: not a lead-in waiting for its list
         ("As Vice-Chair:"), and not only its paper's own title, body, meeting and date ("Open Data User
         Group 13th meeting 14 May 2013, 14:00-17:00"), which every paragraph of the paper carries."""
-        if len(u.spans) == 1 and u.text.rstrip().endswith(":"):
+        if len(u.spans) == 1 and leads_in(u.text):
             return False
         words = re.findall(r"[A-Za-z]+", u.text)
         if len(words) <= 2 and not re.search(r"\d", u.text) and not _VERDICT.search(u.text):
@@ -185,11 +185,15 @@ def _units(rank: int, para: Paragraph, sentences: list[Sentence], text_only: boo
             context = prev  # "This represents a reduction..." needs its subject
         elif s.item:
             context = lead
-        if s.item and lead is not None:
+        if s.item and leads_in(s.text):
+            # an entry that leads in to the entries after it ("RESOLVED – that" over "i. ...", "ii. ...")
+            out.extend(_whole_list(rank, para, lead, items, text_only))
+            lead, items, context = s, [], None
+        elif s.item and lead is not None:
             items.append(s)
         if not s.item and not s.row:
             out.extend(_whole_list(rank, para, lead, items, text_only))
-            lead, items = (s if s.text.rstrip().endswith(":") else None), []
+            lead, items = (s if leads_in(s.text) else None), []
         parts = [context, s] if context is not None else [s]
         if (not s.row and context is not None and context is prev and i >= 2 and not sentences[i - 2].row
                 and ANAPHOR.match(display(prev.text))):
@@ -200,6 +204,15 @@ def _units(rank: int, para: Paragraph, sentences: list[Sentence], text_only: boo
             out.append(unit)
     out.extend(_whole_list(rank, para, lead, items, text_only))
     return out
+
+
+# a sentence cut off before what it introduces: "RESOLVED – that", "The Panel agreed to", "as follows"
+_OPEN_END = re.compile(r"(?:[:–—-]|\b(?:that|to|the|of|and|which|namely|as follows|following))\s*$", re.I)
+
+
+def leads_in(text: str) -> bool:
+    """Whether a sentence introduces what follows it (a colon, or a last word no sentence ends with)."""
+    return bool(_OPEN_END.search(text.rstrip()))
 
 
 def _whole_list(rank: int, para: Paragraph, lead: Sentence | None, items: list[Sentence],

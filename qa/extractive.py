@@ -17,7 +17,7 @@ from qa.evidence import (Evidence, Unit, best_quote, coverage, dense_norm, facts
 from qa.confidence import learned_confidence, lexical_confidence
 from qa.library_words import LibraryWords
 from qa.counts import counted_thing, counts
-from qa.decisions import decision_after, with_verdict
+from qa.decisions import decision_after, whole_resolution, with_verdict
 from qa.initials import definition_unit
 from qa.lists import matching_entries, quoted_entries
 from qa.meeting_dates import other_meeting
@@ -121,7 +121,7 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
     ranked = s.ranked(avoid)
     if not ranked:
         return []
-    best = ranked[0]
+    best = whole_resolution(s.part, s.ev, ranked[0])
     chosen, used = [best], best.sentences
     key = [c for c in s.part.topical if not c.generic and c in s.weights]
     while used < budget:
