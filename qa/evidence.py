@@ -33,6 +33,7 @@ ANAPHOR = re.compile(r"^(?:[^,.;:]{1,25},\s*)?(?:this|these|that|those|it(?!\s+(
                      r"|they|of these|of which|such|similarly"
                      r"|however|in contrast|by contrast|in comparison|despite this|while this|overall)\b", re.I)
 _LIST_MAX = 700
+_BULLET_GLYPH = re.compile(r"(?m)^[ \t]*[-–•▪●◦*][ \t]+")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]+")
 ROW_JOIN = " — "  # a table's row shown after its header row
 @dataclass(frozen=True)
@@ -220,7 +221,9 @@ def _whole_list(rank: int, para: Paragraph, lead: Sentence | None, items: list[S
     """A short list under its lead-in, as one unit: "RESOLVED - That: i. ... ii. ... iii. ..."."""
     if lead is None or len(items) < 2 or items[-1].end - lead.start > _LIST_MAX:
         return []
-    return [_unit(rank, para, [lead, *items], None, False, text_only)]
+    unit = _unit(rank, para, [lead, *items], None, False, text_only)
+    # shown as printed, each entry with its own number or letter ("i. ... ii. ..."), bullet glyphs left out
+    return [replace(unit, text=display(_BULLET_GLYPH.sub("", para.text[lead.start:items[-1].end])))]
 
 
 def _near(word: str, token: str) -> bool:

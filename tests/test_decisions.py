@@ -28,3 +28,4 @@ def test_a_resolution_is_quoted_whole_when_the_question_asks_what_was_resolved()
     for limb in ("contents of the report be noted", "form a working group", "writes to the Commissioner"):
         assert limb in answer.answer, answer.answer
     assert "RESOLVED – that [" not in answer.answer  # never the lead-in alone
+    assert "that i. The contents" in answer.answer and "- ii." not in answer.answer  # numbered as printed
