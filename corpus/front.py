@@ -49,6 +49,8 @@ def names(line: str) -> list[tuple[str, bool]]:
     found = []
     for m in re.finditer(rf"\b(?:{_PART_NOUNS}|{_BODY_NOUNS})\b", text, re.I):
         end = m.end()
+        if re.match(r"\s+(?:rooms?|chamber|suite|centre|center|offices?)\b", text[end:], re.I):
+            continue  # `COMMITTEE ROOM 3`, `Council Chamber`: where the meeting is held, not who holds it
         head = text[:m.start()].split()
         name = []
         for word in reversed(head):

@@ -46,3 +46,11 @@ def test_a_plainly_printed_title_is_kept_and_a_marking_is_never_a_title(tmp_path
         ("2. The data were published every month from January 2011 by the force.", "Helvetica", 10),
     ])
     assert _papers(path) == ["Report on the Street Level Crime Data"]
+
+
+def test_a_room_or_chamber_named_after_a_committee_or_council_is_where_the_meeting_is_held():
+    from corpus.front import names
+
+    assert names("HELD ON 17 NOVEMBER 2025 AT 14:00 HOURS – COMMITTEE ROOM 3, CITY OF") == []
+    assert names("Adult Social Care and Health Select Committee") == [("Adult Social Care and Health Select Committee",
+                                                                       True)]
