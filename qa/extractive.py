@@ -18,7 +18,7 @@ from qa.confidence import learned_confidence, lexical_confidence
 from qa.library_words import LibraryWords
 from qa.counts import counted_thing, counts
 from qa.decisions import decision_after, whole_resolution, with_verdict
-from qa.initials import definition_unit
+from qa.initials import definition_unit, holder_unit
 from qa.lists import matching_entries, quoted_entries
 from qa.meeting_dates import other_meeting
 from qa.next_sentence import extend, who
@@ -33,6 +33,7 @@ __all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in", "instr
 EXACT_FLAG = -1.0  # Hit.lexical of a paragraph the user asked for by number
 SEMANTIC_WEIGHT = 0.3  # cosine of a sentence to the question, beside its key-word coverage (chosen on dev)
 _FIGURES = frozenset({"count", "money", "rate"})
+HOLDER_COVER = 0.6  # the line naming an office's holder answers "who" if it is about as much on the question
 _WANTED = {"count": "a figure", "rate": "a percentage", "money": "an amount", "date": "a date", "time": "a time",
            "duration": "a length of time", "name": "a name", "person": "a name", "frequency": "how often",
            "reason": "a reason"}
@@ -122,6 +123,9 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
     if not ranked:
         return []
     best = whole_resolution(s.part, s.ev, ranked[0])
+    holder = holder_unit(s.part.text, s.ev) if "person" in s.expected else None
+    if holder is not None and s.cover([holder]) >= HOLDER_COVER * s.cover([best]):
+        best = holder  # "Who chaired the meeting?": the line naming the Chair, not a sentence mentioning the Chair
     chosen, used = [best], best.sentences
     key = [c for c in s.part.topical if not c.generic and c in s.weights]
     while used < budget:

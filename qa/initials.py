@@ -16,8 +16,8 @@ from index.results import Hit
 from qa.evidence import Evidence, Unit
 from qa.fact_patterns import has_name as _has_name
 
-__all__ = ["INITIALS_HITS", "NamedInitials", "definition_unit", "definitions", "named", "offices", "undefined_initials",
-           "unnamed"]
+__all__ = ["INITIALS_HITS", "NamedInitials", "asked_offices", "definition_unit", "definitions", "holder_unit", "named",
+           "offices", "undefined_initials", "unnamed"]
 
 INITIALS_HITS = 3  # the first results whose initials are looked up in their document
 
@@ -28,16 +28,30 @@ _DEFINED = re.compile(r"\b((?:[A-Z][a-z'’-]+|[A-Z]\.?)(?:[ \t]+(?:[A-Z][a-z'�
 
 # "Emma Joyeux – Commissioning Lead, Primary Care", "Jonathan Jardine – Chief Executive, Office of ...": a name, a
 # dash, then the office the person holds
-_NAME_DASH_ROLE = re.compile(r"\b([A-Z][a-z'’-]+(?: [A-Z]\.?)? [A-Z][a-z'’-]+)(?:\s+[–-]\s+([^\n]{3,120})"
+_NAME_DASH_ROLE = re.compile(r"\b([A-Z][a-z'’-]+(?: [A-Z]\.?)? [A-Z][a-z'’-]+)(?:,(?: [A-Z]{2,5},?)+)?"  # "Cllr X Y, LLB"
+                             r"(?:\s+[–-]\s+([^\n]{3,120})"
                              r"|\s*\(([^()\n]{3,120})\))")  # or "Emma Joyeux (NENC ICB: Commissioning Lead)"
 # an office: a capitalised phrase ending in an office's noun ("Chief Executive", "Link Officer", "Commissioning Lead")
 _OFFICE = re.compile(r"\b(?:[A-Z][a-z]+ ){1,2}(?:Executive|Director|Officer|Lead|Manager|Commissioner|Secretary|Treasurer"
                      r"|Clerk|Chair|Headteacher|Adviser|Advisor|Co-?ordinator|Controller|Inspector|Superintendent)\b")
 
 
+# the office of a meeting's own officers, printed alone after a dash or in brackets ("(Walsall Council – Chair)")
+_MEETING_OFFICE = re.compile(r"(?:^|[–(,:-]\s*)((?:Vice[- ])?Chair(?:man|person)?|Treasurer|Secretary|Clerk)\b")
+# "Who is the Chair?", "Who chaired the meeting?": the office a question asks the holder of
+_ASKED_OFFICE = re.compile(r"\b(vice[- ]chair|chair|treasurer|secretary|clerk)(?:ed|man|person|s)?\b", re.I)
+
+
 def offices(text: str) -> list[str]:
-    """The offices `text` names, lower case (`chief executive`, `link officer`)."""
-    return list(dict.fromkeys(m.group(0).lower() for m in _OFFICE.finditer(text)))
+    """The offices `text` names, lower case (`chief executive`, `link officer`, `chair`)."""
+    found = [m.group(0).lower() for m in _OFFICE.finditer(text)]
+    found += [m.group(1).lower().replace("-", " ") for m in _MEETING_OFFICE.finditer(text)]
+    return list(dict.fromkeys(found))
+
+
+def asked_offices(question: str) -> list[str]:
+    """The meeting offices a question names (`chaired` asks for the chair)."""
+    return list(dict.fromkeys(m.group(1).lower().replace("-", " ") for m in _ASKED_OFFICE.finditer(question)))
 
 
 def _holders(text: str) -> dict[str, str]:
@@ -96,6 +110,16 @@ def definition_unit(ev: Evidence, chosen: list[Unit]) -> Unit | None:
     return None
 
 
+def holder_unit(question: str, ev: Evidence) -> Unit | None:
+    """For a question asking who holds a meeting's office ("Who chaired the meeting?"), the first unit naming the
+    holder of that office ("Cllr Suky Samra, LLB (Walsall Metropolitan Borough Council – Chair)")."""
+    asked = asked_offices(question)
+    if not asked:
+        return None
+    return next((u for u in sorted(ev.units, key=lambda u: (u.rank, u.start)) if len(u.spans) == 1
+                 and any(o in named(u.text) for o in asked)), None)
+
+
 class NamedInitials:
     """Who initials stand for in each document of an index: initials -> the position of the first paragraph naming
     them, read once per document (the last 64 documents asked about are kept)."""
@@ -116,7 +140,8 @@ class NamedInitials:
         extra: list[Hit] = []
         for h in hits[:INITIALS_HITS]:
             names = self.of(h.paragraph.doc_id)
-            for initials in unnamed(h.paragraph.text):
+            # initials and offices the paragraph leaves unnamed, and the office the question asks the holder of
+            for initials in unnamed(h.paragraph.text) + asked_offices(question):
                 pos = names.get(initials)
                 if initials in known or pos is None or self.index.paragraphs[pos].key in taken:
                     continue

@@ -29,7 +29,9 @@ _BULLET_START = re.compile(r"^\s*(?:[-–•▪●◦*]\s+|\(?[ivx]{1,5}[.)]\s+|
                            r"|\d{1,3}(?:\.\d{1,3}){0,3}\.\s+[A-Z]|\d{1,3}(?:\.\d{1,3}){1,3}\s+[A-Z])")
 # a list entry naming someone and then what they are ("Simon Down – Head of Policy, ..."): one line each
 _ENTRY = re.compile(r"^(?:(?:Cllr|Councillor|Dr|Mr|Mrs|Ms|Miss|Prof)\.?\s+)?[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.?|[A-Z][a-z'’-]+)){1,3}"
-                    r",?\s+[–-]\s+\S")
+                    r"(?:,?\s+[–-]\s+\S"
+                    # "Cllr Suky Samra, LLB (Walsall Metropolitan Borough Council – Chair)": a list of who was present
+                    r"|(?:,?\s+[A-Z]{2,5}\b)*,?\s*\([^()\n]{3,}\)\s*$)")
 _LINE_END = re.compile(r"[.!?:;][\"'’”)\]*]*\s*$")
 _HEADING_MAX = 60
 _FOOTNOTE = re.compile(r"\s*\[\d+\]")

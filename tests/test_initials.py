@@ -60,3 +60,25 @@ def test_who_prepared_it_when_the_paper_gives_only_the_office_is_answered_with_t
     answer = answer_extractive("Who prepared the presentation on access to general practice?",
                                [Hit(brief, 1.0, 0.7, 3.0), Hit(scope, 0.5, 0.3, 1.0)], Settings())
     assert not answer.abstained and "Emma Joyeux" in answer.answer, answer.answer
+
+
+def test_who_holds_a_meetings_office_is_answered_by_the_line_naming_its_holder():
+    from index.results import Hit
+    from qa.extractive import answer_extractive
+    from qa.sentences import split_sentences
+
+    src = dict(doc_id="p@1", doc="pack.txt", doc_title="Agenda pack", paper="Minutes of the meeting held on 17 November "
+               "2025", date="2025-11-17")
+    present = Paragraph(label="Present", pages=(3,), seq=1, text=(
+        "PRESENT: -\nMembers\nCllr Suky Samra, LLB (Walsall Metropolitan Borough Council – Chair)\n"
+        "Cllr Jilly Bermingham (Birmingham City Council)\nCllr Izzy Knowles (Birmingham City Council)"), **src)
+    resolved = Paragraph(label="923", pages=(8,), seq=9, text="RESOLVED – That the Panel Lead Officer, in "
+                         "consultation with the Chair and Vice Chair, refine the information needed.", **src)
+    lines = [s.text for s in split_sentences(present.text)]
+    assert "Cllr Jilly Bermingham (Birmingham City Council)" in lines  # one attendee a line
+    answer = answer_extractive("Who chaired the meeting on 17 November 2025?",
+                               [Hit(resolved, 1.0, 0.7, 3.0), Hit(present, 0.5, 0.3, 1.0)], Settings())
+    assert not answer.abstained and "Suky Samra" in answer.answer and "refine" not in answer.answer, answer.answer
+    vice = answer_extractive("Who is the Vice Chair?", [Hit(resolved, 1.0, 0.7, 3.0), Hit(present, 0.5, 0.3, 1.0)],
+                             Settings())
+    assert "Suky Samra" not in vice.answer  # the Chair is not the Vice Chair
