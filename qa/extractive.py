@@ -18,7 +18,7 @@ from qa.confidence import learned_confidence, lexical_confidence
 from qa.library_words import LibraryWords
 from qa.counts import counted_thing, counts
 from qa.decisions import decision_after, whole_resolution, with_verdict
-from qa.initials import definition_unit, holder_unit
+from qa.initials import asked_offices, definition_unit, holder_unit, named
 from qa.lists import matching_entries, quoted_entries
 from qa.meeting_dates import other_meeting
 from qa.next_sentence import extend, who
@@ -64,6 +64,7 @@ class _Scorer:
         self.by_how_much = "trend" in self.expected and bool(self.expected & _FIGURES)
         self.counted = counted_thing(part) if "count" in self.expected else None  # "how many parents": parents
         self._facts: dict[Unit, frozenset[str]] = {}
+        self.office = asked_offices(part.text)  # "Who is the Vice Chair?": its holder is asked for
         self.top = max((h.score for h in ev.hits), default=0.0)
         scene = [c for c in part.concepts if c.context]
         self.scene = weights(replace(part, concepts=tuple(_plain(c) for c in scene)), ev)
@@ -79,8 +80,10 @@ class _Scorer:
         return self._facts[u]
 
     def gives(self, u: Unit) -> bool:
-        """Whether `u` carries the kind of fact asked for."""
+        """Whether `u` carries the kind of fact asked for; who holds an office is a name, not the office again."""
         facts = self.facts_of(u)
+        if self.office and "person" in self.expected and not any(o in named(u.text) for o in self.office):
+            facts = facts - {"person"}  # a line naming someone else, or the office without its holder
         if self.by_how_much:
             return "trend" in facts and bool(facts & (self.expected - {"trend"} | _FIGURES))
         return bool(self.expected & facts)

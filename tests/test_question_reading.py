@@ -223,3 +223,7 @@ def test_a_status_line_names_no_one_and_deciding_is_agreeing():
     decide = next(c for c in analyse("What did the council decide about the precept?").parts[0].concepts
                   if ("decid",) in c.alternatives)
     assert decide.found_in(frozenset(tokens("The precept was agreed.")))
+
+
+def test_a_salary_is_an_amount():
+    assert "money" in fact_types("What is the Chief Constable's salary?")
