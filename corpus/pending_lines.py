@@ -49,8 +49,7 @@ class PendingLines:
         # a protective marking (`UNCLASSIFIED`, printed at the head of each page) is neither a heading nor a list item
         marked = [line for line in self.pending if not MARKING.match(line.text.strip(" *"))]
         if len(marked) >= 3 or any(DECLARED.match(line.text) for line in self.pending):
-            # A protective marking (`UNCLASSIFIED`) printed over the list is never its name.
-            named = next((x for x in self.pending if not MARKING.match(x.text.strip(" *"))), self.pending[0])
+            named = (marked or self.pending)[0]  # a protective marking printed over the list is never its name
             label = self.caption or self._label(named.text.rstrip(" :-–"))
             block = Draft(label=label, kind="list", section=self.section, part=self.part)
             for line in self.caption_lines + self.pending:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from qa.evidence import Evidence, Unit, facts_in
+from qa.evidence import Evidence, Unit
+from qa.next_sentence import appended, following
 from qa.question import QuestionPart
 from qa.sentences import display
-from qa.vocabulary import tokens
 
 __all__ = ["DECISION", "decision_after", "whole_resolution", "with_verdict"]
 
@@ -21,15 +21,14 @@ def with_verdict(u: Unit, ev: Evidence) -> Unit:
     carried = _with_outcome(u, ev)
     if carried is not u or _CARRIED.search(u.text) and _MOVED.search(u.text):
         return _with_votes(carried, ev)
-    nxt = next((x for x in ev.sentences[u.rank] if x.start >= u.end and not x.row), None)
+    nxt = next(iter(following(u, ev)), None)
     if nxt is None or any(nxt.start < e and b < nxt.end for b, e in u.spans):
         return u
     raw = ev.paragraph(u.rank).text[nxt.start:nxt.end]
     words = re.findall(r"[A-Za-z]+", raw)
     if not words or len(words) > VERDICT_WORDS or re.search(r"\d", raw) or raw.rstrip().endswith(":"):
         return u
-    return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
-                u.tokens | frozenset(tokens(raw)), u.facts | facts_in(raw), u.before)
+    return appended(u, ev, [nxt])
 
 
 # what a body decided: "Were the councillors against the wall repair?" is answered by "NO OBJECTION"
@@ -85,26 +84,21 @@ _VOTES = re.compile(r"\b(?:abstain\w*|abstention\w*|voted|against|opposed|dissen
 
 def _with_votes(u: Unit, ev: Evidence) -> Unit:
     """A motion and its outcome with the sentence after it when that records how members voted."""
-    nxt = next((x for x in ev.sentences[u.rank] if x.start >= u.end and not x.row), None)
+    nxt = next(iter(following(u, ev)), None)
     if nxt is None or len(nxt.text) > DECISION_CHARS or not _VOTES.search(nxt.text) or _MOVED.search(nxt.text):
         return u
-    raw = ev.paragraph(u.rank).text[nxt.start:nxt.end]
-    return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
-                u.tokens | frozenset(tokens(raw)), u.facts | facts_in(raw), u.before)
+    return appended(u, ev, [nxt])
 
 
 def _with_outcome(u: Unit, ev: Evidence) -> Unit:
     """A motion quoted without its outcome, with the sentences after it up to the one recording the outcome."""
     if not _MOVED.search(u.text) or _CARRIED.search(u.text):
         return u
-    after = [x for x in ev.sentences[u.rank] if x.start >= u.end and not x.row][:MOTION_REACH]
+    after = following(u, ev)[:MOTION_REACH]
     end = next((k for k, x in enumerate(after) if _CARRIED.search(x.text)), None)
     if end is None or any(_MOVED.search(x.text) for x in after[:end + 1]):
         return u  # no outcome recorded near, or another motion comes first
-    text = ev.paragraph(u.rank).text
-    raw = text[after[0].start:after[end].end]
-    return Unit(u.rank, u.spans + tuple((x.start, x.end) for x in after[:end + 1]), f"{u.text} {display(raw)}",
-                u.tokens | frozenset(tokens(raw)), u.facts | facts_in(raw), u.before)
+    return appended(u, ev, after[:end + 1])
 
 
 def _with_motion(u: Unit, ev: Evidence) -> Unit:

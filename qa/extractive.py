@@ -65,6 +65,7 @@ class _Scorer:
         self.counted = counted_thing(part) if "count" in self.expected else None  # "how many parents": parents
         self._facts: dict[Unit, frozenset[str]] = {}
         self.office = asked_offices(part.text)  # "Who is the Vice Chair?": its holder is asked for
+        self._holders: dict[Unit, bool] = {}
         self.top = max((h.score for h in ev.hits), default=0.0)
         scene = [c for c in part.concepts if c.context]
         self.scene = weights(replace(part, concepts=tuple(_plain(c) for c in scene)), ev)
@@ -82,11 +83,17 @@ class _Scorer:
     def gives(self, u: Unit) -> bool:
         """Whether `u` carries the kind of fact asked for; who holds an office is a name, not the office again."""
         facts = self.facts_of(u)
-        if self.office and "person" in self.expected and not any(o in named(u.text) for o in self.office):
+        if self.office and "person" in self.expected and not self.names_holder(u):
             facts = facts - {"person"}  # a line naming someone else, or the office without its holder
         if self.by_how_much:
             return "trend" in facts and bool(facts & (self.expected - {"trend"} | _FIGURES))
         return bool(self.expected & facts)
+
+    def names_holder(self, u: Unit) -> bool:
+        """Whether `u` names the holder of the office the question asks about (read once a unit)."""
+        if u not in self._holders:
+            self._holders[u] = any(o in named(u.text) for o in self.office)
+        return self._holders[u]
 
     def cover(self, units: list[Unit], only: list[Concept] | None = None) -> float:
         w = self.weights if only is None else {c: self.weights[c] for c in only if c in self.weights}

@@ -6,7 +6,7 @@ import re
 
 from qa.vocabulary import TREND_WORDS
 
-__all__ = ["fact_types"]
+__all__ = ["QUOTED", "fact_types"]
 
 _FACT_CUES = {
     "money": r"[£$€]|\bmoney\b|\bfees?\b|\bbudget\w*|\bcosts?\b|\bcosting\b|\bspen[dt]\w*|\bfunding\b|\bfunded\b|\bprecept\b"
@@ -33,7 +33,8 @@ _FACT_CUES = {
 
 _DECIDED = re.compile(r"\bwhat (?:did|was|were|has|have|had)\b[^?]*\b(?:decide|decided|agree|agreed|resolve|resolved"
                       r"|approve|approved)\b")
-_QUOTED = re.compile(r"'[^']{2,80}'(?!\w)|‘[^’]{2,80}’|\"[^\"]{2,80}\"|“[^”]{2,80}”")
+# what a question quotes: 'Requires Improvement', “not in the public interest”
+QUOTED = re.compile(r"'[^']{2,80}'(?!\w)|‘[^’]{2,80}’|\"[^\"]{2,80}\"|“[^”]{2,80}”")
 # "who" asking: at the start of a question or clause, or after a preposition ("and to whom?")
 _ASKS_WHO = re.compile(r"(?:^|[,;:?.]\s*|\b(?:and|or|but|to|by|from|with|for|of)\s+)(?:who|whom)\b"
                        r"|\bwhich (?:officer|member|councillor|person|organisation)\b")
@@ -43,7 +44,7 @@ def fact_types(text: str) -> frozenset[str]:
     """The kinds of fact a question (or part) wants: count, date, rate, money, person, duration, yesno, trend."""
     # what the question quotes ('Requires Improvement') or names (the "General Practice Improvement Programme")
     # is what it is about, not what it asks for
-    plain = _QUOTED.sub(" ", text.strip())
+    plain = QUOTED.sub(" ", text.strip())
     low = plain.lower()
     unnamed = re.sub(r"(?<=[a-z,;] )(?:[A-Z][\w'’-]*\s*)+", " ", plain).lower()
     found = {kind for kind, cue in _FACT_CUES.items() if re.search(cue, unnamed if kind == "trend" else low)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from qa.evidence import Evidence, Unit
+from qa.fact_kinds import QUOTED
 from qa.question import QuestionPart
 
 __all__ = ["LIST_ASK", "matching_entries", "quoted_entries"]
@@ -35,14 +36,12 @@ def matching_entries(part: QuestionPart, ev: Evidence, chosen: list[Unit]) -> li
     return sorted(found.values(), key=lambda u: (ev.paragraph(u.rank).seq, u.start))[:MAX_ENTRIES - len(chosen)]
 
 
-_QUOTED = re.compile(r"'([^']{3,80})'(?!\w)|‘([^’]{3,80})’|\"([^\"]{3,80})\"|“([^”]{3,80})”")
-
-
 def quoted_entries(part: QuestionPart, ev: Evidence, chosen: list[Unit]) -> list[Unit]:
     """The other entries of the best unit's paragraph (a table's rows, a list's items) that print the words the
     question quotes: "Is a case closed as 'not in the public interest' a positive outcome?" is answered by every
     row that says "not in the public interest" (one for the CPS, one for the police), not by the first alone."""
-    phrases = [" ".join(next(g for g in m.groups() if g).lower().split()) for m in _QUOTED.finditer(part.text)]
+    quoted = (" ".join(m.group()[1:-1].lower().split()) for m in QUOTED.finditer(part.text))
+    phrases = [p for p in quoted if len(p) >= 3]
     if not chosen or not phrases:
         return []
     best = chosen[0]

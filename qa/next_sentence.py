@@ -5,14 +5,26 @@ from __future__ import annotations
 
 import re
 
-from qa.evidence import ANAPHOR, Unit, facts_in
-from qa.sentences import display
+from qa.evidence import ANAPHOR, Evidence, Unit, facts_in
+from qa.sentences import Sentence, display
 from qa.vocabulary import STOPWORDS, tokens
 
-__all__ = ["extend", "who"]
+__all__ = ["appended", "extend", "following", "who"]
 
 # what was asked for ("TCC had requested that ..."): whether it happens is what follows
 _REQUESTED = re.compile(r"\b(?:requested|asked (?:for|that|whether|if)|proposed|applied for|sought|wanted)\b", re.I)
+
+
+def following(u: Unit, ev: Evidence) -> list[Sentence]:
+    """The sentences of `u`'s paragraph after it (table rows left out), in order."""
+    return [x for x in ev.sentences[u.rank] if x.start >= u.end and not x.row]
+
+
+def appended(u: Unit, ev: Evidence, after: list[Sentence]) -> Unit:
+    """`u` quoted on with the sentences `after` it (consecutive, from `following`)."""
+    raw = ev.paragraph(u.rank).text[after[0].start:after[-1].end]
+    return Unit(u.rank, u.spans + tuple((x.start, x.end) for x in after), f"{u.text} {display(raw)}",
+                u.tokens | frozenset(tokens(raw)), u.facts | facts_in(raw), u.before)
 
 
 def who(facts: frozenset[str], text: str) -> frozenset[str]:
@@ -26,7 +38,7 @@ def extend(u: Unit, s) -> Unit | None:
     """`u` with the next sentence of its paragraph when that one goes on about it ("This represents a reduction of
     13.1 percent."), when `u` gives no figure and the next sentence does, or when the next sentence gives what `u`
     lacks (see the module). `s` is the answerer's scorer for one part of the question."""
-    nxt = next((x for x in s.ev.sentences[u.rank] if x.start >= u.end and not x.row), None)
+    nxt = next(iter(following(u, s.ev)), None)
     if nxt is None or len(u.spans) > 2:
         return None
     raw = s.ev.paragraph(u.rank).text[nxt.start:nxt.end]
@@ -40,8 +52,7 @@ def extend(u: Unit, s) -> Unit | None:
     if not follows and not (bare and re.search(r"\d", raw) and (not s.expected or s.expected & facts)) \
             and not _echoes(u, s) and not gives and not outcome:
         return None
-    return Unit(u.rank, u.spans + ((nxt.start, nxt.end),), f"{u.text} {display(raw)}",
-                u.tokens | frozenset(tokens(raw)), u.facts | facts, u.before)
+    return appended(u, s.ev, [nxt])
 
 
 def _echoes(u: Unit, s) -> bool:
