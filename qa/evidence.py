@@ -49,6 +49,7 @@ class Unit:
     tokens: frozenset[str]
     facts: frozenset[str]
     before: frozenset[str] = frozenset()
+    row: bool = False  # a table's row (under its header): another row's names and numbers are not its own
 
     @property
     def start(self) -> int:
@@ -168,7 +169,8 @@ def _unit(rank: int, para: Paragraph, parts: list[Sentence], before: Sentence | 
         return Unit(rank, tuple((s.start, s.end) for s in parts), text, frozenset(), frozenset())
     joined = " ".join(raw)
     prev = frozenset(tokens(para.text[before.start:before.end])) if before is not None else frozenset()
-    return Unit(rank, tuple((s.start, s.end) for s in parts), text, frozenset(tokens(joined)), facts_in(joined), prev)
+    return Unit(rank, tuple((s.start, s.end) for s in parts), text, frozenset(tokens(joined)), facts_in(joined), prev,
+                row=parts[-1].row)
 
 
 def _units(rank: int, para: Paragraph, sentences: list[Sentence], text_only: bool = False) -> list[Unit]:
@@ -200,6 +202,8 @@ def _units(rank: int, para: Paragraph, sentences: list[Sentence], text_only: boo
                 and ANAPHOR.match(display(prev.text))):
             parts = [sentences[i - 2], prev, s]  # "Of these, 83.0 percent ... This represents ..."
         before = sentences[i - len(parts)] if i - len(parts) >= 0 else None
+        if before is not None and before.row and s.row:
+            before = None  # the row above is another record, not what this one leans on
         unit = _unit(rank, para, parts, before, s.row, text_only)
         if re.search(r"[A-Za-z0-9]", unit.text):
             out.append(unit)
@@ -299,7 +303,7 @@ def match(c: Concept, u: Unit, ev: Evidence) -> float:
             return 1.0
         if c.found_in(ev.meta_tokens[u.rank]):
             return 0.9
-        if c.found_in(ev.para_tokens[u.rank]):
+        if c.found_in(ev.para_tokens[u.rank]) and not u.row:
             return 0.8 if c.numeric or c.dated else 0.5
         return 0.0
     if c.found_in(ev.meta_tokens[u.rank]):

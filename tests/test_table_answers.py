@@ -5,7 +5,9 @@ from __future__ import annotations
 from boardqa.settings import Settings
 from corpus.records import Paragraph
 from index.results import Hit
+from qa.evidence import ROW_JOIN, Evidence, match
 from qa.extractive import answer_extractive
+from qa.question import analyse
 
 GLOSSARY = Paragraph(doc_id="g@1", doc="performance.txt", doc_title="Performance", paper="Performance", kind="table",
                      label="Glossary of Outcome Codes", pages=(30,), seq=40, date="2025-05-01", text=(
@@ -30,3 +32,23 @@ def test_counting_as_something_asks_whether_it_is_classed_so():
     answer = answer_extractive("Does outcome code OC22 count as a positive outcome?", [Hit(GLOSSARY, 1.0, 0.6, 2.0)],
                                Settings())
     assert not answer.abstained and "OC22" in answer.answer and "Diversionary" in answer.answer, answer.answer
+
+
+TRACKER = Paragraph(doc_id="t@1", doc="tracker.txt", doc_title="Action Tracker", paper="Action Tracker", kind="table",
+                    label="Action Tracker", pages=(9,), seq=12, date="2026-01-05", text=(
+                        "Action No.\tMeeting Date\tAction\tStatus\n"
+                        "412\t3/3/25\tThe Board to receive a report on waiting times for planned care.\tCompleted.\n"
+                        "455\t9/6/25\tThe Chief Executive to circulate the estates strategy to all members.\tOpen.\n"
+                        "455\t9/6/25\tThe Director of Finance to present the capital programme to the Board.\tOpen."))
+
+
+def test_a_reference_number_in_another_row_is_not_the_row_asked_about():
+    """The row printing action 412 answers, not a row that only shares its table with it."""
+    answer = answer_extractive("What is the status of action 412?",
+                               [Hit(TRACKER, 1.0, 0.6, 2.0)], Settings())
+    assert not answer.abstained and "waiting times" in answer.answer, answer.answer
+    assert "estates" not in answer.answer and "capital programme" not in answer.answer, answer.answer
+    ev = Evidence.of([Hit(TRACKER, 1.0, 0.6, 2.0)])
+    action = next(c for c in analyse("What is the status of action 412?").parts[0].concepts if c.numeric)
+    by_row = [(u.text.partition(ROW_JOIN)[2][:3], match(action, u, ev)) for u in ev.units if ROW_JOIN in u.text]
+    assert by_row == [("412", 1.0), ("455", 0.0), ("455", 0.0)], by_row  # a row is its own record: the table's other rows are not
