@@ -58,6 +58,7 @@ class Concept:
     restrictive: bool = False
     context: bool = False
     optional: bool = False
+    source: bool = False  # names the papers asked ("according to the AGB paper"), not what they are asked about
 
     def found_in(self, token_set: set[str] | frozenset[str]) -> bool:
         return any(all(t in token_set for t in alt) for alt in self.alternatives)
@@ -80,7 +81,7 @@ class QuestionPart:
 
     @property
     def topical(self) -> tuple[Concept, ...]:
-        return tuple(c for c in self.concepts if not c.specific)
+        return tuple(c for c in self.concepts if not c.specific and not c.source)
 
     @property
     def specifics(self) -> tuple[Concept, ...]:
@@ -197,6 +198,12 @@ def _number_concept(raw: str, before: str = "") -> Concept:
 CLASSED_AS = re.compile(r"\b(?:count(?:s|ed)?|class(?:es|ed)?|regard(?:s|ed)?|deem(?:s|ed)?)(?=\s+as\b)", re.I)
 
 
+# "..., according to the AGB paper and the November 2025 Panel meeting?": the rest names where from
+_SOURCE_TAIL = re.compile(r"\b(?:according to|per|as (?:reported|given|stated|presented) (?:in|to|by))\s+(?=[^?]*\b"
+                          r"(?:paper|report|minutes|meeting|presentation|slides|pack|panel|commissioner|board"
+                          r"|committee|tracker)s?\b)", re.I)
+
+
 def _concepts(text: str) -> tuple[Concept, ...]:
     """Concepts in question order: names of several words, synonym phrases, other names, dates, words."""
     text = CLASSED_AS.sub(lambda m: " " * len(m.group()), text)  # (same length: offsets stay)
@@ -241,6 +248,8 @@ def _concepts(text: str) -> tuple[Concept, ...]:
     for m in _MONTH_YEAR.finditer(low):
         # "December 2024" tells two figures of one year apart; the year alone is also a concept
         found.append((m.start(), Concept(m.group(), ((fold(m.group(1)), m.group(2)),), dated=True)))
+    sources = [m.start() for m in _SOURCE_TAIL.finditer(low)]
+    found = [(at, replace(c, source=True) if sources and at >= sources[0] else c) for at, c in found]
     seen: set[tuple] = set()
     ordered = []
     for _, concept in sorted(found, key=lambda x: x[0]):

@@ -177,6 +177,17 @@ def test_a_question_naming_two_sources_compares_them():
     assert not analyse("Was the report approved or deferred by the board?").compare
 
 
+def test_the_sources_a_question_names_are_where_from_not_what_it_is_about():
+    """Each source's figure answers "per the finance report and per the Trust Board in March 2024": a source's own
+    words (its paper, meeting and month) are not the topic the other source's figure must also print."""
+    part = analyse("How long is the wait for hip surgery, per the finance report and per the Trust Board in "
+                   "March 2024?").parts[0]
+    assert {c.name for c in part.topical} == {"wait", "hip", "surgery"}, [c.name for c in part.topical]
+    assert "march 2024" in {c.name for c in part.concepts if c.source}
+    plain = analyse("Which report covers the wait for hip surgery in March 2024?").parts[0]
+    assert not any(c.source for c in plain.concepts)  # no source named: every word is the topic
+
+
 def test_a_time_zone_after_a_time_is_not_an_owners_initials():
     assert "person" not in facts_in("Approved Jan 22, 2026 5:30 PM MST")
     assert "person" in facts_in("Bushcraft Group - NO to invite Tom and Kev to the next PC meeting NO")
