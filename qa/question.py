@@ -248,8 +248,10 @@ def _concepts(text: str) -> tuple[Concept, ...]:
     for m in _MONTH_YEAR.finditer(low):
         # "December 2024" tells two figures of one year apart; the year alone is also a concept
         found.append((m.start(), Concept(m.group(), ((fold(m.group(1)), m.group(2)),), dated=True)))
-    sources = [m.start() for m in _SOURCE_TAIL.finditer(low)]
-    found = [(at, replace(c, source=True) if sources and at >= sources[0] else c) for at, c in found]
+    sources = [(m.start(), m.end()) for m in _SOURCE_TAIL.finditer(low)]
+    # "per" and "according to" only say a source follows
+    found = [(at, replace(c, source=True) if sources and at >= sources[0][0] else c) for at, c in found
+             if not any(a <= at < b for a, b in sources)]
     seen: set[tuple] = set()
     ordered = []
     for _, concept in sorted(found, key=lambda x: x[0]):

@@ -184,6 +184,7 @@ def test_the_sources_a_question_names_are_where_from_not_what_it_is_about():
                    "March 2024?").parts[0]
     assert {c.name for c in part.topical} == {"wait", "hip", "surgery"}, [c.name for c in part.topical]
     assert "march 2024" in {c.name for c in part.concepts if c.source}
+    assert "per" not in {c.name for c in part.concepts}  # it only says a source follows
     plain = analyse("Which report covers the wait for hip surgery in March 2024?").parts[0]
     assert not any(c.source for c in plain.concepts)  # no source named: every word is the topic
 
