@@ -211,7 +211,7 @@ def _counterparts(s: _Scorer, ranked: list[Unit], chosen: list[Unit], compare: i
     if not compare:
         return out
     best = chosen[0]
-    topical = list(s.part.topical)
+    topical = list(s.part.measured)
     base = s.cover([best], topical)
     papers = {s.ev.paragraph(u.rank).paper for u in chosen}
     ranks = {u.rank for u in chosen}

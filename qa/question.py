@@ -81,7 +81,12 @@ class QuestionPart:
 
     @property
     def topical(self) -> tuple[Concept, ...]:
-        return tuple(c for c in self.concepts if not c.specific and not c.source)
+        return tuple(c for c in self.concepts if not c.specific)
+
+    @property
+    def measured(self) -> tuple[Concept, ...]:
+        """What a comparison asks each source for: the topic without the words naming the sources."""
+        return tuple(c for c in self.topical if not c.source)
 
     @property
     def specifics(self) -> tuple[Concept, ...]:
@@ -198,10 +203,11 @@ def _number_concept(raw: str, before: str = "") -> Concept:
 CLASSED_AS = re.compile(r"\b(?:count(?:s|ed)?|class(?:es|ed)?|regard(?:s|ed)?|deem(?:s|ed)?)(?=\s+as\b)", re.I)
 
 
-# "..., according to the AGB paper and the November 2025 Panel meeting?": the rest names where from
-_SOURCE_TAIL = re.compile(r"\b(?:according to|per|as (?:reported|given|stated|presented) (?:in|to|by))\s+(?=[^?]*\b"
-                          r"(?:paper|report|minutes|meeting|presentation|slides|pack|panel|commissioner|board"
-                          r"|committee|tracker)s?\b)", re.I)
+# "..., according to the AGB paper and the November 2025 Panel meeting?", "According to the ICB presentation, what
+# ...": the words up to a comma or the question's end name where from
+_INTRO = r"\b(?:according to|per|as (?:reported|given|stated|presented) (?:in|to|by))\s+"
+_SOURCE = re.compile(_INTRO + r"(?=[^?,]*\b(?:paper|report|minutes|meeting|presentation|slides|pack|panel|commissioner"
+                     r"|board|committee|tracker)s?\b)[^?,]*", re.I)
 
 
 def _concepts(text: str) -> tuple[Concept, ...]:
@@ -248,10 +254,11 @@ def _concepts(text: str) -> tuple[Concept, ...]:
     for m in _MONTH_YEAR.finditer(low):
         # "December 2024" tells two figures of one year apart; the year alone is also a concept
         found.append((m.start(), Concept(m.group(), ((fold(m.group(1)), m.group(2)),), dated=True)))
-    sources = [(m.start(), m.end()) for m in _SOURCE_TAIL.finditer(low)]
-    # "per" and "according to" only say a source follows
-    found = [(at, replace(c, source=True) if sources and at >= sources[0][0] else c) for at, c in found
-             if not any(a <= at < b for a, b in sources)]
+    # "per" and "according to" only say a source follows; the source runs to a comma or the question's end
+    sources = [(m.start(), m.end()) for m in _SOURCE.finditer(low)]
+    intros = [(m.start(), m.end()) for m in re.finditer(_INTRO, low) if any(a <= m.start() < e for a, e in sources)]
+    found = [(at, replace(c, source=True) if any(a <= at < e for a, e in sources) else c) for at, c in found
+             if not any(a <= at < e for a, e in intros)]
     seen: set[tuple] = set()
     ordered = []
     for _, concept in sorted(found, key=lambda x: x[0]):

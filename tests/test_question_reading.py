@@ -182,9 +182,11 @@ def test_the_sources_a_question_names_are_where_from_not_what_it_is_about():
     words (its paper, meeting and month) are not the topic the other source's figure must also print."""
     part = analyse("How long is the wait for hip surgery, per the finance report and per the Trust Board in "
                    "March 2024?").parts[0]
-    assert {c.name for c in part.topical} == {"wait", "hip", "surgery"}, [c.name for c in part.topical]
+    assert {c.name for c in part.measured} == {"wait", "hip", "surgery"}, [c.name for c in part.measured]
     assert "march 2024" in {c.name for c in part.concepts if c.source}
     assert "per" not in {c.name for c in part.concepts}  # it only says a source follows
+    first = analyse("According to the finance report, how long is the wait for hip surgery?").parts[0]
+    assert {c.name for c in first.measured} == {"wait", "hip", "surgery"}, [c.name for c in first.measured]
     plain = analyse("Which report covers the wait for hip surgery in March 2024?").parts[0]
     assert not any(c.source for c in plain.concepts)  # no source named: every word is the topic
 
