@@ -15,7 +15,7 @@ from qa.numbers import normalise_for_match
 RECALL_KS = (1, 5, 10)
 METRICS = (
     "recall@1", "recall@5", "recall@10", "mrr", "answer_accuracy", "citation_precision",
-    "citation_recall", "abstention_precision", "abstention_recall", "false_abstention_rate",
+    "citation_recall", "gold_cited", "abstention_precision", "abstention_recall", "false_abstention_rate",
     "latency_p50_ms", "latency_p95_ms",
 )
 COUNTS = ("items", "answerable", "unanswerable", "missing")
@@ -188,6 +188,17 @@ def citation_recall(outcomes: Sequence[Outcome]) -> float | None:
     return found / total if total else None
 
 
+def gold_cited(outcomes: Sequence[Outcome]) -> float | None:
+    """Answerable items whose answer cites at least one gold paragraph / answerable items (issue 12's "citation
+    of a gold paragraph"): where `citation_recall` asks for every gold paragraph, this asks whether the answer
+    points to one that answers. An abstention cites nothing."""
+    answerable = [o for o in outcomes if o.item.answerable]
+    if not answerable:
+        return None
+    return sum(any(citation_matches(e, c) for e in o.item.gold for c in _support(o.answer))
+               for o in answerable) / len(answerable)
+
+
 def abstention_precision(outcomes: Sequence[Outcome]) -> float | None:
     """Abstentions on unanswerable items / all abstentions; None when nothing was abstained."""
     abstained = [o for o in outcomes if is_abstained(o.answer)]
@@ -240,6 +251,7 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, float | int | None]:
         "answer_accuracy": answer_accuracy(outcomes),
         "citation_precision": citation_precision(outcomes),
         "citation_recall": citation_recall(outcomes),
+        "gold_cited": gold_cited(outcomes),
         "abstention_precision": abstention_precision(outcomes),
         "abstention_recall": abstention_recall(outcomes),
         "false_abstention_rate": false_abstention_rate(outcomes),

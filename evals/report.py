@@ -14,7 +14,7 @@ Results = dict[str, dict[str, dict]]
 
 HEADERS = {
     "items": "n", "answerable": "answerable", "recall@1": "R@1", "recall@5": "R@5", "recall@10": "R@10", "mrr": "MRR",
-    "answer_accuracy": "answer acc", "citation_precision": "cite P", "citation_recall": "cite R",
+    "answer_accuracy": "answer acc", "citation_precision": "cite P", "citation_recall": "cite R", "gold_cited": "gold cited",
     "abstention_precision": "abstain P", "abstention_recall": "abstain R",
     "false_abstention_rate": "false abstain", "latency_p50_ms": "p50 ms", "latency_p95_ms": "p95 ms",
 }

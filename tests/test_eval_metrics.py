@@ -9,7 +9,7 @@ import pytest
 from evals.gold import GoldEntry, GoldItem
 from evals.metrics import (
     Outcome, Retrieved, abstention_precision, abstention_recall, answer_accuracy, answer_correct,
-    citation_precision, citation_recall, fact_in, false_abstention_rate, first_gold_rank, matches,
+    citation_precision, citation_recall, fact_in, gold_cited, false_abstention_rate, first_gold_rank, matches,
     mean_reciprocal_rank, percentile, recall_at_k, retrieval_ranks, score, score_by_kind,
 )
 from qa.contract import REFUSAL, Answer, Citation
@@ -182,6 +182,7 @@ def test_citation_precision_and_recall_by_hand():
     ]
     assert citation_precision(outs) == 0.5  # 1 of 2 support citations
     assert citation_recall(outs) == pytest.approx(1 / 3)  # G1 of G1, G2, G3
+    assert gold_cited(outs) == 0.5  # "a" cites a gold paragraph, "b" abstained
 
 
 def test_a_citation_matching_two_gold_entries_counts_once_and_a_gold_found_twice_once():
@@ -264,7 +265,7 @@ def test_score_puts_every_metric_together_and_counts_items():
     assert (s["recall@1"], s["recall@5"], s["recall@10"]) == (0.5, 1.0, 1.0)
     assert s["mrr"] == pytest.approx((1 + 1 / 3) / 2)
     assert s["answer_accuracy"] == 0.5
-    assert (s["citation_precision"], s["citation_recall"]) == (1.0, 0.5)
+    assert (s["citation_precision"], s["citation_recall"], s["gold_cited"]) == (1.0, 0.5, 0.5)
     assert (s["abstention_precision"], s["abstention_recall"], s["false_abstention_rate"]) == (0.5, 1.0, 0.5)
     assert (s["latency_p50_ms"], s["latency_p95_ms"]) == (200.0, 290.0)
 
