@@ -73,10 +73,18 @@ def matches(entry: GoldEntry | Mapping, doc: str, label: str, text: str, quote: 
     # the evidence may be quoted with the paragraph's number, as printed ("Jan26.02 Bushcraft Group - ...")
     if (doc and label and _doc_name(doc) == _doc_name(get("doc", ""))
             and _label(label) == _label(get("label", ""))
-            and (_spaceless(evidence) in _spaceless(text) or evidence in fold(f"{_label(label)} {text}"))):
+            and (_spaceless(evidence) in _spaceless(text) or evidence in fold(f"{_label(label)} {text}")
+                 or _spaceless(_without_number(evidence, _label(label))) in _spaceless(text))):
         return True
     needle = _spaceless(evidence).lower()
     return any(needle in _spaceless(s).lower() for s in (text, quote) if s)
+
+
+def _without_number(evidence: str, label: str) -> str:
+    """The evidence without the paragraph's number printed before it in any style (`I. The Warwick`,
+    `Action 7: Transparency Board ...`, `(a) ...`); unchanged when it does not open with the number."""
+    m = re.match(rf"\W*{re.escape(label)}(?:[.:)\]]|\s+[-–—])?\s+", evidence) if label else None
+    return evidence[m.end():] if m else evidence
 
 
 def _spaceless(text: str) -> str:

@@ -49,6 +49,14 @@ def test_evidence_quoted_with_its_printed_number_matches_the_paragraph_with_that
     entry = GoldEntry(doc=DOC, label="Jan26.02", evidence="Jan26.02 Bushcraft Group - NO to invite Tom and Kev")
     assert matches(entry, DOC, "Jan26.02", "Bushcraft Group - NO to invite Tom and Kev to the next meeting", "")
     assert not matches(entry, DOC, "Jan26.03", "Bushcraft Group - NO to invite Tom and Kev to the next meeting", "")
+    # the number in any printed style: "I. The Warwick", "Action 7: ...", "(b) ..."
+    for label, evidence in (("I", "I. The Warwick 25 Warwick Way"), ("Action 7", "Action 7: Board to comment by 23 March"),
+                            ("b", "(b) Board to comment by 23 March")):
+        text = evidence.split(" ", 2 if label == "Action 7" else 1)[-1] + " and more."
+        entry = GoldEntry(doc=DOC, label=label, evidence=evidence)
+        assert matches(entry, DOC, label, text, ""), (label, text)
+        assert not matches(entry, DOC, "J", text, "")  # another paragraph's label
+        assert not matches(entry, DOC, label, "Something else.", "")
 
 
 def test_same_doc_and_label_without_the_evidence_does_not_match():
