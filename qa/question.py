@@ -359,9 +359,11 @@ def _repeated_preposition(text: str) -> list[str]:
     """"How did they vote on the minutes and on the financials?": two things asked about, each its own part
     (the second borrows the first's question); "in 2023 and 2024" stays one."""
     m = _AND_AGAIN.search(text)
-    if m is None or not re.search(rf"\b{m.group(1)}\s", text[:m.start()], re.I):
+    first = re.search(rf"\b{m.group(1)}\s", text[:m.start()], re.I) if m is not None else None
+    if first is None:
         return [text]
-    return [text[:m.start()], text[m.end():]]
+    stem = text[:first.start()]  # "When were the next meetings scheduled " asks the second part too
+    return [text[:m.start()], stem + text[m.end():] if _OWN_ASK.match(stem.strip()) else text[m.end():]]
 
 
 def _key(concepts: tuple[Concept, ...]) -> list[Concept]:
