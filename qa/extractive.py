@@ -179,17 +179,27 @@ def _next(s: _Scorer, ranked: list[Unit], chosen: list[Unit], missing: list[Conc
     wanted = local or missing
     total = sum(s.weights.values()) or 1.0
     first = s.cover(chosen[:1])
+    # the names the answer's paragraphs are from ("Falls Creek Ranch Association's ... balance"): another body's
+    # paragraph answers another question
+    names = [c for c in s.part.concepts if c.specific and not c.numeric and not c.dated and not c.context
+             and any(_from(s.ev, c, r) for r in ranks)]
     best, best_gain = None, 0.0
     for u in ranked:
         if u in chosen or u.sentences > room or any(u.overlaps(c) for c in chosen):
             continue
         if u.rank not in ranks and (local or len(ranks) >= max_paragraphs or s.cover([u]) < 0.6 * first
-                                    or s.expected and not s.gives(u)):
+                                    or s.expected and not s.gives(u)
+                                    or not all(_from(s.ev, c, u.rank) for c in names)):
             continue  # another paragraph must answer its share of the question with the fact asked for
         gain = sum(s.weights[c] for c in wanted if c.found_in(u.tokens)) / total
         if gain >= 0.15 and s.scores[u] >= 0.5 * s.scores[chosen[0]] and gain + 0.1 * s.scores[u] > best_gain:
             best, best_gain = u, gain + 0.1 * s.scores[u]
     return best
+
+
+def _from(ev: Evidence, c: Concept, rank: int) -> bool:
+    """Whether paragraph `rank` says `c` or is from it (its paper, body, meeting or front sheet)."""
+    return c.found_in(ev.haystack(rank)) or ev.where_from(c, rank)
 
 
 def _sibling(s: _Scorer, ranked: list[Unit], best: Unit) -> Unit | None:

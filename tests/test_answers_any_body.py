@@ -442,3 +442,18 @@ def test_a_month_asked_for_must_be_stated_beside_the_answer_or_be_its_papers_dat
     assert not asked.abstained and "-4.66%" in asked.answer
     other = answer_extractive("What was the TSP I Fund's net return for October 2021?", hits, Settings())
     assert other.abstained, other.answer  # the papers found give November, not October
+
+
+def test_a_second_paragraph_must_be_from_the_body_the_question_names():
+    """The answer's paragraph is Hillside Trust's: a paragraph of another body's minutes that covers what the first
+    one misses ("overdraft") answers another question and is not quoted beside it."""
+    ours = Paragraph(doc_id="h@1", doc="hillside-trust-minutes.pdf", doc_title="Minutes", paper="Minutes",
+                     body="Hillside Trust", label="5", date="2026-01-22", pages=(2,), seq=4,
+                     text="5. Hillside Trust bank balances: reserve account $ 41,200.10.")
+    other = Paragraph(doc_id="v@1", doc="valley-council-minutes.pdf", doc_title="Minutes", paper="Minutes",
+                      body="Valley Council", label="10", date="2021-07-06", pages=(3,), seq=9,
+                      text="10. The reserve account balance and the overdraft stood at £1,155.81.")
+    question = "What were Hillside Trust's reserve account balance and overdraft?"
+    answer = answer_extractive(question, [Hit(ours, 1.0, 0.7, 3.0), Hit(other, 0.9, 0.6, 2.0)], Settings())
+    assert not answer.abstained and "41,200.10" in answer.answer, answer.answer
+    assert [c.paragraph for c in answer.support] == ["5"], answer.answer
