@@ -24,13 +24,14 @@ from qa.meeting_dates import other_meeting
 from qa.next_sentence import extend, who
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
 from qa.sentences import display, paragraph_sentences
-from qa.specifics import specific_check
+from qa.specifics import asked_month, meeting_month, specific_check, states_month
 from qa.verify import orders_assistant
 from qa.vocabulary import tokens
 
 __all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in", "instruction_refusal"]
 
 EXACT_FLAG = -1.0  # Hit.lexical of a paragraph the user asked for by number
+OTHER_MEETING = 0.5  # "at the November 2025 meeting": a sentence of a paper of another month ranks below
 SEMANTIC_WEIGHT = 0.3  # cosine of a sentence to the question, beside its key-word coverage (chosen on dev)
 _FIGURES = frozenset({"count", "money", "rate"})
 HOLDER_COVER = 0.6  # the line naming an office's holder answers "who" if it is about as much on the question
@@ -67,6 +68,8 @@ class _Scorer:
         self.office = asked_offices(part.text)  # "Who is the Vice Chair?": its holder is asked for
         self._holders: dict[Unit, bool] = {}
         self.top = max((h.score for h in ev.hits), default=0.0)
+        self.month = asked_month(part, sourced=False)
+        self.meeting_month = self.month is not None and meeting_month(part, self.month)
         scene = [c for c in part.concepts if c.context]
         self.scene = weights(replace(part, concepts=tuple(_plain(c) for c in scene)), ev)
         self.scores = {u: self.score(u) for u in ev.units}
@@ -109,7 +112,10 @@ class _Scorer:
             and (re.search(r"\d", u.text) or "count" in u.facts) else 0.0  # "from six to nine" is a figure too
         long = 0.15 * max(0, len(u.text) - 400) / 400
         meaning = SEMANTIC_WEIGHT * dense_norm(self.closeness(u)) if self.semantic else 0.0
-        return self.cover([u]) + fact + 0.25 * prior + 0.1 * dense_norm(hit.dense) + scene + figure - long + meaning
+        # the month of the meeting asked about is its paper's: another paper's sentence answers of another meeting
+        month = OTHER_MEETING if self.meeting_month and not self.ev.where_from(self.month, u.rank) else 0.0
+        return (self.cover([u]) + fact + 0.25 * prior + 0.1 * dense_norm(hit.dense) + scene + figure - long + meaning
+                - month)
 
     def similarity(self, units: list[Unit]) -> float:
         """The closest meaning any of `units` has to the question (0 when nothing was embedded)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from qa.evidence import Evidence, Unit
+from qa.question import Concept
 
 __all__ = ["specific_check"]
 
@@ -43,10 +44,29 @@ def specific_check(s, units: list[Unit]) -> tuple[list[str], list[str]]:
                    for u in units for r in range(len(s.ev.hits)))
         if not beside:
             elsewhere.append(c.name)
-    # a month asked for ("net return for October 2021") is stated beside the answer, or is its paper's date; two
-    # months are a period or a comparison, printed in many ways
-    months = [c for c in s.part.concepts if c.dated and not c.context]
-    if len(months) == 1 and not any(months[0].found_in(s.ev.haystack(u.rank)) or months[0].found_in(u.before)
-                                    or s.ev.where_from(months[0], u.rank) for u in units):
-        elsewhere.append(months[0].name)
+    # a month asked for ("net return for October 2021") is stated beside the answer, or is its paper's date
+    month = asked_month(s.part)
+    if month is not None and not any(states_month(s.ev, month, u) for u in units):
+        elsewhere.append(month.name)
     return absent, elsewhere
+
+
+def asked_month(part, sourced: bool = True) -> Concept | None:
+    """The one month a question part asks about ("net return for October 2021"); None for none or several (two
+    months are a period or a comparison, printed in many ways). `sourced=False` leaves out a month naming one of
+    the sources a comparison names ("according to the AGB paper and the November 2025 Panel meeting")."""
+    months = [c for c in part.concepts if c.dated and not c.context and (sourced or not c.source)]
+    return months[0] if len(months) == 1 else None
+
+
+def meeting_month(part, month: Concept) -> bool:
+    """Whether `month` is when a meeting was held ("at its April 2011 meeting", "the meeting held in May 2022"):
+    the month of the paper's meeting, not one its text mentions ("due by April 2011")."""
+    words = re.escape(month.name).replace(r"\ ", r"\s+")
+    return bool(re.search(rf"{words}\s+(?:[\w'’&-]+\s+){{0,4}}?meeting|meeting\s+(?:held\s+)?(?:on|in|of)\s+"
+                          rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{words}", part.text, re.I))
+
+
+def states_month(ev: Evidence, month: Concept, u: Unit) -> bool:
+    """Whether `month` is stated beside unit `u` (its paragraph, the sentence before it) or is its paper's date."""
+    return month.found_in(ev.haystack(u.rank)) or month.found_in(u.before) or ev.where_from(month, u.rank)

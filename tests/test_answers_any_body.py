@@ -457,3 +457,19 @@ def test_a_second_paragraph_must_be_from_the_body_the_question_names():
     answer = answer_extractive(question, [Hit(ours, 1.0, 0.7, 3.0), Hit(other, 0.9, 0.6, 2.0)], Settings())
     assert not answer.abstained and "41,200.10" in answer.answer, answer.answer
     assert [c.paragraph for c in answer.support] == ["5"], answer.answer
+
+
+def test_the_month_of_the_meeting_asked_about_is_the_papers_month():
+    """"At the March 2024 meeting" is answered from the minutes of that meeting, not from the next agenda, which
+    matches the question's words better but is of another meeting."""
+    minutes = Paragraph(doc_id="m@1", doc="board-2024-03-12-minutes.pdf", doc_title="Minutes", body="Harbour Board",
+                        paper="Minutes of the meeting held on 12 March 2024", label="41", date="2024-03-12",
+                        pages=(3,), seq=5, text="41. PUBLIC QUESTION TIME There were no public questions at the meeting.")
+    agenda = Paragraph(doc_id="a@1", doc="board-2024-05-14-agenda.pdf", doc_title="Agenda", body="Harbour Board",
+                       paper="Agenda", label="7", date="2024-05-14", pages=(1,), seq=1,
+                       text="7. PUBLIC QUESTION TIME To receive questions asked by members of the public notified to "
+                            "the Board.")
+    answer = answer_extractive("Were any public questions asked at the March 2024 Board meeting?",
+                               [Hit(agenda, 1.0, 0.6, 3.0), Hit(minutes, 0.9, 0.6, 2.0)], Settings())
+    assert not answer.abstained and "no public questions" in answer.answer, answer.answer
+    assert [c.paragraph for c in answer.support] == ["41"], answer.answer
