@@ -117,6 +117,8 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"bins?|rubbish|refuse|recycling|fly[- ]?tipping", ("waste", "recycling", "refuse", "fly-tipping")),
     (r"potholes?|road repairs?|roads? (?:maintenance|repairs)", ("potholes", "pothole", "highway", "carriageway")),
     (r"young people|youths?|teenagers?|kids|children", ("young people", "youth", "child")),
+    (r"send(?:s|ing)?|sent|hand(?:s|ed)? in|upload\w*", ("submit", "submitted", "submission", "send")),
+    (r"straight|directly", ("directly", "direct", "straight")),
 )
 SYNONYM_RES = tuple((re.compile(r"(?<![\w-])(?:" + p + r")(?!\w)"), alts) for p, alts in SYNONYMS)
 TOKEN = re.compile(r"£?\d+(?:[.,/\-–]\d+)*%?|[a-z][a-z0-9]*(?:['’][a-z]+)?")

@@ -244,3 +244,11 @@ def test_a_status_line_names_no_one_and_deciding_is_agreeing():
 
 def test_a_salary_is_an_amount():
     assert "money" in fact_types("What is the Chief Constable's salary?")
+
+
+def test_plain_words_for_sending_something_in_find_the_papers_submissions():
+    """"Can I send it straight to the police?" is asked of papers that say footage is "submitted directly"."""
+    concepts = analyse("I have CCTV footage. Can I send it straight to the police?").parts[0].concepts
+    said = tokens("The public can submit CCTV directly through the registry.")
+    assert all(c.found_in(said) for c in concepts if c.name in {"submit", "directly"}), [c.name for c in concepts]
+    assert {"submit", "directly"} <= {c.name for c in concepts}
