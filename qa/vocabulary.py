@@ -119,6 +119,8 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"young people|youths?|teenagers?|kids|children", ("young people", "youth", "child")),
     (r"send(?:s|ing)?|sent|hand(?:s|ed)? in|upload\w*", ("submit", "submitted", "submission", "send")),
     (r"straight|directly", ("directly", "direct", "straight")),
+    (r"housing|nowhere to live|homeless\w*|somewhere to live|a place to live", ("accommodation", "housing",
+                                                                              "homelessness")),
 )
 SYNONYM_RES = tuple((re.compile(r"(?<![\w-])(?:" + p + r")(?!\w)"), alts) for p, alts in SYNONYMS)
 TOKEN = re.compile(r"£?\d+(?:[.,/\-–]\d+)*%?|[a-z][a-z0-9]*(?:['’][a-z]+)?")
