@@ -156,7 +156,7 @@ class Engine:
         lexical_score = {item.position: float(item.score) for item in lexical}
         # (a store whose texts live elsewhere gives the headings it holds: labels are all a lookup reads)
         headings = getattr(self.index, "heads", self.index.paragraphs)
-        exact = lookup(question, headings, set(allowed.tolist()) if allowed is not None else None)
+        exact = lookup(question, headings, set(allowed.tolist()) if allowed is not None else None, fused)
         # each search's own first (the question's by meaning and by words, the topic's by meaning) stands in the
         # first three; a front sheet matches any question naming its body and date: its rank is left to the fusion
         order = with_firsts(sorted(fused, key=lambda pos: -fused[pos]),

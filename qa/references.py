@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from corpus.records import Paragraph
@@ -37,7 +38,7 @@ def find_references(question: str) -> list[Reference]:
 def _matches(p: Paragraph, ref: Reference) -> bool:
     label = p.label.lower()
     want = ref.label.lower()
-    if ref.kind.startswith(("table", "appendix", "annex")):
+    if _part(ref):
         name = f"{ref.kind.split()[0]} {want}"
         return label.startswith(name) or p.part.lower() == name
     if label == want or label.endswith(f" {want}"):
@@ -50,30 +51,39 @@ def _matches(p: Paragraph, ref: Reference) -> bool:
     return False
 
 
+def _part(ref: Reference) -> bool:
+    """Whether `ref` names a part that holds paragraphs ("Annex A", "Table 2"), not one paragraph."""
+    return ref.kind.startswith(("table", "appendix", "annex"))
+
+
 def _topic_overlap(question: str, p: Paragraph) -> int:
     words = {w for w in _WORD.findall(question.lower()) if w not in _STOP and not w.isdigit()}
     where = set(_WORD.findall(f"{p.paper} {p.meeting} {p.part} {p.section} {p.doc}".lower()))
     return len(words & where)
 
 
-def lookup(question: str, paragraphs: list[Paragraph], allowed: set[int] | None = None) -> list[int]:
+def lookup(question: str, paragraphs: list[Paragraph], allowed: set[int] | None = None,
+           relevance: Mapping[int, float] | None = None) -> list[int]:
     """Positions of the paragraphs the question asks for by number, best match first.
 
     When a label exists in several papers, the paper whose title, meeting or heading shares
-    words with the question comes first ("paragraph 3.7 of the performance report").
+    words with the question comes first ("paragraph 3.7 of the performance report"). A reference to a part
+    that holds many paragraphs ("Annex A") finds them all: `relevance` (a search's score by position) orders
+    those of one match, so the paragraph of the annex that answers comes before its title and first rows.
     """
+    relevance = relevance or {}
     refs = find_references(question)
     if not refs:
         return []
-    found: list[tuple[int, int, int]] = []
+    found: list[tuple[int, int, float, int]] = []
     for r_i, ref in enumerate(refs):
         for pos, p in enumerate(paragraphs):
             if allowed is not None and pos not in allowed:
                 continue
             if _matches(p, ref):
-                found.append((-_topic_overlap(question, p), r_i, pos))
+                found.append((-_topic_overlap(question, p), r_i, -relevance.get(pos, 0.0) if _part(ref) else 0.0, pos))
     found.sort()
     seen: dict[int, None] = {}
-    for _, _, pos in found:
+    for *_, pos in found:
         seen.setdefault(pos, None)
     return list(seen)

@@ -252,3 +252,18 @@ def test_plain_words_for_sending_something_in_find_the_papers_submissions():
     said = tokens("The public can submit CCTV directly through the registry.")
     assert all(c.found_in(said) for c in concepts if c.name in {"submit", "directly"}), [c.name for c in concepts]
     assert {"submit", "directly"} <= {c.name for c in concepts}
+
+
+def test_the_paragraphs_of_an_annex_asked_for_come_in_order_of_relevance_a_label_asked_for_first():
+    from qa.references import lookup
+
+    def para(label, part, seq):
+        return Paragraph(doc_id="t@1", doc="terms.pdf", doc_title="Terms", paper="Terms of reference", label=label,
+                         part=part, pages=(4,), seq=seq, text=f"{label} text")
+
+    papers = [para("Annex A", "Annex A", 0), para("1", "Annex A", 1), para("2", "Annex A", 2), para("3", "Annex A", 3),
+              para("4", "", 4)]
+    question = "In Annex A, who leads the guidelines task?"
+    assert lookup(question, papers, relevance={3: 0.9, 1: 0.2}) == [3, 1, 0, 2]
+    assert lookup(question, papers) == [0, 1, 2, 3]  # without a search, in the paper's order
+    assert lookup("What does paragraph 2 say?", papers, relevance={1: 0.9}) == [2]
