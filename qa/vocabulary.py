@@ -119,6 +119,7 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"young people|youths?|teenagers?|kids|children", ("young people", "youth", "child")),
     (r"send(?:s|ing)?|sent|hand(?:s|ed)? in|upload\w*", ("submit", "submitted", "submission", "send")),
     (r"straight|directly", ("directly", "direct", "straight")),
+    (r"national(?:ly)?|across the country|country-?wide", ("national", "nationally", "england and wales")),
     (r"housing|nowhere to live|homeless\w*|somewhere to live|a place to live", ("accommodation", "housing",
                                                                               "homelessness")),
 )

@@ -267,3 +267,9 @@ def test_the_paragraphs_of_an_annex_asked_for_come_in_order_of_relevance_a_label
     assert lookup(question, papers, relevance={3: 0.9, 1: 0.2}) == [3, 1, 0, 2]
     assert lookup(question, papers) == [0, 1, 2, 3]  # without a search, in the paper's order
     assert lookup("What does paragraph 2 say?", papers, relevance={1: 0.9}) == [2]
+
+
+def test_the_national_average_is_found_as_the_england_and_wales_average():
+    concepts = analyse("How does the trust's rate compare with the national average?").parts[0].concepts
+    national = next(c for c in concepts if c.name == "national")
+    assert national.found_in(tokens("compared with the England and Wales average of 14%"))
