@@ -270,6 +270,6 @@ def test_the_paragraphs_of_an_annex_asked_for_come_in_order_of_relevance_a_label
 
 
 def test_the_national_average_is_found_as_the_england_and_wales_average():
-    concepts = analyse("How does the trust's rate compare with the national average?").parts[0].concepts
+    concepts = analyse("How does the trust's rate compare with the national average?").concepts
     national = next(c for c in concepts if c.name == "national")
     assert national.found_in(tokens("compared with the England and Wales average of 14%"))
