@@ -119,6 +119,8 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"young people|youths?|teenagers?|kids|children", ("young people", "youth", "child")),
     (r"send(?:s|ing)?|sent|hand(?:s|ed)? in|upload\w*", ("submit", "submitted", "submission", "send")),
     (r"straight|directly", ("directly", "direct", "straight")),
+    (r"joined|join(?:s|ing)?|new members?", ("appointed", "membership", "joined")),
+    (r"stepp?(?:ed|ing)? down|resign\w*|left the", ("resigned", "in place of", "stepped down", "left")),
     (r"national(?:ly)?|across the country|country-?wide", ("national", "nationally", "england and wales")),
     (r"housing|nowhere to live|homeless\w*|somewhere to live|a place to live", ("accommodation", "housing",
                                                                               "homelessness")),

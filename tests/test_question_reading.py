@@ -273,3 +273,9 @@ def test_the_national_average_is_found_as_the_england_and_wales_average():
     concepts = analyse("How does the trust's rate compare with the national average?").concepts
     national = next(c for c in concepts if c.name == "national")
     assert national.found_in(tokens("compared with the England and Wales average of 14%"))
+
+
+def test_joining_or_leaving_a_body_is_found_as_an_appointment_in_place_of_someone():
+    concepts = analyse("Has anyone joined or left the board recently?").concepts
+    said = tokens("Cllr Rao is now appointed to the Board in place of Cllr Webb.")
+    assert sum(c.found_in(said) for c in concepts if not c.generic) >= 2, [c.name for c in concepts]
