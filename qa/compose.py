@@ -78,7 +78,7 @@ def compose(results: list[PartAnswer], numbering: Numbering) -> str:
             groups.setdefault(u.rank, []).append(u)
         pieces = []
         for units in groups.values():
-            units = sorted(units, key=lambda u: u.start)
+            units = sorted(units, key=lambda u: (u.start, u.end))  # rows of a table share their header's start
             n = 0
             for u in units:
                 n = numbering.n(u)

@@ -52,3 +52,24 @@ def test_a_reference_number_in_another_row_is_not_the_row_asked_about():
     action = next(c for c in analyse("What is the status of action 412?").parts[0].concepts if c.numeric)
     by_row = [(u.text.partition(ROW_JOIN)[2][:3], match(action, u, ev)) for u in ev.units if ROW_JOIN in u.text]
     assert by_row == [("412", 1.0), ("455", 0.0), ("455", 0.0)], by_row  # a row is its own record: the table's other rows are not
+
+
+PROGRAMME = Paragraph(doc_id="w@1", doc="programme.txt", doc_title="Work Programme", paper="Work Programme",
+                      kind="table", label="Appendix B", pages=(30,), seq=50, date="2026-01-05", text=(
+                          "Meeting Date\tItem\tObjectives\n"
+                          "12 January 2026\tEstates strategy\tTo note the strategy.\n"
+                          "9 February 2026\tProposed council tax 2026/27\tFormally review the proposed council tax.\n"
+                          "23 February 2026 (reserve)\tProposed council tax 2026/27\tFormally review a revised "
+                          "proposal if the first is rejected."))
+
+
+def test_two_rows_of_one_table_that_answer_alike_are_both_quoted_in_the_tables_order():
+    """Rows share their header row, which is no overlap: the reserve date is quoted beside the first, each row
+    once and in the order the table prints them, under the header shown once."""
+    answer = answer_extractive("When will the committee review the proposed council tax?",
+                               [Hit(PROGRAMME, 1.0, 0.6, 2.0)], Settings())
+    assert not answer.abstained, answer.answer
+    text = answer.answer
+    assert "9 February 2026" in text and "23 February 2026" in text, text
+    assert text.index("9 February 2026") < text.index("23 February 2026"), text
+    assert text.count("Meeting Date") == 1 and "Estates" not in text, text
