@@ -110,7 +110,7 @@ class _Scorer:
         # papers answer with figures: when no kind of fact is asked for, or a trend, a figure helps
         figure = 0.1 if (not self.expected or "trend" in self.expected) \
             and (re.search(r"\d", u.text) or "count" in u.facts) else 0.0  # "from six to nine" is a figure too
-        long = 0.15 * max(0, len(u.text) - 400) / 400
+        long = 0.0 if u.row else 0.15 * max(0, len(u.text) - 400) / 400  # a row is as long as its record
         meaning = SEMANTIC_WEIGHT * dense_norm(self.closeness(u)) if self.semantic else 0.0
         # the month of the meeting asked about is its paper's: another paper's sentence answers of another meeting
         month = OTHER_MEETING if self.meeting_month and not self.ev.where_from(self.month, u.rank) else 0.0

@@ -73,3 +73,19 @@ def test_two_rows_of_one_table_that_answer_alike_are_both_quoted_in_the_tables_o
     assert "9 February 2026" in text and "23 February 2026" in text, text
     assert text.index("9 February 2026") < text.index("23 February 2026"), text
     assert text.count("Meeting Date") == 1 and "Estates" not in text, text
+
+
+def test_a_long_row_is_not_passed_over_for_its_length():
+    """A row is as long as its record: the long row on anti-social behaviour answers, not a short row that only
+    shares the table's header words with the question."""
+    long_info = " ".join(["Reports of anti-social behaviour rose by 11.1% in the year to May 2025, with most in "
+                          "town centres and on public transport, and partners asked for a joint plan."] * 16)
+    menu = Paragraph(doc_id="m@2", doc="menu.txt", doc_title="Work Programme", paper="Menu of topics", kind="table",
+                     label="Menu of Topics", pages=(31,), seq=51, date="2026-01-05", text=(
+                         "Topic\tObjectives\tAdditional information\n"
+                         "Statement of Accounts\tTo note the accounts.\tAnnual item.\n"
+                         f"Anti-social behaviour\tTo examine progress on the plan.\t{long_info}"))
+    answer = answer_extractive("Is anti-social behaviour one of the topics?", [Hit(menu, 1.0, 0.6, 2.0)],
+                               Settings())
+    assert not answer.abstained and "rose by 11.1%" in answer.answer, answer.answer
+    assert "Statement of Accounts" not in answer.answer, answer.answer
