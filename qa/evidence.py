@@ -64,8 +64,9 @@ class Unit:
         return min(len(self.spans), 2)
 
     def overlaps(self, other: "Unit") -> bool:
-        if self.row and other.row:  # two rows of one table share only their header row
-            return self.rank == other.rank and self.spans[-1] == other.spans[-1]
+        if self.row and other.row:  # two rows of one table share only their header row (which overlaps both)
+            return self.rank == other.rank and (self.spans[-1] == other.spans[-1] or len(self.spans) == 1
+                                                or len(other.spans) == 1)
         return self.rank == other.rank and self.start < other.end and other.start < self.end
 
 

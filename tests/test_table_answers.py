@@ -89,3 +89,6 @@ def test_a_long_row_is_not_passed_over_for_its_length():
                                Settings())
     assert not answer.abstained and "rose by 11.1%" in answer.answer, answer.answer
     assert "Statement of Accounts" not in answer.answer, answer.answer
+    ev = Evidence.of([Hit(menu, 1.0, 0.6, 2.0)])
+    header, first, second = ev.units[:3]
+    assert header.overlaps(first) and first.overlaps(header) and not first.overlaps(second)  # the header row alone
