@@ -12,6 +12,7 @@ from index.results import Hit
 from qa.acronyms import initialisms, with_initialisms
 from qa.compose import Numbering, PartAnswer, compose
 from qa.contract import REFUSAL, Answer, Citation
+from qa.extremes import extreme_rows
 from qa.evidence import (Evidence, Unit, best_quote, coverage, dense_norm, facts_in, match, near_part,
                          similarities, weights)
 from qa.confidence import learned_confidence, lexical_confidence
@@ -142,7 +143,8 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
     holder = holder_unit(s.part.text, s.ev) if "person" in s.expected else None
     if holder is not None and s.cover([holder]) >= HOLDER_COVER * s.cover([best]):
         best = holder  # "Who chaired the meeting?": the line naming the Chair, not a sentence mentioning the Chair
-    chosen, used = [best], best.sentences
+    extreme = extreme_rows(s.part, s.ev, best)  # "which module had the lowest rate": that row, read off the table
+    chosen, used = (extreme, budget) if extreme else ([best], best.sentences)
     key = [c for c in s.part.topical if not c.generic and c in s.weights]
     while used < budget:
         missing = [c for c in key if not any(c.found_in(u.tokens) for u in chosen)]
