@@ -13,6 +13,12 @@ __all__ = ["appended", "extend", "following", "who"]
 
 # what was asked for ("TCC had requested that ..."): whether it happens is what follows
 _REQUESTED = re.compile(r"\b(?:requested|asked (?:for|that|whether|if)|proposed|applied for|sought|wanted)\b", re.I)
+# minutes recording a question put ("A question was asked on the training needs ...", "Members asked about ...")
+_PUT = re.compile(r"\b(?:questions? (?:was|were) (?:asked|raised|put)|asked (?:about|whether|if|what|how|why|when|on)"
+                  r"|queried|enquired|sought clarification)\b", re.I)
+# ... and the reply that follows it ("The Commissioner responded that ...", "He confirmed ...")
+_REPLY = re.compile(r"^(?:in (?:response|reply),?\s+)?[\w'’ -]{0,50}?\b(?:responded|replied|answered|explained"
+                    r"|confirmed|advised|clarified|said|stated)\b", re.I)
 
 
 def following(u: Unit, ev: Evidence) -> list[Sentence]:
@@ -49,8 +55,9 @@ def extend(u: Unit, s) -> Unit | None:
     gives = (s.expected - s.facts_of(u)) & who(facts, raw)
     # "Is that going to happen?" answered by what was asked for ("TCC had requested that ..."): its outcome follows
     outcome = "yesno" in s.part.facts and bool(_REQUESTED.search(u.text))
+    reply = bool(_PUT.search(u.text)) and bool(_REPLY.match(display(raw)))  # a question put, then its answer
     if not follows and not (bare and re.search(r"\d", raw) and (not s.expected or s.expected & facts)) \
-            and not _echoes(u, s) and not gives and not outcome:
+            and not _echoes(u, s) and not gives and not outcome and not reply:
         return None
     return appended(u, s.ev, [nxt])
 

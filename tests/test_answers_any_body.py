@@ -473,3 +473,14 @@ def test_the_month_of_the_meeting_asked_about_is_the_papers_month():
                                [Hit(agenda, 1.0, 0.6, 3.0), Hit(minutes, 0.9, 0.6, 2.0)], Settings())
     assert not answer.abstained and "no public questions" in answer.answer, answer.answer
     assert [c.paragraph for c in answer.support] == ["41"], answer.answer
+
+
+def test_a_question_put_at_a_meeting_is_quoted_with_the_reply_that_follows_it():
+    minutes = Paragraph(doc_id="q@1", doc="trust-board-minutes.pdf", doc_title="Minutes", paper="Minutes",
+                        body="Riverside NHS Trust", label="88", date="2025-03-04", pages=(4,), seq=12, text=(
+                            "88. A question was asked on the training of ward staff in recording falls. The Chief "
+                            "Nurse responded that a new e-learning module would be mandatory from April. "
+                            "The Board noted the report."))
+    answer = answer_extractive("What did the Chief Nurse say about training ward staff to record falls?",
+                               [Hit(minutes, 1.0, 0.6, 2.0)], Settings())
+    assert not answer.abstained and "e-learning module" in answer.answer, answer.answer
