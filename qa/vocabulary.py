@@ -117,8 +117,11 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"bins?|rubbish|refuse|recycling|fly[- ]?tipping", ("waste", "recycling", "refuse", "fly-tipping")),
     (r"potholes?|road repairs?|roads? (?:maintenance|repairs)", ("potholes", "pothole", "highway", "carriageway")),
     (r"young people|youths?|teenagers?|kids|children", ("young people", "youth", "child")),
-    (r"send(?:s|ing)?|sent|hand(?:s|ed)? in|upload\w*", ("submit", "submitted", "submission", "send")),
+    # sending something in ("can I send it straight to the police?"), not being sent something
+    (r"send(?:s|ing)? (?:in|it|them|footage|evidence|photos?|videos?)|hand(?:s|ed)? in|upload\w*",
+     ("submit", "submitted", "submission", "send")),
     (r"straight|directly", ("directly", "direct", "straight")),
+    (r"sent|circulated|distributed", ("circulated", "sent", "distributed", "shared")),  # a paper sent to members
     (r"joined|join(?:s|ing)?|new members?", ("appointed", "membership", "joined")),
     (r"stepp?(?:ed|ing)? down|resign\w*|left the", ("resigned", "in place of", "stepped down", "left")),
     (r"national(?:ly)?|across the country|country-?wide", ("national", "nationally", "england and wales")),
