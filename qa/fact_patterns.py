@@ -13,8 +13,11 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
 # a title before a name: "Cllr Smith", "Councilor Nyberg", "Ms Hogg"
 _TITLED = r"\b(?:Cllr|Councill?or|Mr|Mrs|Ms|Miss|Mx|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]"
 _FACTS = {
-    "rate": re.compile(r"%|\bper ?cent\b|\bpercent(?:age)?\b|\bproportion\b|\brates?\b|\b\d+ in \d+\b|\d\s?pp\b"
-                       r"|\btimes (?:more|less) likely\b", re.I),
+    # a rate is a figure: "12.5 percent", "1 in 4", "3.6pp", "1.9 times more likely", "9 per 1,000", a rate's
+    # figure ("a rate of 4.2"); the word "rate" alone ("the positive outcome rate is rising") gives none
+    "rate": re.compile(r"%|\d\s*per ?cent\b|\d\s*percent(?:age points?)?\b|\b\d+ in \d+\b|\d\s?pp\b"
+                       r"|\btimes (?:more|less) likely\b|\bper \d|\brates? (?:of|at|was|is|stood at|stands at) [£$€]?\d",
+                       re.I),
     # `20.02.24` and `1-22-26` are dates where both day and month are printed with two digits or a slash or dash
     # separates them; `3.4.12` is a paragraph number
     "date": re.compile(rf"\b{_MONTH}\b|\b\d{{1,2}}[/-]\d{{1,2}}[/-]\d{{2,4}}\b|\b[0-3]\d\.[01]\d\.(?:19|20)?\d\d\b|\b(?:19|20)\d\d\b|\bquarter \d\b|\bQ[1-4]\b"

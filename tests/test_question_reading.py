@@ -279,3 +279,11 @@ def test_joining_or_leaving_a_body_is_found_as_an_appointment_in_place_of_someon
     concepts = analyse("Has anyone joined or left the board recently?").concepts
     said = tokens("Cllr Rao is now appointed to the Board in place of Cllr Webb.")
     assert sum(c.found_in(said) for c in concepts if not c.generic) >= 2, [c.name for c in concepts]
+
+
+def test_a_rate_is_a_figure_not_the_word_rate():
+    assert "rate" not in facts_in("The positive outcome rate is rising.")
+    assert "rate" not in facts_in("Positive Outcome Rate 1 Positive Outcome Rate 2")  # a chart's labels
+    for said in ("The rate was 12.5 percent.", "up 3.6pp", "1 in 4 patients", "a rate of 4.2 per 1,000",
+                 "1.9 times more likely", "The charge rate stood at 7.1"):
+        assert "rate" in facts_in(said), said
