@@ -52,6 +52,9 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"(?:killed|died|deaths?|fatalit\w*|injur\w*|hurt|casualt\w*)(?: or seriously injured)? on (?:the |our )?roads?"
      r"|road (?:deaths?|casualt\w*|collisions?|accidents?)|car crash\w*|crash\w*|collisions?|ksi",
      ("road casualties", "killed or seriously injured", "fatalities", "seriously injured", "collision")),
+    # how safe the roads are is measured by who is killed or hurt on them
+    (r"road safety|safer roads|(?:roads?|driving) (?:[\w']+ ){0,3}(?:safer|safe|dangerous)",
+     ("road safety", "killed or seriously injured", "fatalities", "road casualties")),
     (r"murder\w*|kill(?:ed|ing|ings)?|homicides?|manslaughter", ("homicides", "homicide", "murder")),
     (r"stabb\w*|knife crimes?|knives|knife", ("knife crime", "knife", "stabbing", "bladed")),
     (r"gun crimes?|guns?|shootings?|firearms?", ("gun crime", "firearm", "shooting")),

@@ -287,3 +287,9 @@ def test_a_rate_is_a_figure_not_the_word_rate():
     for said in ("The rate was 12.5 percent.", "up 3.6pp", "1 in 4 patients", "a rate of 4.2 per 1,000",
                  "1.9 times more likely", "The charge rate stood at 7.1"):
         assert "rate" in facts_in(said), said
+
+
+def test_whether_the_roads_are_safer_is_asked_of_who_is_killed_or_hurt_on_them():
+    concepts = analyse("Are the roads getting any safer?").concepts
+    said = tokens("In 2024/25, 56 people were killed and 1,140 seriously injured on the county's roads.")
+    assert [c.name for c in concepts if c.found_in(said)] == ["road safety"], [(c.name, c.alternatives) for c in concepts]
