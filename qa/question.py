@@ -390,9 +390,12 @@ def analyse(question: str) -> Question:
         facts = fact_types(text) or (frozenset() if _OWN_ASK.search(text) else whole_facts)
         label = _label(concepts)
         if parts and _ANAPHOR.search(text):
-            # "..., and what new action on it did the log set?": the part is about what the first part names
+            # "..., and what new action on it did the log set?": the part is about what the first part names; "there"
+            # is only the place it names ("... find at Hill Farm, and what are the owners proposing there?")
+            place = all(m.group().lower() == "there" for m in _ANAPHOR.finditer(text))
             borrowed = tuple(replace(c, restrictive=False) for c in parts[0].concepts
-                             if not c.generic and not c.context and c not in concepts and not c.numeric and not c.dated)
+                             if not c.generic and not c.context and c not in concepts and not c.numeric and not c.dated
+                             and (c.specific or not place))
             concepts = concepts + borrowed
         elif parts and not _key(concepts):
             borrowed = tuple(c for c in parts[0].concepts if not c.specific and c not in concepts)

@@ -293,3 +293,9 @@ def test_whether_the_roads_are_safer_is_asked_of_who_is_killed_or_hurt_on_them()
     concepts = analyse("Are the roads getting any safer?").concepts
     said = tokens("In 2024/25, 56 people were killed and 1,140 seriously injured on the county's roads.")
     assert [c.name for c in concepts if c.found_in(said)] == ["road safety"], [(c.name, c.alternatives) for c in concepts]
+
+
+def test_there_in_a_later_part_is_the_place_the_first_part_names_not_its_topic():
+    q = analyse("What did the enforcement case find at Hill Farm, and what business are the new owners proposing there?")
+    second = {c.name for c in q.parts[1].concepts}
+    assert "Hill Farm" in second and not {"enforcement", "case", "find"} & second, second
