@@ -484,3 +484,14 @@ def test_a_question_put_at_a_meeting_is_quoted_with_the_reply_that_follows_it():
     answer = answer_extractive("What did the Chief Nurse say about training ward staff to record falls?",
                                [Hit(minutes, 1.0, 0.6, 2.0)], Settings())
     assert not answer.abstained and "e-learning module" in answer.answer, answer.answer
+
+
+def test_a_month_is_a_meetings_when_the_question_says_so():
+    from qa.specifics import asked_month, meeting_month
+
+    for question, held in (("What was agreed at its April 2011 meeting?", True),
+                           ("How was the case described at the 13th meeting (14 May 2013)?", True),
+                           ("What was decided at the meeting held on 9 May 2022?", True),
+                           ("What was the net return for October 2021?", False)):
+        part = analyse(question).parts[0]
+        assert meeting_month(part, asked_month(part)) is held, question
