@@ -49,9 +49,16 @@ def offices(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# "Who attended the meeting as Chief Executive of ...?": any office the question says someone was there as
+_AS_OFFICE = re.compile(r"^\s*(?i:who)\b.*?\bas\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
+
+
 def asked_offices(question: str) -> list[str]:
-    """The meeting offices a question names (`chaired` asks for the chair)."""
-    return list(dict.fromkeys(m.group(1).lower().replace("-", " ") for m in _ASKED_OFFICE.finditer(question)))
+    """The meeting offices a question names (`chaired` asks for the chair), and any office a "who" question says
+    someone acted as (`as Chief Executive`)."""
+    asked = [m.group(1).lower().replace("-", " ") for m in _ASKED_OFFICE.finditer(question)]
+    m = _AS_OFFICE.search(question)
+    return list(dict.fromkeys(asked + (offices(m.group(1)) if m else [])))
 
 
 def _holders(text: str) -> dict[str, str]:
@@ -116,8 +123,12 @@ def holder_unit(question: str, ev: Evidence) -> Unit | None:
     asked = asked_offices(question)
     if not asked:
         return None
-    return next((u for u in sorted(ev.units, key=lambda u: (u.rank, u.start)) if len(u.spans) == 1
-                 and any(o in named(u.text) for o in asked)), None)
+    def entry(u: Unit) -> str:  # the line itself, without a lead-in it is quoted under ("ALSO PRESENT: -")
+        a, b = u.spans[-1]
+        return ev.paragraph(u.rank).text[a:b]
+
+    return next((u for u in sorted(ev.units, key=lambda u: (u.rank, u.start)) if len(u.spans) <= 2
+                 and any(o in named(entry(u)) for o in asked)), None)
 
 
 class NamedInitials:

@@ -68,7 +68,9 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"999(?: calls?)?|emergency (?:calls?|line)", ("emergency calls", "999", "emergency call")),
     (r"101(?: calls?)?|non-emergency(?: calls?| number| line)?", ("non-emergency calls", "101")),
     (r"g[ai]ve up|giving up|hung up|hang up|abandon\w*", ("abandoned calls", "abandoned", "abandonment")),
-    (r"response times?|turn(?:ed|s)? up|arriv\w*|attend\w*|respond\w*", ("response times", "response", "attend")),
+    # (attending a meeting is attendance, not a response: "Who attended the November meeting as ...?")
+    (r"response times?|turn(?:ed|s)? up|arriv\w*|attend\w*(?!(?:\s+[\w'’-]+){0,4}\s+meetings?\b)|respond\w*",
+     ("response times", "response", "attend")),
     (r"complain\w*", ("complaints", "complaint")),
     (r"solved|clear[- ]?ups?|cleared up|detect(?:ed|ions?)|charged|prosecut\w*|convict\w*|brought to justice"
      r"|caught", ("positive outcomes", "positive outcome", "outcome rate", "charge", "prosecution", "conviction")),

@@ -90,3 +90,25 @@ def test_who_holds_a_meetings_office_is_answered_by_the_line_naming_its_holder()
     chair = _Scorer(analyse("Who is the Chair?").parts[0], ev)
     assert [u.text for u in ev.units if chair.gives(u)] == [
         "Cllr Suky Samra, LLB (Walsall Metropolitan Borough Council – Chair)"]
+
+
+def test_who_attended_as_an_office_is_answered_by_the_line_under_its_lead_in():
+    """"Who attended as Chief Finance Officer?" asks for that office's holder, named on a line under "IN ATTENDANCE:";
+    attending a meeting is no response time."""
+    from index.results import Hit
+    from qa.extractive import answer_extractive
+    from qa.initials import asked_offices
+    from qa.question import analyse
+
+    assert asked_offices("Who attended the March meeting as Chief Finance Officer of the Trust?") == ["chief finance officer"]
+    assert asked_offices("Who spoke as a member of the public?") == []
+    assert "response times" not in {c.name for c in analyse("Who attended the March 2024 Board meeting?").concepts}
+    src = dict(doc_id="b@1", doc="board.pdf", doc_title="Minutes", paper="Minutes of the Board meeting held on 5 March "
+               "2024", date="2024-03-05")
+    present = Paragraph(label="Present", pages=(1,), seq=1, text=(
+        "IN ATTENDANCE: -\nPriya Nair – Chief Finance Officer, Riverside NHS Trust\nTom Hale – Company Secretary"), **src)
+    item = Paragraph(label="12", pages=(4,), seq=8, text="12. The Chief Finance Officer presented the month 11 "
+                     "position and the Board attended to the capital plan.", **src)
+    answer = answer_extractive("Who attended the March 2024 Board meeting as Chief Finance Officer of the Trust?",
+                               [Hit(item, 1.0, 0.7, 3.0), Hit(present, 0.6, 0.4, 1.0)], Settings())
+    assert not answer.abstained and "Priya Nair" in answer.answer, answer.answer
