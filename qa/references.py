@@ -26,18 +26,37 @@ class Reference(NamedTuple):
     label: str
 
 
+# a label quoted as printed: capitals and a number, with the punctuation papers number by ("TB(5)2", "LW 73/2122",
+# "AGM-2006/3.4.a", "FGB 104/2122(a)"); it is a reference only where some paragraph is labelled so
+_PRINTED = re.compile(r"(?<![\w/(-])([A-Z]{1,6}(?: |-)?\(?\d+\)?(?:[\w()./-]*[\w)])?)")
+
+
 def find_references(question: str) -> list[Reference]:
-    """Every `paragraph 3.7` / `minute 921` / `action ref 230` in the question, in order."""
+    """Every `paragraph 3.7` / `minute 921` / `action ref 230` in the question, in order, then every label quoted as
+    printed (`TB(5)2`: kind `label`)."""
     refs = []
     for m in _REF.finditer(question):
         kind = re.sub(r"[^a-z¶ ]", "", m.group("kind").lower()).strip()
         refs.append(Reference(kind, m.group("label").rstrip(".")))
+    for m in _PRINTED.finditer(question):
+        label = m.group(1)
+        while label.endswith(")") and label.count(")") > label.count("("):
+            label = label[:-1]  # "(paper TB(5)2)": the bracket closes the sentence's aside
+        if not any(r.label in label for r in refs):
+            refs.append(Reference("label", label))
     return refs
+
+
+def _squeezed(label: str) -> str:
+    return re.sub(r"\s+", "", label).lower()
 
 
 def _matches(p: Paragraph, ref: Reference) -> bool:
     label = p.label.lower()
     want = ref.label.lower()
+    if ref.kind == "label":  # the label as printed, or one of the entries numbered under it ("TB(5)2(i)")
+        have, asked = _squeezed(p.label), _squeezed(ref.label)
+        return have == asked or have.startswith(asked) and have[len(asked)] in "(./"
     if _part(ref):
         name = f"{ref.kind.split()[0]} {want}"
         return label.startswith(name) or p.part.lower() == name
@@ -52,8 +71,9 @@ def _matches(p: Paragraph, ref: Reference) -> bool:
 
 
 def _part(ref: Reference) -> bool:
-    """Whether `ref` names a part that holds paragraphs ("Annex A", "Table 2"), not one paragraph."""
-    return ref.kind.startswith(("table", "appendix", "annex"))
+    """Whether `ref` names a part that holds paragraphs ("Annex A", "Table 2", "TB(5)2" and its entries), not one
+    paragraph."""
+    return ref.kind.startswith(("table", "appendix", "annex", "label"))
 
 
 def _topic_overlap(question: str, p: Paragraph) -> int:

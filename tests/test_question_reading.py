@@ -299,3 +299,20 @@ def test_there_in_a_later_part_is_the_place_the_first_part_names_not_its_topic()
     q = analyse("What did the enforcement case find at Hill Farm, and what business are the new owners proposing there?")
     second = {c.name for c in q.parts[1].concepts}
     assert "Hill Farm" in second and not {"enforcement", "case", "find"} & second, second
+
+
+def test_a_label_quoted_as_printed_finds_that_paragraph_and_the_entries_numbered_under_it():
+    from qa.references import find_references, lookup
+
+    assert [r.label for r in find_references("When the Board discussed the PDC (paper TB(5)2), what did it say?")] \
+        == ["TB(5)2"]
+    assert [r.label for r in find_references("What does LW 73/2122 record?")] == ["LW 73/2122"]
+    assert [r.label for r in find_references("How many 999 calls were answered in 2024/25?")] == []
+
+    def para(label, seq):
+        return Paragraph(doc_id="m@1", doc="minutes.pdf", doc_title="Minutes", paper="Minutes", label=label,
+                         pages=(2,), seq=seq, text=f"{label} text")
+
+    papers = [para("TB(5)1", 0), para("TB(5)2", 1), para("TB(5)2(i)", 2), para("TB(5)2(ii)", 3), para("TB(5)20", 4)]
+    assert lookup("What did paper TB(5)2 conclude?", papers, relevance={3: 0.9}) == [3, 1, 2]
+    assert lookup("What did paper TB(5)9 conclude?", papers) == []  # no paragraph is labelled so
