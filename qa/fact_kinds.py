@@ -6,7 +6,7 @@ import re
 
 from qa.vocabulary import TREND_WORDS
 
-__all__ = ["QUOTED", "fact_types"]
+__all__ = ["QUOTED", "compared_qualifies", "fact_types"]
 
 _FACT_CUES = {
     "money": r"[£$€]|\bmoney\b|\bfees?\b|\bbudget\w*|\bcosts?\b|\bcosting\b|\bspen[dt]\w*|\bfunding\b|\bfunded\b|\bprecept\b"
@@ -40,6 +40,18 @@ _ASKS_WHO = re.compile(r"(?:^|[,;:?.]\s*|\b(?:and|or|but|to|by|from|with|for|of)
                        r"|\bwhich (?:officer|member|councillor|person|organisation)\b")
 
 
+_COMPARED = re.compile(r"\bcompared (?:with|to)\b")
+
+
+def compared_qualifies(low: str) -> bool:
+    """Whether "compared with" qualifies a noun ("the request for data compared with similar force areas"), not
+    compares: "how does X compare", "is X ... compared with", or a period or figure after it do compare."""
+    m = _COMPARED.search(low)
+    return bool(m) and not re.match(r"\s*(?:how|is|are|was|were|does|do|did|has|have)\b", low) \
+        and not re.search(r"\d", low[m.end():]) \
+        and not re.search(r"\b(?:be|been|being|is|are|was|were)\s+$", low[:m.start()])  # "can't be compared with"
+
+
 def fact_types(text: str) -> frozenset[str]:
     """The kinds of fact a question (or part) wants: count, date, rate, money, person, duration, yesno, trend."""
     # what the question quotes ('Requires Improvement') or names (the "General Practice Improvement Programme")
@@ -61,4 +73,6 @@ def fact_types(text: str) -> frozenset[str]:
         found.discard("trend")  # "what change did they announce?" asks what was decided, not a rise or fall
     if "trend" in found and _DECIDED.search(low):
         found.discard("trend")  # "what did they decide about the pay increase?": the increase is the topic
+    if "trend" in found and compared_qualifies(low) and not re.search(_FACT_CUES["trend"], _COMPARED.sub(" ", unnamed)):
+        found.discard("trend")  # "what happened to the request for data compared with similar areas?"
     return frozenset(found)

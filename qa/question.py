@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from qa.fact_kinds import fact_types
+from qa.fact_kinds import compared_qualifies, fact_types
 from qa.vocabulary import (GENERIC, MONTHS, STOPWORDS, SYNONYM_RES, TOKEN, TREND_WORDS, YEAR, YEAR_RANGE,
                            expanded_query, fold, number_tokens, phrase, tokens)
 
@@ -309,9 +309,11 @@ _COMPARE_TAIL = re.compile(r"^(?P<a>.+?)\s+(?:compare[sd]?|compared)\s+(?:with|t
 
 
 def _compare_parts(q: str) -> list[str]:
-    """`Compare X and Y` / `Compare X with Y` / `How does X compare with Y` -> [X, Y]; else []."""
+    """`Compare X and Y` / `Compare X with Y` / `How does X compare with Y` -> [X, Y]; else []. "What happened to the
+    request for data compared with similar areas?" compares nothing: "compared with" qualifies a noun there, unless
+    what follows it is a period or a figure ("... in September 2025 compared with September 2024?")."""
     m = _COMPARE_TAIL.match(q)
-    if m:
+    if m and not compared_qualifies(q.lower()):
         return [m.group("a"), m.group("b")]
     m = _COMPARE_HEAD.match(q)
     if not m:

@@ -316,3 +316,13 @@ def test_a_label_quoted_as_printed_finds_that_paragraph_and_the_entries_numbered
     papers = [para("TB(5)1", 0), para("TB(5)2", 1), para("TB(5)2(i)", 2), para("TB(5)2(ii)", 3), para("TB(5)20", 4)]
     assert lookup("What did paper TB(5)2 conclude?", papers, relevance={3: 0.9}) == [3, 1, 2]
     assert lookup("What did paper TB(5)9 conclude?", papers) == []  # no paragraph is labelled so
+
+
+def test_compared_with_after_a_noun_qualifies_it_and_compares_nothing():
+    from qa.question import split_parts
+
+    asked = "What happened to the board's request for waiting-time data compared with similar trusts?"
+    assert split_parts(asked) == [asked] and "trend" not in fact_types(asked)
+    assert len(split_parts("How does the trust's rate compare with the national average?")) == 2
+    assert len(split_parts("How many referrals were received in May 2024 compared with May 2023?")) == 2
+    assert "trend" in fact_types("Why can't the figures be compared with those before Covid?")
