@@ -20,7 +20,7 @@ from qa.library_words import LibraryWords
 from qa.counts import counted_thing, counts
 from qa.decisions import decision_after, whole_resolution, with_verdict
 from qa.initials import asked_offices, definition_unit, holder_unit, named
-from qa.lists import matching_entries, quoted_entries
+from qa.lists import continued_list, matching_entries, quoted_entries
 from qa.meeting_dates import other_meeting
 from qa.next_sentence import extend, who
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
@@ -144,6 +144,7 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
     if holder is not None and s.cover([holder]) >= HOLDER_COVER * s.cover([best]):
         best = holder  # "Who chaired the meeting?": the line naming the Chair, not a sentence mentioning the Chair
     extreme = extreme_rows(s.part, s.ev, best)  # "which module had the lowest rate": that row, read off the table
+    extreme = extreme or continued_list(s, best)  # "their points as:" and the records printed after it
     chosen, used = (extreme, budget) if extreme else ([best], best.sentences)
     key = [c for c in s.part.topical if not c.generic and c in s.weights]
     while used < budget:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 
-from qa.evidence import Evidence, Unit
+from qa.evidence import Evidence, Unit, leads_in
 from qa.fact_kinds import QUOTED
 from qa.question import QuestionPart
 
-__all__ = ["LIST_ASK", "matching_entries", "quoted_entries"]
+__all__ = ["LIST_ASK", "continued_list", "matching_entries", "quoted_entries"]
 
 # "Which of the pubs listed are ...", "What items were ...", "List the ...": a plural asked for, so every match
 LIST_ASK = re.compile(r"^\s*(?:which|what)\s+(?:of\s+the\s+)?(?:(?!of\b)[\w-]+\s+){0,2}?[\w-]+s\s+(?:[\w-]+\s+){0,6}?"
                       r"(?:are|were|have|had|did|do|does)\b|^\s*(?:list|name)\s+(?:all\s+|every\s+|the\s+)", re.I)
 MAX_ENTRIES = 8  # a list longer than this is better read in the paper: the answer says where it is
 ENTRY_CHARS = 300  # an entry is a line or two (a name, an address); a longer unit is a paragraph of its own
+LEAD_SHARE = 0.8  # a closing lead-in answers a list question if it scores this share of the best unit or more
 
 
 def matching_entries(part: QuestionPart, ev: Evidence, chosen: list[Unit]) -> list[Unit]:
@@ -56,3 +57,38 @@ def quoted_entries(part: QuestionPart, ev: Evidence, chosen: list[Unit]) -> list
         if any(p in " ".join(u.text.lower().split()) for p in phrases):
             out.append(u)
     return sorted(out, key=lambda u: u.start)[:MAX_ENTRIES - len(chosen)]
+
+
+def _entries_after(ev: Evidence, rank: int) -> list[int]:
+    """The retrieved paragraphs printed straight after paragraph `rank` in its document, in order."""
+    p = ev.paragraph(rank)
+    where = {(h.paragraph.doc_id, h.paragraph.seq): r for r, h in enumerate(ev.hits)}
+    out: list[int] = []
+    while len(out) < MAX_ENTRIES and (p.doc_id, p.seq + len(out) + 1) in where:
+        out.append(where[(p.doc_id, p.seq + len(out) + 1)])
+        last = ev.sentences[out[-1]][-1] if ev.sentences[out[-1]] else None
+        if last is not None and leads_in(last.text):
+            break  # this entry's paragraph goes on to open a list of its own
+    return out
+
+
+def continued_list(s, best: Unit) -> list[Unit]:
+    """For a question asking for a list, a paragraph's closing lead-in ("The Board summarised their points as:") with
+    the entries the paper prints as the paragraphs after it ("(i) ...", "(ii) ...", each its own numbered record),
+    when it answers about as well as the best unit and those paragraphs were found; else []. Of several lead-ins,
+    the one whose own words state most of what the question asks (a lead-in says what its list is). `s` is the
+    answerer's scorer for one part of the question."""
+    ev = s.ev
+    # (also after a clause setting the scene: "When the Board discussed X, what three points did it summarise?")
+    if not any(LIST_ASK.search(clause) for clause in re.split(r"[,;:]\s*", s.part.text)):
+        return []
+    closing = [u for u in ev.units if len(u.spans) == 1 and leads_in(u.text) and ev.sentences[u.rank]
+               and u.end == ev.sentences[u.rank][-1].end and s.scores[u] >= LEAD_SHARE * s.scores[best]]
+    for lead in sorted(closing, key=lambda u: (-round(s.cover([u]), 2), -s.scores[u])):
+        after = _entries_after(ev, lead.rank)
+        firsts = [next((u for u in ev.units if u.rank == r and u.start == ev.sentences[r][0].start), None)
+                  for r in after if ev.sentences[r]]
+        firsts = [u for u in firsts if u is not None and len(u.text) <= ENTRY_CHARS]
+        if len(firsts) >= 2:
+            return [lead] + firsts
+    return []

@@ -495,3 +495,23 @@ def test_a_month_is_a_meetings_when_the_question_says_so():
                            ("What was the net return for October 2021?", False)):
         part = analyse(question).parts[0]
         assert meeting_month(part, asked_month(part)) is held, question
+
+
+def test_a_closing_lead_in_is_quoted_with_the_entries_printed_as_the_records_after_it():
+    """Minutes that number each point of a list as its own record ("(i)", "(ii)", "(iii)" after "The Board
+    summarised their points as:") are quoted point by point under that lead-in, not from its discussion."""
+    src = dict(doc_id="t@1", doc="trust-board-minutes.pdf", doc_title="Minutes", paper="Minutes", body="Harbour Board",
+               date="2024-03-05")
+    item = Paragraph(label="HB(4)3", pages=(2,), seq=10, text=(
+        "HB(4)3 Harbour dredging. The Director updated the Board on the dredging contract and its costs. The aims "
+        "of the contract were outlined. The Board summarised their points as:"), **src)
+    points = [Paragraph(label=f"HB(4)3({n})", pages=(2,), seq=11 + i, text=text, **src) for i, (n, text) in enumerate(
+        [("i", "Silt disposal needs a licence before work starts."),
+         ("ii", "Costs must be reported to the Board each quarter."),
+         ("iii", "Berth users should be told of closures a month ahead.")])]
+    hits = [Hit(item, 1.0, 0.7, 3.0)] + [Hit(p, 0.9 - 0.1 * i, 0.5, 1.0) for i, p in enumerate(points)]
+    answer = answer_extractive("When the Harbour Board discussed dredging, what points did the Board summarise?",
+                               hits, Settings())
+    assert not answer.abstained, answer.answer
+    for said in ("licence", "each quarter", "a month ahead"):
+        assert said in answer.answer, answer.answer
