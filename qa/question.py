@@ -281,7 +281,7 @@ def _label(concepts: tuple[Concept, ...]) -> str:
 _COMPARE = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?|\bdiffer\w*|\beach (?:of the )?(?:reports?|papers?)"
                       r"|\bboth (?:the )?(?:reports|papers)|\ball (?:the |three |two )?(?:reports|papers)"
                       r"|\bthe (?:two|three|different) (?:reports|papers)|\bbetween\b.+\band\b|\bover time\b"
-                      r"|\bsince\b|\bagree\b"
+                      r"|\bsince\b|\bagree\b|\bhow (?:has|have) [^?]*\b(?:moved|changed)\b"
                       # "according to the AGB paper and the November 2025 Panel meeting", "per X and per Y"
                       r"|\b(?:according to|per|in)\s+(?:the\s+)?[^?,]*\b(?:paper|report|minutes|meeting|presentation"
                       r"|slides|pack)\b[^?]*\band\s+(?:per\s+|in\s+)?(?:the\s+)?[^?,]*\b(?:paper|report|minutes"

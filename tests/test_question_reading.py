@@ -326,3 +326,9 @@ def test_compared_with_after_a_noun_qualifies_it_and_compares_nothing():
     assert len(split_parts("How does the trust's rate compare with the national average?")) == 2
     assert len(split_parts("How many referrals were received in May 2024 compared with May 2023?")) == 2
     assert "trend" in fact_types("Why can't the figures be compared with those before Covid?")
+
+
+def test_how_a_figure_has_moved_or_changed_is_asked_of_every_paper_that_gives_it():
+    assert analyse("How has the share of cases closed under outcome code 16 moved?").compare
+    assert analyse("How have waiting times for hip surgery changed?").compare
+    assert not analyse("What changed in the waiting list policy?").compare
