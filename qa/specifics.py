@@ -61,11 +61,14 @@ def asked_month(part, sourced: bool = True) -> Concept | None:
 
 def meeting_month(part, month: Concept) -> bool:
     """Whether `month` is when a meeting was held ("at its April 2011 meeting", "the meeting held in May 2022",
-    "the 13th meeting (14 May 2013)"):
+    "the 13th meeting (14 May 2013)", "when it considered the tracker in November 2025"):
     the month of the paper's meeting, not one its text mentions ("due by April 2011")."""
     words = re.escape(month.name).replace(r"\ ", r"\s+")
     return bool(re.search(rf"{words}\s+(?:[\w'’&-]+\s+){{0,4}}?meeting|meeting\s*(?:\(|,\s*)?(?:held\s+)?(?:(?:on|in|of)\s+)?"
-                          rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{words}", part.text, re.I))
+                          rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{words}"
+                          # what a body considered, discussed or decided in a month is its meeting's business
+                          rf"|\b(?:considered|discussed|debated|agreed|decided|resolved|approved)\b[^?,;]{{0,50}}?\bin\s+"
+                          rf"{words}", part.text, re.I))
 
 
 def states_month(ev: Evidence, month: Concept, u: Unit) -> bool:

@@ -492,6 +492,7 @@ def test_a_month_is_a_meetings_when_the_question_says_so():
     for question, held in (("What was agreed at its April 2011 meeting?", True),
                            ("How was the case described at the 13th meeting (14 May 2013)?", True),
                            ("What was decided at the meeting held on 9 May 2022?", True),
+                           ("Which actions did it close when it considered the tracker in November 2025?", True),
                            ("What was the net return for October 2021?", False)):
         part = analyse(question).parts[0]
         assert meeting_month(part, asked_month(part)) is held, question
