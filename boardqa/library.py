@@ -76,7 +76,8 @@ def ingest_paths(paths: list[str | Path], settings: Settings, *, progress: Progr
     elif is_milvus(settings.store):
         from index.milvus.update import update_milvus
 
-        update = update_milvus(settings.store, settings, good, progress=progress, sentence_texts=semantic_texts)
+        update = update_milvus(settings.store, settings, good, progress=progress, sentence_texts=semantic_texts,
+                               sentence_format=sentence_format())
     else:
         update = update_index(settings.index_dir, settings, good, progress=progress, sentence_texts=semantic_texts,
                               compact=compact, sentence_format=sentence_format())

@@ -321,3 +321,38 @@ def test_texts_are_read_ahead_for_a_scan_and_one_by_one_otherwise(stores):
     every_third = range(0, len(store), 3)  # (as qa.library_words samples a large library)
     assert [paragraphs[i].text for i in every_third] == [faiss_index.paragraphs[i].text for i in every_third]
     assert len(fetched) <= 4 and sum(fetched) <= len(every_third) + 2
+
+
+def test_sentences_read_differently_are_stored_again_at_the_next_update(stores, caplog):
+    """A store whose files record another reading of the answer sentences (an upgrade) warns when opened, and its
+    next update stores today's sentences for every file, copying the texts it holds and embedding only new ones."""
+    import logging
+
+    from index.milvus.store import MilvusIndex
+    from index.milvus.update import update_milvus
+    from qa.engine import _check_sentence_format
+    from qa.evidence import semantic_texts, sentence_format
+
+    settings, embedder, files = stores["settings"], stores["embedder"], stores["files"]
+    url = stores["url"] + "?prefix=reread"
+
+    def first_words(p):  # how an older answerer read its sentences
+        return [" ".join(p.text.split()[:5])]
+
+    update_milvus(url, settings, files[:1], embedder=embedder, sentence_texts=first_words, sentence_format="older")
+    store = MilvusIndex.open(url, settings)
+    today = [t for p in files[0][2][:20] for t in semantic_texts(p)]
+    assert store.manifest["sentences"] == {"format": "older"} and not store.sentences.lookup(today).found.all()
+    with caplog.at_level(logging.WARNING, logger="qa.engine"):
+        _check_sentence_format(store)
+    assert "read by another version" in caplog.text
+    report = update_milvus(url, settings, files[:1], embedder=embedder, sentence_texts=semantic_texts,
+                           sentence_format=sentence_format())
+    assert report.skipped == [files[0][0]] and any("stored again for 1 files" in n for n in report.notes)
+    store = MilvusIndex.open(url, settings)
+    assert store.manifest["sentences"] == {"format": sentence_format()}
+    assert store.sentences.lookup(today).found.all()
+    assert store.sentences.lookup(today[:3]).vectors == pytest.approx(embedder.encode(today[:3]), abs=1e-6)
+    again = update_milvus(url, settings, files[:1], embedder=embedder, sentence_texts=semantic_texts,
+                          sentence_format=sentence_format())
+    assert again.embedded == 0 and not any("stored again" in n for n in again.notes)  # nothing to redo

@@ -144,16 +144,17 @@ def create_sentences(client, prefix: str, dim: int) -> None:
     client.create_collection(sentences_name(prefix), schema=schema, index_params=params, consistency_level="Strong")
 
 
-def query_all(client, collection: str, fields: list[str], batch: int = 4096) -> list[dict]:
-    """Every row of a collection: pages by offset up to Milvus's cap on one query's window (16,384 rows), and
-    past it Milvus's query iterator (which a server supports; Milvus Lite logs an error and falls back)."""
+def query_all(client, collection: str, fields: list[str], batch: int = 4096, filter: str = 'key != ""') -> list[dict]:
+    """Every row of a collection (or those `filter` selects): pages by offset up to Milvus's cap on one query's
+    window (16,384 rows), and past it Milvus's query iterator (which a server supports; Milvus Lite logs an error
+    and falls back)."""
     rows: list[dict] = []
     for offset in range(0, QUERY_WINDOW, batch):
-        page = client.query(collection, filter='key != ""', offset=offset, limit=batch, output_fields=fields)
+        page = client.query(collection, filter=filter, offset=offset, limit=batch, output_fields=fields)
         rows.extend(page)
         if len(page) < batch:
             return rows
-    iterator = client.query_iterator(collection, batch_size=batch, filter='key != ""', output_fields=fields)
+    iterator = client.query_iterator(collection, batch_size=batch, filter=filter, output_fields=fields)
     rows = []
     try:
         while page := iterator.next():

@@ -137,7 +137,12 @@ class MilvusIndex(Index):
         heads = [Paragraph.from_json({**json.loads(r["meta"]), "text": ""}) for r in rows if r["doc_id"] in live]
         heads.sort(key=lambda p: (live[p.doc_id], p.seq))
         embedding = entries[-1].get("embedding", {}) if entries else {}
-        index = cls(client, store, heads, {"docs": entries, "embedding": embedding, "store": url})
+        # how the stored answer sentences were read: one fingerprint when every file agrees (an older file records
+        # none); `qa.engine` warns when it is not today's
+        formats = {(e.get("sentences") or {}).get("format", "") for e in entries}
+        sentences = {"format": formats.pop() if len(formats) == 1 else "mixed"} if entries else {}
+        index = cls(client, store, heads, {"docs": entries, "embedding": embedding, "store": url,
+                                           "sentences": sentences})
         if settings is not None and (reason := index.stale_reason(settings)):
             log.warning("%s: %s; run `boardqa ingest` to rebuild", url, reason)
         return index

@@ -18,7 +18,7 @@ from index.milvus.client import (connect, create_collections, create_sentences, 
 from index.passages import PASSAGE_FORMAT, passages
 from index.sentence_vectors import SentenceTexts, text_key
 from index.update import EMBED_BLOCK, FileInput, Progress, UpdateReport, _check_doc_ids, _tick
-from corpus.records import make_doc_id
+from corpus.records import Paragraph, make_doc_id
 
 if TYPE_CHECKING:
     from boardqa.settings import Settings
@@ -30,9 +30,11 @@ INSERT_BLOCK = 256  # rows per insert (a gRPC message stays far below Milvus's 6
 
 def update_milvus(url: str, settings: "Settings", files: Iterable[FileInput], remove: Iterable[str] = (),
                   embedder: EmbedderLike | None = None, progress: Progress | None = None,
-                  sentence_texts: SentenceTexts | None = None) -> UpdateReport:
+                  sentence_texts: SentenceTexts | None = None, sentence_format: str = "") -> UpdateReport:
     """Add, replace and remove source files in the Milvus store at `url`, as `update_index` does for a folder
-    (`sentence_texts`: the answerer's candidate sentences of a paragraph, embedded and stored as there).
+    (`sentence_texts`: the answerer's candidate sentences of a paragraph, embedded and stored as there;
+    `sentence_format`: a fingerprint of how they are read, recorded in each file's entry: the files whose entry
+    records another have their sentences stored again, texts the store holds copied, only new ones embedded).
 
     A file's rows are inserted first and its docs entry last, so a search never sees half a file (readers count
     only paragraphs of listed docs); replaced and removed files are deleted after. Milvus has no transactions:
@@ -61,6 +63,11 @@ def update_milvus(url: str, settings: "Settings", files: Iterable[FileInput], re
                              f"(?prefix=NAME) or drop the {store.prefix}_* collections")
     report, new, dropped = _plan(entries, settings, files, remove)
     report.paragraphs = sum(e["paragraphs"] for k, e in entries.items() if k not in dropped)
+    reread = [e for k, e in entries.items() if k not in dropped and sentence_texts is not None and sentence_format
+              and (e.get("sentences") or {}).get("format") != sentence_format]
+    if reread:
+        _store_sentences_again(client, store.prefix, reread, sentence_texts, sentence_format,
+                               embedder or Embedder.load_ingest(settings.embedding), progress, report)
     if not report.modified:
         return report
     chunker = settings.chunker.model_dump()
@@ -102,7 +109,7 @@ def update_milvus(url: str, settings: "Settings", files: Iterable[FileInput], re
     for name, sha, paras in new:
         entry = {"name": name, "doc_id": make_doc_id(name, sha), "sha256": sha, "paragraphs": len(paras),
                  "papers": list(dict.fromkeys(p.paper for p in paras)), "added": now, "chunker": chunker,
-                 "embedding": embedding}
+                 "embedding": embedding, "sentences": {"format": sentence_format if sentence_texts else ""}}
         docs.append({"key": entry["doc_id"], "doc_id": entry["doc_id"], "ord": order[entry["doc_id"]],
                      "stub": [0.0, 0.0],
                      "entry": json.dumps(entry, ensure_ascii=False)})
@@ -182,6 +189,33 @@ def _sentences(client, prefix: str, paragraphs: list, sentence_texts: SentenceTe
     report.embedded += len(missing)
     return [{"skey": signed_key(keys[text]), "doc_id": doc_id,
              "dense": fresh[text].tolist() if text in fresh else stored[keys[text]]} for doc_id, text in per_doc]
+
+
+def _store_sentences_again(client, prefix: str, entries: list[dict], sentence_texts: SentenceTexts,
+                           sentence_format: str, embedder, progress: Progress | None, report: UpdateReport) -> None:
+    """The sentences of the files `entries` name, read again with today's `sentence_texts`: their rows replaced
+    (texts the store holds copied, new ones embedded), then each entry records `sentence_format`. Interrupted, the
+    entries still record the old format and the next update does it again; meanwhile answers embed what they miss."""
+    doc_ids = [e["doc_id"] for e in entries]
+    rows = []
+    for start in range(0, len(doc_ids), 256):
+        rows += query_all(client, paragraphs_name(prefix), ["meta", "text"],
+                          filter=in_list("doc_id", doc_ids[start:start + 256]))
+    paragraphs = [Paragraph.from_json({**json.loads(r["meta"]), "text": r["text"]}) for r in rows]
+    had = client.has_collection(sentences_name(prefix))
+    sentence_rows = _sentences(client, prefix, paragraphs, sentence_texts, embedder, progress, report, reuse=had)
+    if not had:
+        create_sentences(client, prefix, int(entries[0].get("embedding", {}).get("dim") or 384))
+    for start in range(0, len(doc_ids), 256):
+        client.delete(sentences_name(prefix), filter=in_list("doc_id", doc_ids[start:start + 256]))
+    _insert(client, sentences_name(prefix), sentence_rows)
+    client.flush(sentences_name(prefix))
+    docs = query_all(client, docs_name(prefix), ["key", "doc_id", "ord", "entry"], filter=in_list("doc_id", doc_ids))
+    _insert(client, docs_name(prefix), [{**row, "stub": [0.0, 0.0], "entry": json.dumps(
+        {**json.loads(row["entry"]), "sentences": {"format": sentence_format}}, ensure_ascii=False)} for row in docs],
+        upsert=True)
+    client.flush(docs_name(prefix))
+    report.notes.append(f"answer sentences read differently: stored again for {len(entries)} files")
 
 
 def _insert(client, collection: str, rows: list[dict], upsert: bool = False) -> None:
