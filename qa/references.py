@@ -51,6 +51,30 @@ def _squeezed(label: str) -> str:
     return re.sub(r"\s+", "", label).lower()
 
 
+_PRINTED_LABELS: dict[int, tuple[list[Paragraph], dict[str, list[int]]]] = {}
+
+
+def _printed(paragraphs: list[Paragraph]) -> dict[str, list[int]]:
+    """Each label of `paragraphs`, and each of its leading parts that ends where an entry's number begins
+    ("tb(5)2" of "TB(5)2(i)"), squeezed, -> the positions labelled so or under it; labels that start with a
+    letter only. Built once per list of paragraphs (an index's headings) and kept for the last two."""
+    kept = _PRINTED_LABELS.get(id(paragraphs))
+    if kept is not None and kept[0] is paragraphs:
+        return kept[1]
+    out: dict[str, list[int]] = {}
+    for pos, p in enumerate(paragraphs):
+        if not p.label[:1].isalpha():
+            continue  # a label quoted as printed starts with a capital: "3.7" and "921" are asked for by kind
+        label = _squeezed(p.label)
+        cuts = {len(label)} | {i for i, ch in enumerate(label) if ch in "(./" and i}
+        for cut in cuts:
+            out.setdefault(label[:cut], []).append(pos)
+    while len(_PRINTED_LABELS) >= 2:  # (an app serves one library; a reload makes a new list)
+        _PRINTED_LABELS.pop(next(iter(_PRINTED_LABELS)))
+    _PRINTED_LABELS[id(paragraphs)] = (paragraphs, out)
+    return out
+
+
 def _matches(p: Paragraph, ref: Reference) -> bool:
     label = p.label.lower()
     want = ref.label.lower()
@@ -97,7 +121,10 @@ def lookup(question: str, paragraphs: list[Paragraph], allowed: set[int] | None 
         return []
     found: list[tuple[int, int, float, int]] = []
     for r_i, ref in enumerate(refs):
-        for pos, p in enumerate(paragraphs):
+        # a label quoted as printed is looked up in a map of the library's labels (one scan per library, kept)
+        where = _printed(paragraphs).get(_squeezed(ref.label), ()) if ref.kind == "label" else range(len(paragraphs))
+        for pos in where:
+            p = paragraphs[pos]
             if allowed is not None and pos not in allowed:
                 continue
             if _matches(p, ref):

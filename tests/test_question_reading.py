@@ -316,6 +316,9 @@ def test_a_label_quoted_as_printed_finds_that_paragraph_and_the_entries_numbered
     papers = [para("TB(5)1", 0), para("TB(5)2", 1), para("TB(5)2(i)", 2), para("TB(5)2(ii)", 3), para("TB(5)20", 4)]
     assert lookup("What did paper TB(5)2 conclude?", papers, relevance={3: 0.9}) == [3, 1, 2]
     assert lookup("What did paper TB(5)9 conclude?", papers) == []  # no paragraph is labelled so
+    other = papers[:1] + [para("TB(5)9", 1)]  # another library (the map of labels is kept per list of paragraphs)
+    assert lookup("What did paper TB(5)9 conclude?", other) == [1]
+    assert lookup("What did paper TB(5)2 conclude?", papers, relevance={3: 0.9}) == [3, 1, 2]
 
 
 def test_compared_with_after_a_noun_qualifies_it_and_compares_nothing():
