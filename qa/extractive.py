@@ -69,6 +69,7 @@ class _Scorer:
         self.office = asked_offices(part.text)  # "Who is the Vice Chair?": its holder is asked for
         self._holders: dict[Unit, bool] = {}
         self.top = max((h.score for h in ev.hits), default=0.0)
+        self.about_questions = bool(re.search(r"\bquestions?\b|\bask(?:ed|s|ing)?\b|\bquer(?:y|ied|ies)\b", part.text, re.I))
         self.month = asked_month(part, sourced=False)
         self.meeting_month = self.month is not None and meeting_month(part, self.month)
         scene = [c for c in part.concepts if c.context]
@@ -128,7 +129,10 @@ class _Scorer:
         return self.semantic.get(u, self.typical.get(u.rank, self.floor))
 
     def ranked(self, avoid: set[int]) -> list[Unit]:
-        out = sorted((u for u in self.ev.units if self.ev.says_something(u)),
+        # a sentence that asks ("Is there a variation in access ...?", a review's scoping questions) states nothing,
+        # unless questions are what is asked about
+        out = sorted((u for u in self.ev.units if self.ev.says_something(u)
+                      and (self.about_questions or not u.text.rstrip().endswith("?"))),
                      key=lambda u: (-self.scores[u], u.rank, u.start))
         fresh = [u for u in out if u.rank not in avoid]
         return fresh if avoid and fresh and self.scores[fresh[0]] >= 0.6 * self.scores[out[0]] else out

@@ -516,3 +516,19 @@ def test_a_closing_lead_in_is_quoted_with_the_entries_printed_as_the_records_aft
     assert not answer.abstained, answer.answer
     for said in ("licence", "each quarter", "a month ahead"):
         assert said in answer.answer, answer.answer
+
+
+def test_a_sentence_that_asks_is_no_answer_unless_questions_are_asked_about():
+    scope = Paragraph(doc_id="r@1", doc="review-scope.pdf", doc_title="Scope", paper="Scope of the review",
+                      body="Health Select Committee", label="3", date="2023-10-24", pages=(5,), seq=3, text=(
+                          "3. What registered population do the borough's practices serve, and how has it changed? "
+                          "The practices serve 206,858 registered patients (August 2023)."))
+    answer = answer_extractive("What registered population do the borough's practices serve?",
+                               [Hit(scope, 1.0, 0.6, 2.0)], Settings())
+    assert not answer.abstained and "206,858" in answer.answer and "?" not in answer.answer, answer.answer
+    from qa.evidence import Evidence
+    from qa.extractive import _Scorer
+
+    ev = Evidence.of([Hit(scope, 1.0, 0.6, 2.0)])
+    about = _Scorer(analyse("What questions does the scope ask about the registered population?").parts[0], ev)
+    assert any(u.text.endswith("?") for u in about.ranked(set()))  # asked about, a question may be quoted
