@@ -205,7 +205,7 @@ CLASSED_AS = re.compile(r"\b(?:count(?:s|ed)?|class(?:es|ed)?|regard(?:s|ed)?|de
 
 # "..., according to the AGB paper and the November 2025 Panel meeting?", "According to the ICB presentation, what
 # ...": the words up to a comma or the question's end name where from
-_INTRO = r"\b(?:according to|per|as (?:reported|given|stated|presented) (?:in|to|by))\s+"
+_INTRO = r"\b(?:according to|per|between|as (?:reported|given|stated|presented) (?:in|to|by))\s+"
 _SOURCE = re.compile(_INTRO + r"(?=[^?,]*\b(?:paper|report|minutes|meeting|presentation|slides|pack|panel|commissioner"
                      r"|board|committee|tracker)s?\b)[^?,]*", re.I)
 

@@ -185,6 +185,9 @@ def test_the_sources_a_question_names_are_where_from_not_what_it_is_about():
     assert {c.name for c in part.measured} == {"wait", "hip", "surgery"}, [c.name for c in part.measured]
     assert "march 2024" in {c.name for c in part.concepts if c.source}
     assert "per" not in {c.name for c in part.concepts}  # it only says a source follows
+    between = analyse("How has the wait changed between the March 2024 finance report and the May 2024 board paper?")
+    assert {c.name for c in between.parts[0].concepts if c.source} >= {"march 2024", "may 2024"}
+    assert not any(c.source for c in analyse("What changed between 2023 and 2024?").concepts)  # no paper named
     first = analyse("According to the finance report, how long is the wait for hip surgery?").parts[0]
     assert {c.name for c in first.measured} == {"wait", "hip", "surgery"}, [c.name for c in first.measured]
     plain = analyse("Which report covers the wait for hip surgery in March 2024?").parts[0]
