@@ -32,6 +32,7 @@ from qa.vocabulary import tokens
 __all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in", "instruction_refusal"]
 
 EXACT_FLAG = -1.0  # Hit.lexical of a paragraph the user asked for by number
+MAX_EXACT = 3  # a number asked for in a comparison is quoted from at most this many of the paragraphs it labels
 OTHER_MEETING = 0.5  # "at the November 2025 meeting": a sentence of a paper of another month ranks below
 SEMANTIC_WEIGHT = 0.3  # cosine of a sentence to the question, beside its key-word coverage (chosen on dev)
 _FIGURES = frozenset({"count", "money", "rate"})
@@ -289,16 +290,16 @@ def _names(names: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def _exact_unit(ev: Evidence, settings: Settings) -> Unit | None:
-    """The first sentences of the paragraph asked for by number, as one unit."""
-    para = ev.paragraph(0)
+def _exact_unit(ev: Evidence, settings: Settings, rank: int = 0) -> Unit | None:
+    """The first sentences of a paragraph asked for by number (the first found, by default), as one unit."""
+    para = ev.paragraph(rank)
     sentences = [x for x in paragraph_sentences(para) if re.search(r"[A-Za-z0-9]", display(x.text))]
     sentences = sentences[: max(1, settings.answer.max_sentences)]
     if not sentences:
         return None
     raw = para.text[sentences[0].start:sentences[-1].end]
     text = " ".join(display(x.text) for x in sentences)
-    return Unit(0, ((sentences[0].start, sentences[-1].end),), text, frozenset(tokens(raw)), facts_in(raw))
+    return Unit(rank, ((sentences[0].start, sentences[-1].end),), text, frozenset(tokens(raw)), facts_in(raw))
 
 
 def _abstain(question: str, ev: Evidence, results: list[PartAnswer], started: float) -> Answer:
@@ -385,7 +386,7 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
                                library=library)
     exact = hits[0].lexical == EXACT_FLAG
     if exact:
-        results = _with_exact(results, ev, settings)
+        results = _with_exact(results, ev, settings, analyse(question).compare)
     elif meeting := other_meeting(question, hits):
         for r in results:
             r.units = []
@@ -413,11 +414,23 @@ def instruction_refusal(question: str) -> Answer:
                   note="an instruction, not a question about the papers")
 
 
-def _with_exact(results: list[PartAnswer], ev: Evidence, settings: Settings) -> list[PartAnswer]:
-    """The paragraph asked for by number is always quoted, first; what else answers the question follows."""
+def _with_exact(results: list[PartAnswer], ev: Evidence, settings: Settings,
+                compare: bool = False) -> list[PartAnswer]:
+    """The paragraph asked for by number is always quoted, first; what else answers the question follows. For a
+    comparison ("Has the rating of commitment 225 changed between quarter 1 and quarter 2?"), the other paragraphs
+    found by that number (another paper's or another table's) are quoted too."""
     first = next((u for r in results for u in r.units if u.rank == 0), None) or _exact_unit(ev, settings)
     if first is None:
         first = Unit(0, ((0, 0),), "This paragraph has no text.", frozenset(), frozenset())
     head = results[0]
-    units = [first] + [u for u in head.units if not u.overlaps(first) and u is not first]
+    others: list[Unit] = []
+    if compare:  # each other paragraph found by that number (another paper's, or another table's)
+        for rank, hit in enumerate(ev.hits[1:MAX_EXACT], start=1):
+            if hit.lexical == EXACT_FLAG and len(others) < MAX_EXACT - 1:
+                unit = next((u for r in results for u in r.units if u.rank == rank), None) \
+                    or _exact_unit(ev, settings, rank)
+                if unit is not None:
+                    others.append(unit)
+    units = [first] + others + [u for u in head.units if not u.overlaps(first) and u is not first
+                                and not any(u.overlaps(o) for o in others)]
     return [PartAnswer(head.part, units, head.considered, 1.0, "", head.note)] + results[1:]

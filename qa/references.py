@@ -10,7 +10,7 @@ from corpus.records import Paragraph
 
 _REF = re.compile(
     r"(?P<kind>paragraphs?|paras?\.?|¶|section|minutes?|action\s+ref(?:erence)?\.?:?|actions?|commitments?|items?|"
-    r"agenda\s+items?|resolutions?|recommendations?|tables?|appendix|annex)(?![a-z])\s*(?:no\.?|number)?\s*"
+    r"agenda\s+items?|resolutions?|recommendations?|tables?|appendix|annex)(?![a-z])\s*(?:no\.?|number)?\s*\(?"
     r"(?P<label>\d{1,4}(?:\.\d{1,3}){0,3}|[A-Z]\b|[ivx]{1,5}\b)",
     re.I,
 )

@@ -532,3 +532,22 @@ def test_a_sentence_that_asks_is_no_answer_unless_questions_are_asked_about():
     ev = Evidence.of([Hit(scope, 1.0, 0.6, 2.0)])
     about = _Scorer(analyse("What questions does the scope ask about the registered population?").parts[0], ev)
     assert any(u.text.endswith("?") for u in about.ranked(set()))  # asked about, a question may be quoted
+
+
+def test_a_number_asked_for_in_a_comparison_is_quoted_from_each_paragraph_it_labels():
+    """"Has commitment (225) changed between quarter 1 and quarter 2?": the number in brackets is a reference, and
+    each table that rates it (one a quarter) is quoted."""
+    from qa.references import find_references
+
+    assert [r.label for r in find_references("How is commitment (225) rated?")] == ["225"]
+    q1 = Paragraph(doc_id="w@1", doc="pack.txt", doc_title="Pack", paper="Force paper", label="Action ref 225",
+                   kind="table", pages=(40,), seq=3, text="Commitment\tQ1 rating\nAction ref 225: keep records "
+                   "accurate.\tGreen")
+    q2 = Paragraph(doc_id="w@1", doc="pack.txt", doc_title="Pack", paper="Delivery plan tracker", label="225",
+                   kind="table", pages=(12,), seq=9, text="Commitment\tQ2 rating\n225 - keep records accurate.\tAmber")
+    from qa.extractive import EXACT_FLAG
+
+    hits = [Hit(q1, 2.0, 0.7, EXACT_FLAG), Hit(q2, 2.0, 0.7, EXACT_FLAG)]
+    answer = answer_extractive("Has the rating of commitment (225) changed between quarter 1 and quarter 2?", hits,
+                               Settings())
+    assert "Green" in answer.answer and "Amber" in answer.answer, answer.answer
