@@ -22,7 +22,7 @@ from qa.decisions import decision_after, whole_resolution, with_verdict
 from qa.initials import asked_offices, definition_unit, holder_unit, named
 from qa.lists import continued_list, matching_entries, quoted_entries
 from qa.meeting_dates import other_meeting
-from qa.next_sentence import extend, who
+from qa.next_sentence import extend, who, with_previous
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
 from qa.sentences import display, paragraph_sentences
 from qa.specifics import asked_month, meeting_month, specific_check, states_month
@@ -248,7 +248,31 @@ def _counterparts(s: _Scorer, ranked: list[Unit], chosen: list[Unit], compare: i
             continue
         out.append(u)
         ranks.add(u.rank)
+    sources = [best] + out
+    for u in list(sources) if out else []:  # "emergency and priority": each source's priority figure too
+        rest = _rest_of_source(s, ranked, u, [o for o in sources if o is not u], ranks)
+        if rest is not None and len(ranks) < max_paragraphs + 1:
+            out.append(rest)
+            ranks.add(rest.rank)
     return out
+
+
+def _rest_of_source(s: _Scorer, ranked: list[Unit], u: Unit, others: list[Unit], ranks: set[int]) -> Unit | None:
+    """Another paragraph of `u`'s paper that states what the other sources' answers state and `u` does not
+    ("emergency and priority incidents": `u` gives the emergency time, this one the priority time), with the fact
+    asked for."""
+    missing = [c for c in s.part.measured if not c.generic and c in s.weights
+               and any(c.found_in(o.tokens) for o in others) and not c.found_in(u.tokens)]
+    if not missing:
+        return None
+    paper = s.ev.paragraph(u.rank).paper
+    top = max(s.scores[o] for o in [u, *others])
+    rest = next((v for v in ranked if v.rank not in ranks and s.ev.paragraph(v.rank).paper == paper
+                 and s.scores[v] >= 0.6 * top and (not s.expected or s.gives(v))
+                 and all(c.found_in(v.tokens) or c.found_in(v.before) for c in missing)), None)
+    # what the sentence before names ("priority incidents" for "these incidents") is quoted with it
+    return with_previous(rest, s.ev) if rest is not None and not all(c.found_in(rest.tokens) for c in missing) \
+        else rest
 
 
 def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoid: set[int],

@@ -9,7 +9,7 @@ from qa.evidence import ANAPHOR, Evidence, Unit, facts_in
 from qa.sentences import Sentence, display
 from qa.vocabulary import STOPWORDS, tokens
 
-__all__ = ["appended", "extend", "following", "who"]
+__all__ = ["appended", "extend", "following", "who", "with_previous"]
 
 # what was asked for ("TCC had requested that ..."): whether it happens is what follows
 _REQUESTED = re.compile(r"\b(?:requested|asked (?:for|that|whether|if)|proposed|applied for|sought|wanted)\b", re.I)
@@ -24,6 +24,18 @@ _REPLY = re.compile(r"^(?:in (?:response|reply),?\s+)?[\w'’ -]{0,50}?\b(?:resp
 def following(u: Unit, ev: Evidence) -> list[Sentence]:
     """The sentences of `u`'s paragraph after it (table rows left out), in order."""
     return [x for x in ev.sentences[u.rank] if x.start >= u.end and not x.row]
+
+
+def with_previous(u: Unit, ev: Evidence) -> Unit:
+    """`u` quoted with the sentence before it ("Response times for priority incidents have also improved markedly.
+    The median time to attend these incidents ..."), when there is one in its paragraph."""
+    prev = [x for x in ev.sentences[u.rank] if x.end <= u.start and not x.row]
+    if not prev:
+        return u
+    x = prev[-1]
+    raw = ev.paragraph(u.rank).text[x.start:x.end]
+    return Unit(u.rank, ((x.start, x.end),) + u.spans, f"{display(raw)} {u.text}", u.tokens | frozenset(tokens(raw)),
+                u.facts | facts_in(raw))
 
 
 def appended(u: Unit, ev: Evidence, after: list[Sentence]) -> Unit:

@@ -551,3 +551,25 @@ def test_a_number_asked_for_in_a_comparison_is_quoted_from_each_paragraph_it_lab
     answer = answer_extractive("Has the rating of commitment (225) changed between quarter 1 and quarter 2?", hits,
                                Settings())
     assert "Green" in answer.answer and "Amber" in answer.answer, answer.answer
+
+
+def test_each_source_of_a_comparison_gives_every_figure_the_first_gives():
+    """"How quickly do crews reach urgent and routine calls, per the annual report and per the Board minutes?": the
+    annual report's routine-call time is quoted beside its urgent-call time, with the sentence naming what "these
+    calls" are."""
+    chief = Paragraph(doc_id="m@1", doc="minutes.pdf", doc_title="Minutes", paper="Minutes of the Board",
+                      label="41", date="2024-06-04", pages=(3,), seq=4, text=(
+                          "41. The Chief Officer said urgent calls were reached in 9 minutes and routine calls in "
+                          "52 minutes on average."))
+    urgent = Paragraph(doc_id="a@1", doc="annual-report.pdf", doc_title="Annual report", paper="Annual report",
+                       label="6.2", date="2024-05-01", pages=(8,), seq=12, text=(
+                           "6.2 Crews reached urgent calls in 8 minutes and 40 seconds, down from 9 minutes."))
+    routine = Paragraph(doc_id="a@1", doc="annual-report.pdf", doc_title="Annual report", paper="Annual report",
+                        label="6.4", date="2024-05-01", pages=(8,), seq=14, text=(
+                            "6.4 Routine calls also improved. The median time to reach these calls fell to 48 "
+                            "minutes and 5 seconds."))
+    hits = [Hit(chief, 1.0, 0.7, 3.0), Hit(urgent, 0.9, 0.6, 2.0), Hit(routine, 0.8, 0.6, 1.5)]
+    answer = answer_extractive("How quickly do crews reach urgent and routine calls, per the annual report and per "
+                               "the Board minutes?", hits, Settings())
+    assert "8 minutes and 40 seconds" in answer.answer and "48 minutes and 5 seconds" in answer.answer, answer.answer
+    assert "Routine calls also improved. The median time" in answer.answer, answer.answer
