@@ -241,7 +241,13 @@ def _counterparts(s: _Scorer, ranked: list[Unit], chosen: list[Unit], compare: i
     ranks = {u.rank for u in chosen}
     fits = [u for u in ranked if u.rank not in ranks and s.scores[u] >= 0.6 * s.scores[best]
             and s.cover([u], topical) >= 0.6 * base and (not s.expected or s.gives(u))]
-    for u in [u for u in fits if s.ev.paragraph(u.rank).paper not in papers] or fits[:1]:
+    candidates = [u for u in fits if s.ev.paragraph(u.rank).paper not in papers] or fits[:1]
+    # "between the May 2025 and December 2025 papers": a paper of each month named that the answer lacks comes first
+    months = [c for c in s.part.concepts if c.dated and c.source]
+    lacking = [m for m in months if not any(s.ev.where_from(m, x.rank) for x in chosen)] if len(months) >= 2 else []
+    dated = [u for u in ranked if lacking and u.rank not in ranks and s.scores[u] >= 0.5 * s.scores[best]
+             and s.cover([u], topical) >= 0.6 * base and any(s.ev.where_from(m, u.rank) for m in lacking)]
+    for u in dated[:1] + candidates:
         if len(out) >= compare or len(ranks) >= max_paragraphs:
             break
         if u.rank in ranks or any(s.ev.paragraph(u.rank).paper == s.ev.paragraph(o.rank).paper for o in out):

@@ -573,3 +573,22 @@ def test_each_source_of_a_comparison_gives_every_figure_the_first_gives():
                                "the Board minutes?", hits, Settings())
     assert "8 minutes and 40 seconds" in answer.answer and "48 minutes and 5 seconds" in answer.answer, answer.answer
     assert "Routine calls also improved. The median time" in answer.answer, answer.answer
+
+
+def test_papers_compared_by_month_are_each_quoted():
+    """"Compare ... between the March 2024 and June 2024 papers": the June paper's figure is quoted beside the
+    March one, though a minute of another month matches the words better."""
+    def para(doc, paper, date, label, text, seq):
+        return Paragraph(doc_id=f"{doc}@1", doc=f"{doc}.pdf", doc_title=paper, paper=paper, date=date, label=label,
+                         pages=(2,), seq=seq, text=text)
+
+    march = para("perf-mar", "Performance report", "2024-03-12", "4.1",
+                 "4.1 Call handling: 92.1 percent of calls were answered within ten seconds.", 1)
+    minute = para("minutes-apr", "Minutes of the Board", "2024-04-20", "17",
+                  "17. Members discussed call handling performance and answering calls within ten seconds.", 2)
+    june = para("perf-jun", "Performance report", "2024-06-11", "2.3",
+                "2.3 Call handling: 95.4 percent of calls are now answered within ten seconds.", 3)
+    hits = [Hit(march, 1.0, 0.7, 3.0), Hit(minute, 0.9, 0.7, 2.5), Hit(june, 0.8, 0.6, 2.0)]
+    answer = answer_extractive("How does call handling performance compare between the March 2024 and June 2024 "
+                               "papers?", hits, Settings())
+    assert "92.1 percent" in answer.answer and "95.4 percent" in answer.answer, answer.answer
