@@ -10,17 +10,17 @@ from dataclasses import replace
 from boardqa.settings import Settings
 from index.results import Hit
 from qa.acronyms import initialisms, with_initialisms
-from qa.compose import Numbering, PartAnswer, compose
-from qa.contract import REFUSAL, Answer, Citation
 from qa.comparisons import counterparts
-from qa.extremes import extreme_rows
-from qa.evidence import (Evidence, Unit, best_quote, coverage, dense_norm, facts_in, match, near_part,
-                         similarities, weights)
+from qa.compose import Numbering, PartAnswer, compose
 from qa.confidence import learned_confidence, lexical_confidence
-from qa.library_words import LibraryWords
+from qa.contract import REFUSAL, Answer, Citation
 from qa.counts import counted_thing, counts
 from qa.decisions import decision_after, whole_resolution, with_verdict
+from qa.evidence import (Evidence, Unit, best_quote, coverage, dense_norm, facts_in, match, near_part,
+                         similarities, weights)
+from qa.extremes import extreme_rows
 from qa.initials import asked_offices, definition_unit, holder_unit, named
+from qa.library_words import LibraryWords
 from qa.lists import continued_list, matching_entries, quoted_entries
 from qa.meeting_dates import other_meeting
 from qa.next_sentence import extend, who
