@@ -28,12 +28,13 @@ from qa.question import Concept, Question, QuestionPart, analyse, with_library
 from qa.sentences import display, paragraph_sentences
 from qa.specifics import asked_month, meeting_month, specific_check, states_month
 from qa.verify import orders_assistant
-from qa.vocabulary import tokens
+from qa.vocabulary import fold, tokens
 
 __all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in", "instruction_refusal"]
 
 EXACT_FLAG = -1.0  # Hit.lexical of a paragraph the user asked for by number
 MAX_EXACT = 3  # a number asked for in a comparison is quoted from at most this many of the paragraphs it labels
+MEASURE_NAMED = 0.2  # a sentence naming the measure as the question does ("proportion", "median", "total")
 OTHER_MEETING = 0.5  # "at the November 2025 meeting": a sentence of a paper of another month ranks below
 SEMANTIC_WEIGHT = 0.3  # cosine of a sentence to the question, beside its key-word coverage (chosen on dev)
 _FIGURES = frozenset({"count", "money", "rate"})
@@ -71,6 +72,8 @@ class _Scorer:
         self.office = asked_offices(part.text)  # "Who is the Vice Chair?": its holder is asked for
         self._holders: dict[Unit, bool] = {}
         self.top = max((h.score for h in ev.hits), default=0.0)
+        self.measures = frozenset(fold(w) for w in re.findall(r"\b(?:proportion|percentage|share|average|median|"
+                                                              r"total)\b", part.text.lower()))
         self.about_questions = bool(re.search(r"\bquestions?\b|\bask(?:ed|s|ing)?\b|\bquer(?:y|ied|ies)\b", part.text, re.I))
         self.month = asked_month(part, sourced=False)
         self.meeting_month = self.month is not None and meeting_month(part, self.month)
@@ -118,8 +121,10 @@ class _Scorer:
         meaning = SEMANTIC_WEIGHT * dense_norm(self.closeness(u)) if self.semantic else 0.0
         # the month of the meeting asked about is its paper's: another paper's sentence answers of another meeting
         month = OTHER_MEETING if self.meeting_month and not self.ev.where_from(self.month, u.rank) else 0.0
+        # the measure named as the question names it ("what proportion of calls ..." / "The proportion of calls ...")
+        named = MEASURE_NAMED if self.measures and self.measures & u.tokens else 0.0
         return (self.cover([u]) + fact + 0.25 * prior + 0.1 * dense_norm(hit.dense) + scene + figure - long + meaning
-                - month)
+                - month + named)
 
     def similarity(self, units: list[Unit]) -> float:
         """The closest meaning any of `units` has to the question (0 when nothing was embedded)."""

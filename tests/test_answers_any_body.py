@@ -592,3 +592,19 @@ def test_papers_compared_by_month_are_each_quoted():
     answer = answer_extractive("How does call handling performance compare between the March 2024 and June 2024 "
                                "papers?", hits, Settings())
     assert "92.1 percent" in answer.answer and "95.4 percent" in answer.answer, answer.answer
+
+
+def test_a_sentence_naming_the_measure_as_the_question_does_answers_it():
+    """"What proportion of calls were answered?" is answered by "The proportion of calls answered ...", not by a
+    percentage change in how fast they were answered."""
+    para = Paragraph(doc_id="c@1", doc="performance.pdf", doc_title="Performance", paper="Performance report",
+                     label="7.4", date="2025-05-01", pages=(9,), seq=4, text=(
+                         "7.4 The average answer time for calls has improved, reducing from 5 seconds to 3 seconds "
+                         "in 2024/25, a 40.0 percent improvement. The proportion of calls answered remained static at "
+                         "99.9 percent in 2024/25."))
+    from qa.evidence import Evidence
+    from qa.extractive import _Scorer
+
+    ev = Evidence.of([Hit(para, 1.0, 0.6, 2.0)])
+    best = _Scorer(analyse("What proportion of calls were answered in 2024/25?").parts[0], ev).ranked(set())[0]
+    assert best.text.startswith("The proportion of calls answered"), best.text
