@@ -107,17 +107,6 @@ def test_each_later_part_of_a_question_also_searches_on_its_own():
     assert "Row 3" in [h.paragraph.label for h in with_parts(engine, question, whole)]
 
 
-def test_a_yes_no_question_about_a_decision_quotes_the_decision_recorded_next():
-    src = dict(doc_id="s@1", doc="souldern.pdf", doc_title="Minutes", paper="Minutes", date="2026-01-29")
-    planning = Paragraph(label="01.26.11", pages=(2,), seq=11, text=(
-        "Planning applications received. 25/03333/F Applegarth, Bates Lane. Repair of part-fallen stone wall at "
-        "the front of the house. Bicester OX27 7JU. NO OBJECTION - work is underway. 25/03341/DISC Stonehaven, "
-        "High Street. Discharge of conditions for the new doors and windows of the barn. OBJECTED."), **src)
-    answer = answer_extractive("Were the councillors against the plan to repair the stone wall at Applegarth?",
-                               [Hit(planning, 1.0, 0.7, 2.0)], Settings())
-    assert not answer.abstained and "NO OBJECTION" in answer.answer and "OBJECTED" not in answer.answer
-
-
 def test_a_question_about_a_fee_wants_an_amount():
     src = dict(doc_id="r@1", doc="rivergrove.pdf", doc_title="Minutes", paper="Minutes", date="2018-12-10")
     para = Paragraph(label="3", pages=(2,), seq=3, text="Resolution 259-2018 is a revision of the fee schedule to "
@@ -155,31 +144,6 @@ def test_a_period_stated_earlier_under_the_same_heading_applies_to_the_paragraph
     moved = answer_extractive("How many shoplifting offences were recorded in 2024/25?",
                               [Hit(shop, 1.0, 0.8, 3.0), Hit(other, 0.9, 0.6, 2.0)], Settings())
     assert moved.abstained  # the year is stated only under another heading
-
-
-def test_a_question_asking_what_was_decided_quotes_the_decision():
-    src = dict(doc_id="r@1", doc="rivergrove.pdf", doc_title="Minutes", paper="Minutes", date="2018-12-10")
-    para = Paragraph(label="3", pages=(2,), seq=3, text="Resolution 259-2018 is a revision of the fee schedule to "
-                     "include the tree cutting costs of the new ordinance. The council discussed the deposit. "
-                     "Motion carried 5-0.", **src)
-    answer = answer_extractive("What did the council decide on the revised schedule for tree cutting?",
-                               [Hit(para, 1.0, 0.7, 2.0)], Settings())
-    assert not answer.abstained and "carried 5-0" in answer.answer
-
-
-def test_what_was_decided_quotes_the_sentence_recording_the_decision():
-    src = dict(doc_id="d@1", doc="fgb.pdf", doc_title="Minutes", paper="Minutes", date="2022-05-23",
-               body="Decoy School Governors", committee="Full Governing Body")
-    pay = Paragraph(label="FGB 103/2122(b)", text="Caretaker's Pay. This matter had been discussed at the Business "
-                    "Committee but detailed information had not been available at that time. Heather provided further "
-                    "information but the details for the increase are not yet available from the contractor. It was "
-                    "suggested that the decision be delegated to the Headteacher. It was agreed that Heather together "
-                    "with Simon and Oliver agree to the increase when the final information is available.",
-                    pages=(3,), seq=4, **src)
-    assert fact_types("What did the governing body decide about the caretaker's pay increase?") == frozenset()
-    answer = answer_extractive("What did the governing body decide about the caretaker's pay increase?",
-                               [Hit(pay, 1.0, 0.7, 3.0)], Settings())
-    assert not answer.abstained and "It was agreed that Heather together with Simon and Oliver" in answer.answer
 
 
 def test_a_question_asking_which_ones_lists_every_entry_that_matches():
@@ -256,42 +220,6 @@ def test_an_entry_named_by_its_first_line_keeps_that_line_as_something_it_says()
     assert any("Lead JC" in u.text for u in ev.units)  # a printed number is left out; a made-up label is not one
     answer = answer_extractive("Who leads the Historic Weather Observations workstream?", ev.hits, Settings())
     assert not answer.abstained and "Lead JC" in answer.answer
-
-
-def test_what_was_decided_after_a_long_debate_quotes_the_motion_and_its_outcome_from_the_items_last_piece():
-    src = dict(doc_id="r@1", doc="rivergrove.pdf", doc_title="Minutes", paper="Minutes", date="2018-12-10",
-               label="Unfinished Business ¶2", kind="numbered")
-    opening = Paragraph(text="Continuation of the hearing for a proposed ordinance regulating tree cutting (City File "
-                        "2018-01). The City Attorney explained that the hearing was continued at a resident's request. "
-                        "Several residents spoke against the ordinance.", pages=(1,), seq=2,
-                        piece=0, **src)
-    debate = Paragraph(text="Councilors discussed the tree sizes in the ordinance. Motion: Councilor Nyberg moved that "
-                       "the ordinance be read for the first time. The motion was seconded. Mayor Kibbey read the "
-                       "ordinance. Motion: Councilor Nyberg moved to adopt the ordinance with the changes discussed. "
-                       "Seconded by Councilor Tuttle. The motion passed 5-0.", pages=(3,), seq=3, piece=1, **src)
-    answer = answer_extractive("What did the council decide about the proposed tree-cutting ordinance (City File "
-                               "2018-01)?", [Hit(opening, 1.0, 0.7, 3.0), Hit(debate, 0.9, 0.6, 2.0)], Settings())
-    assert not answer.abstained
-    assert "moved to adopt the ordinance with the changes discussed" in answer.answer and "5-0" in answer.answer
-
-
-def test_a_motion_is_quoted_with_its_outcome_and_how_members_voted_however_the_sentences_are_broken():
-    src = dict(doc_id="r@1", doc="council.pdf", doc_title="Minutes", paper="Minutes", date="2018-12-10",
-               kind="numbered")
-    minutes = Paragraph(label="Consent Agenda ¶1", pages=(1,), seq=1, text="Minutes from the November 14 meeting "
-                        "Motion: Councilor Nyberg moved to accept the minutes with the following amendment. Councilor "
-                        "Tuttle seconded the motion. It passed 4-0. Councilor Ruble abstained. The Mayor thanked the "
-                        "clerk for the minutes.", **src)
-    financials = Paragraph(label="Consent Agenda ¶2", pages=(1,), seq=2, text="Financials – November 2018 Motion: "
-                           "Mayor Kibbey moved to accept the November 2018 financials as presented. Councilor Nyberg. "
-                           "seconded the motion. It passed 5-0.", **src)
-    hits = [Hit(financials, 1.0, 0.7, 3.0), Hit(minutes, 0.9, 0.6, 2.0)]
-    money = answer_extractive("What happened to the November 2018 financials?", hits, Settings())
-    assert not money.abstained and "It passed 5-0." in money.answer, money.answer  # past a stray full stop
-    vote = answer_extractive("How did the council vote on the minutes of the November 14 meeting?", hits[::-1],
-                             Settings())
-    assert "It passed 4-0. Councilor Ruble abstained." in vote.answer, vote.answer
-    assert "thanked" not in vote.answer  # what follows the vote is not part of it
 
 
 def test_a_question_about_something_is_answered_by_its_negation():
@@ -433,17 +361,6 @@ def test_a_question_giving_the_assistant_orders_is_refused_but_one_about_system_
     assert not asked.abstained and "restorative justice" in asked.answer
 
 
-def test_a_month_asked_for_must_be_stated_beside_the_answer_or_be_its_papers_date():
-    src = dict(doc_id="f@1", doc="frtib.pdf", doc_title="Memorandum", paper="Performance Review", date="2021-12-09")
-    returns = Paragraph(label="Sjda", kind="list", pages=(3,), seq=2, text="Net returns of the TSP funds in November "
-                        "2021: the I Fund returned -4.66% and the G Fund 0.13%.", **src)
-    hits = [Hit(returns, 1.0, 0.7, 3.0)]
-    asked = answer_extractive("What was the TSP I Fund's net return for November 2021?", hits, Settings())
-    assert not asked.abstained and "-4.66%" in asked.answer
-    other = answer_extractive("What was the TSP I Fund's net return for October 2021?", hits, Settings())
-    assert other.abstained, other.answer  # the papers found give November, not October
-
-
 def test_a_second_paragraph_must_be_from_the_body_the_question_names():
     """The answer's paragraph is Hillside Trust's: a paragraph of another body's minutes that covers what the first
     one misses ("overdraft") answers another question and is not quoted beside it."""
@@ -459,22 +376,6 @@ def test_a_second_paragraph_must_be_from_the_body_the_question_names():
     assert [c.paragraph for c in answer.support] == ["5"], answer.answer
 
 
-def test_the_month_of_the_meeting_asked_about_is_the_papers_month():
-    """"At the March 2024 meeting" is answered from the minutes of that meeting, not from the next agenda, which
-    matches the question's words better but is of another meeting."""
-    minutes = Paragraph(doc_id="m@1", doc="board-2024-03-12-minutes.pdf", doc_title="Minutes", body="Harbour Board",
-                        paper="Minutes of the meeting held on 12 March 2024", label="41", date="2024-03-12",
-                        pages=(3,), seq=5, text="41. PUBLIC QUESTION TIME There were no public questions at the meeting.")
-    agenda = Paragraph(doc_id="a@1", doc="board-2024-05-14-agenda.pdf", doc_title="Agenda", body="Harbour Board",
-                       paper="Agenda", label="7", date="2024-05-14", pages=(1,), seq=1,
-                       text="7. PUBLIC QUESTION TIME To receive questions asked by members of the public notified to "
-                            "the Board.")
-    answer = answer_extractive("Were any public questions asked at the March 2024 Board meeting?",
-                               [Hit(agenda, 1.0, 0.6, 3.0), Hit(minutes, 0.9, 0.6, 2.0)], Settings())
-    assert not answer.abstained and "no public questions" in answer.answer, answer.answer
-    assert [c.paragraph for c in answer.support] == ["41"], answer.answer
-
-
 def test_a_question_put_at_a_meeting_is_quoted_with_the_reply_that_follows_it():
     minutes = Paragraph(doc_id="q@1", doc="trust-board-minutes.pdf", doc_title="Minutes", paper="Minutes",
                         body="Riverside NHS Trust", label="88", date="2025-03-04", pages=(4,), seq=12, text=(
@@ -484,18 +385,6 @@ def test_a_question_put_at_a_meeting_is_quoted_with_the_reply_that_follows_it():
     answer = answer_extractive("What did the Chief Nurse say about training ward staff to record falls?",
                                [Hit(minutes, 1.0, 0.6, 2.0)], Settings())
     assert not answer.abstained and "e-learning module" in answer.answer, answer.answer
-
-
-def test_a_month_is_a_meetings_when_the_question_says_so():
-    from qa.specifics import asked_month, meeting_month
-
-    for question, held in (("What was agreed at its April 2011 meeting?", True),
-                           ("How was the case described at the 13th meeting (14 May 2013)?", True),
-                           ("What was decided at the meeting held on 9 May 2022?", True),
-                           ("Which actions did it close when it considered the tracker in November 2025?", True),
-                           ("What was the net return for October 2021?", False)):
-        part = analyse(question).parts[0]
-        assert meeting_month(part, asked_month(part)) is held, question
 
 
 def test_a_closing_lead_in_is_quoted_with_the_entries_printed_as_the_records_after_it():
@@ -532,66 +421,6 @@ def test_a_sentence_that_asks_is_no_answer_unless_questions_are_asked_about():
     ev = Evidence.of([Hit(scope, 1.0, 0.6, 2.0)])
     about = _Scorer(analyse("What questions does the scope ask about the registered population?").parts[0], ev)
     assert any(u.text.endswith("?") for u in about.ranked(set()))  # asked about, a question may be quoted
-
-
-def test_a_number_asked_for_in_a_comparison_is_quoted_from_each_paragraph_it_labels():
-    """"Has commitment (225) changed between quarter 1 and quarter 2?": the number in brackets is a reference, and
-    each table that rates it (one a quarter) is quoted."""
-    from qa.references import find_references
-
-    assert [r.label for r in find_references("How is commitment (225) rated?")] == ["225"]
-    q1 = Paragraph(doc_id="w@1", doc="pack.txt", doc_title="Pack", paper="Force paper", label="Action ref 225",
-                   kind="table", pages=(40,), seq=3, text="Commitment\tQ1 rating\nAction ref 225: keep records "
-                   "accurate.\tGreen")
-    q2 = Paragraph(doc_id="w@1", doc="pack.txt", doc_title="Pack", paper="Delivery plan tracker", label="225",
-                   kind="table", pages=(12,), seq=9, text="Commitment\tQ2 rating\n225 - keep records accurate.\tAmber")
-    from qa.extractive import EXACT_FLAG
-
-    hits = [Hit(q1, 2.0, 0.7, EXACT_FLAG), Hit(q2, 2.0, 0.7, EXACT_FLAG)]
-    answer = answer_extractive("Has the rating of commitment (225) changed between quarter 1 and quarter 2?", hits,
-                               Settings())
-    assert "Green" in answer.answer and "Amber" in answer.answer, answer.answer
-
-
-def test_each_source_of_a_comparison_gives_every_figure_the_first_gives():
-    """"How quickly do crews reach urgent and routine calls, per the annual report and per the Board minutes?": the
-    annual report's routine-call time is quoted beside its urgent-call time, with the sentence naming what "these
-    calls" are."""
-    chief = Paragraph(doc_id="m@1", doc="minutes.pdf", doc_title="Minutes", paper="Minutes of the Board",
-                      label="41", date="2024-06-04", pages=(3,), seq=4, text=(
-                          "41. The Chief Officer said urgent calls were reached in 9 minutes and routine calls in "
-                          "52 minutes on average."))
-    urgent = Paragraph(doc_id="a@1", doc="annual-report.pdf", doc_title="Annual report", paper="Annual report",
-                       label="6.2", date="2024-05-01", pages=(8,), seq=12, text=(
-                           "6.2 Crews reached urgent calls in 8 minutes and 40 seconds, down from 9 minutes."))
-    routine = Paragraph(doc_id="a@1", doc="annual-report.pdf", doc_title="Annual report", paper="Annual report",
-                        label="6.4", date="2024-05-01", pages=(8,), seq=14, text=(
-                            "6.4 Routine calls also improved. The median time to reach these calls fell to 48 "
-                            "minutes and 5 seconds."))
-    hits = [Hit(chief, 1.0, 0.7, 3.0), Hit(urgent, 0.9, 0.6, 2.0), Hit(routine, 0.8, 0.6, 1.5)]
-    answer = answer_extractive("How quickly do crews reach urgent and routine calls, per the annual report and per "
-                               "the Board minutes?", hits, Settings())
-    assert "8 minutes and 40 seconds" in answer.answer and "48 minutes and 5 seconds" in answer.answer, answer.answer
-    assert "Routine calls also improved. The median time" in answer.answer, answer.answer
-
-
-def test_papers_compared_by_month_are_each_quoted():
-    """"Compare ... between the March 2024 and June 2024 papers": the June paper's figure is quoted beside the
-    March one, though a minute of another month matches the words better."""
-    def para(doc, paper, date, label, text, seq):
-        return Paragraph(doc_id=f"{doc}@1", doc=f"{doc}.pdf", doc_title=paper, paper=paper, date=date, label=label,
-                         pages=(2,), seq=seq, text=text)
-
-    march = para("perf-mar", "Performance report", "2024-03-12", "4.1",
-                 "4.1 Call handling: 92.1 percent of calls were answered within ten seconds.", 1)
-    minute = para("minutes-apr", "Minutes of the Board", "2024-04-20", "17",
-                  "17. Members discussed call handling performance and answering calls within ten seconds.", 2)
-    june = para("perf-jun", "Performance report", "2024-06-11", "2.3",
-                "2.3 Call handling: 95.4 percent of calls are now answered within ten seconds.", 3)
-    hits = [Hit(march, 1.0, 0.7, 3.0), Hit(minute, 0.9, 0.7, 2.5), Hit(june, 0.8, 0.6, 2.0)]
-    answer = answer_extractive("How does call handling performance compare between the March 2024 and June 2024 "
-                               "papers?", hits, Settings())
-    assert "92.1 percent" in answer.answer and "95.4 percent" in answer.answer, answer.answer
 
 
 def test_a_sentence_naming_the_measure_as_the_question_does_answers_it():
