@@ -35,10 +35,10 @@ def counterparts(s, ranked: list[Unit], chosen: list[Unit], compare: int, max_pa
             continue
         out.append(u)
         ranks.add(u.rank)
-    sources = [best] + out
-    for u in list(sources) if out else []:  # "emergency and priority": each source's priority figure too
+    sources = [best] + out if out else []
+    for u in sources:  # "emergency and priority": each source's priority figure too
         rest = _rest_of_source(s, ranked, u, [o for o in sources if o is not u], ranks)
-        if rest is not None and len(ranks) < max_paragraphs + 1:
+        if rest is not None and len(ranks) <= max_paragraphs:
             out.append(rest)
             ranks.add(rest.rank)
     return out

@@ -111,6 +111,10 @@ class Evidence:
     def haystack(self, rank: int) -> frozenset[str]:
         return self.para_tokens[rank] | self.meta_tokens[rank]
 
+    def names(self, c: Concept, rank: int) -> bool:
+        """Whether paragraph `rank` says `c` (in its text or its paper's title, label or meeting) or is from it."""
+        return c.found_in(self.haystack(rank)) or self.where_from(c, rank)
+
     def where_from(self, c: Concept, rank: int) -> bool:
         """Whether paragraph `rank`'s paper names `c` as where it is from: in its title, body, meeting or date,
         its document's front sheet, or by the last words of its name ("Transparency Board" for the "Public

@@ -202,24 +202,19 @@ def _next(s: _Scorer, ranked: list[Unit], chosen: list[Unit], missing: list[Conc
     # the names the answer's paragraphs are from ("Falls Creek Ranch Association's ... balance"): another body's
     # paragraph answers another question
     names = [c for c in s.part.concepts if c.specific and not c.numeric and not c.dated and not c.context
-             and any(_from(s.ev, c, r) for r in ranks)]
+             and any(s.ev.names(c, r) for r in ranks)]
     best, best_gain = None, 0.0
     for u in ranked:
         if u in chosen or u.sentences > room or any(u.overlaps(c) for c in chosen):
             continue
         if u.rank not in ranks and (local or len(ranks) >= max_paragraphs or s.cover([u]) < 0.6 * first
                                     or s.expected and not s.gives(u)
-                                    or not all(_from(s.ev, c, u.rank) for c in names)):
+                                    or not all(s.ev.names(c, u.rank) for c in names)):
             continue  # another paragraph must answer its share of the question with the fact asked for
         gain = sum(s.weights[c] for c in wanted if c.found_in(u.tokens)) / total
         if gain >= 0.15 and s.scores[u] >= 0.5 * s.scores[chosen[0]] and gain + 0.1 * s.scores[u] > best_gain:
             best, best_gain = u, gain + 0.1 * s.scores[u]
     return best
-
-
-def _from(ev: Evidence, c: Concept, rank: int) -> bool:
-    """Whether paragraph `rank` says `c` or is from it (its paper, body, meeting or front sheet)."""
-    return c.found_in(ev.haystack(rank)) or ev.where_from(c, rank)
 
 
 def _sibling(s: _Scorer, ranked: list[Unit], best: Unit) -> Unit | None:
@@ -365,11 +360,12 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
     if not hits:
         return Answer(question=question, answer=REFUSAL, abstained=True, citations=[], confidence=0.0,
                       note="no paragraphs retrieved", timings={"answer_ms": _ms(started)})
-    ev, results = answer_parts(question, hits, settings, max_citations=max_citations, embed=embed, fronts=fronts,
-                               library=library)
+    q = with_library(analyse(question), library)
+    ev = Evidence.of(hits, fronts)
+    results = _answer_parts(q, ev, settings, max_citations, embed)
     exact = hits[0].lexical == EXACT_FLAG
     if exact:
-        results = _with_exact(results, ev, settings, analyse(question).compare)
+        results = _with_exact(results, ev, settings, q.compare)
     elif meeting := other_meeting(question, hits):
         for r in results:
             r.units = []

@@ -33,7 +33,7 @@ def specific_check(s, units: list[Unit]) -> tuple[list[str], list[str]]:
     absent, elsewhere = [], []
     key = [c for c in s.part.topical if not c.generic and not c.context]
     for c in s.part.specifics:
-        if not any(c.found_in(s.ev.haystack(r)) or s.ev.where_from(c, r) for r in range(len(s.ev.hits))):
+        if not any(s.ev.names(c, r) for r in range(len(s.ev.hits))):
             absent.append(c.name)
             continue
         if c.source:
@@ -75,4 +75,4 @@ def meeting_month(part, month: Concept) -> bool:
 
 def states_month(ev: Evidence, month: Concept, u: Unit) -> bool:
     """Whether `month` is stated beside unit `u` (its paragraph, the sentence before it) or is its paper's date."""
-    return month.found_in(ev.haystack(u.rank)) or month.found_in(u.before) or ev.where_from(month, u.rank)
+    return ev.names(month, u.rank) or month.found_in(u.before)
