@@ -120,6 +120,8 @@ def export(model_folder: Path, path: Path) -> None:
 class OnnxEmbedder(TokenEmbedder):
     """The same model as `Embedder` (same `model_id`, vectors within 1e-5) through ONNX Runtime, without torch."""
 
+    batches_per_core = True
+
     def __init__(self, onnx_path: Path, model_folder: Path, name: str, sha256: str, threads: int = 0) -> None:
         try:
             import onnxruntime  # noqa: F401

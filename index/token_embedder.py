@@ -8,7 +8,11 @@ token states (`_hidden`).
 from __future__ import annotations
 
 import json
+import os
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -23,6 +27,8 @@ class TokenEmbedder:
     vectors; subclasses give `_hidden(feed, threads) -> (batch, tokens, d) float32`."""
 
     batch = BATCH
+    # the runtime's calls run side by side from several threads, each on one core (ONNX Runtime's do)
+    batches_per_core = False
 
     def __init__(self, model_folder: Path, name: str, sha256: str, threads: int = 0) -> None:
         from tokenizers import Tokenizer
@@ -77,12 +83,8 @@ class TokenEmbedder:
         out: np.ndarray | None = None
         pooled_spans: list[list[np.ndarray | None]] = [[] for _ in texts]
         order = np.argsort([-len(t) for t in texts], kind="stable")
-        for start in range(0, len(texts), self.batch):
-            idx = order[start:start + self.batch]
-            encodings = self._tokenizer.encode_batch([texts[i] for i in idx])
-            feed = {name: np.array([getattr(e, attr) for e in encodings], dtype=np.int64)
-                    for name, attr in zip(INPUTS, ("ids", "attention_mask", "type_ids"))}
-            hidden = self._hidden(feed, threads)
+        batches = [order[start:start + self.batch] for start in range(0, len(texts), self.batch)]
+        for idx, encodings, feed, hidden in self._batches(texts, batches, threads):
             mask = feed["attention_mask"][..., None].astype(np.float32)
             pooled = (hidden * mask).sum(1) / np.clip(mask.sum(1), 1e-9, None)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
@@ -96,6 +98,29 @@ class TokenEmbedder:
             return np.zeros((0, self._dim or 384), dtype=np.float32), pooled_spans
         self._dim = out.shape[1]
         return out, pooled_spans
+
+    def _batches(self, texts: list[str], batches: list[np.ndarray], threads: int) -> Iterator[tuple]:
+        """(indices, encodings, feed, token states) of each batch, in order. A runtime that runs one batch per
+        core (`batches_per_core`) is given one batch per thread, each on one core: cheaper than every core
+        sharing each batch's small matrix products (benchmarks/results/paths.md); same vectors either way."""
+        def one(idx: np.ndarray, threads: int) -> tuple:
+            encodings = self._tokenizer.encode_batch([texts[i] for i in idx])
+            feed = {name: np.array([getattr(e, attr) for e in encodings], dtype=np.int64)
+                    for name, attr in zip(INPUTS, ("ids", "attention_mask", "type_ids"))}
+            return idx, encodings, feed, self._hidden(feed, threads)
+
+        workers = (threads or os.cpu_count() or 1) if self.batches_per_core else 1
+        if workers <= 1 or len(batches) <= 1:
+            yield from (one(idx, threads) for idx in batches)
+            return
+        with ThreadPoolExecutor(workers) as pool:
+            running: deque = deque()
+            for idx in batches:  # at most two batches a worker in flight, so memory stays a few batches
+                running.append(pool.submit(one, idx, 1))
+                if len(running) >= 2 * workers:
+                    yield running.popleft().result()
+            while running:
+                yield running.popleft().result()
 
 
 def span_vectors(hidden: np.ndarray, offsets: list[tuple[int, int]],

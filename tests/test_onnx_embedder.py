@@ -110,3 +110,37 @@ def test_ingest_reads_sentences_off_the_passage_pass_instead_of_embedding_them_a
     alone = onnx_model.encode(sentences)
     stored = index.sentences.lookup(sentences).vectors
     assert (np.sum(stored * alone, axis=1) > 0.6).all()  # each stored vector still means its own sentence
+
+
+def test_a_long_call_runs_one_batch_per_core_side_by_side_with_the_same_vectors(both, sample_passages) -> None:
+    """Two cores each running a batch on one thread beat both sharing every batch (benchmarks/results/paths.md);
+    the vectors are the same as one batch at a time."""
+    import threading
+
+    from index.onnx_embedder import OnnxEmbedder
+
+    onnx_model = both[1]
+    model = OnnxEmbedder(onnx_model.path, _model_folder(), onnx_model.name, onnx_model.sha256, threads=2)
+    calls: list[tuple[int, str]] = []
+    hidden = model._hidden
+
+    def spy(feed, threads):
+        calls.append((threads, threading.current_thread().name))
+        return hidden(feed, threads)
+
+    model._hidden = spy
+    texts = sample_passages[:80]
+    got = model.encode(texts)
+    assert {threads for threads, _ in calls} == {1}
+    assert len({name for _, name in calls}) == 2  # two workers
+    model.batches_per_core = False
+    calls.clear()
+    serial = model.encode(texts)
+    assert {threads for threads, _ in calls} == {2}
+    assert np.abs(got - serial).max() < 1e-6
+
+
+def _model_folder() -> Path:
+    from index.embeddings import identify_model
+
+    return identify_model(Settings().embedding)[0]
