@@ -221,12 +221,19 @@ def _sibling(s: _Scorer, ranked: list[Unit], best: Unit) -> Unit | None:
     """Another sentence of the best paragraph that answers as well ("56 fatalities ... A further 1,140"):
     it names every key concept the best one names and carries the expected kind of fact."""
     keys = [c for c in s.part.concepts if not c.generic and not c.context and c.found_in(best.tokens)]
+    here = s.ev.paragraph(best.rank)
+    near = {best.rank} | {r for r in range(len(s.ev.hits)) if _neighbours(here, s.ev.paragraph(r))}
     for u in ranked:
-        if u.rank != best.rank or u is best or u.overlaps(best) or s.scores[u] < 0.8 * s.scores[best]:
+        if u.rank not in near or u is best or u.overlaps(best) or s.scores[u] < 0.8 * s.scores[best]:
             continue
         if keys and all(c.found_in(u.tokens) for c in keys) and (not s.expected or s.gives(u)):
             return u
     return None
+
+
+def _neighbours(a, b) -> bool:
+    """Paragraphs printed one after the other under the same heading of the same paper."""
+    return a.doc_id == b.doc_id and a.paper == b.paper and a.section == b.section and abs(a.seq - b.seq) == 1
 
 
 def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoid: set[int],

@@ -437,3 +437,22 @@ def test_a_sentence_naming_the_measure_as_the_question_does_answers_it():
     ev = Evidence.of([Hit(para, 1.0, 0.6, 2.0)])
     best = _Scorer(analyse("What proportion of calls were answered in 2024/25?").parts[0], ev).ranked(set())[0]
     assert best.text.startswith("The proportion of calls answered"), best.text
+
+
+def test_the_next_paragraph_under_the_same_heading_that_answers_as_well_is_quoted_beside_the_first():
+    src = dict(doc_id="c@1", doc="standards.pdf", doc_title="Report", paper="Complaints Report", date="2025-05-20",
+               section="7. Professional standards")
+    routine = Paragraph(label="7.18", text="7.18 In 2024/25, the average number of working days to finalise a "
+                        "routine complaint was 26, a reduction of 10.3 percent from the baseline of 29 working days.",
+                        pages=(9,), seq=40, **src)
+    serious = Paragraph(label="7.19", text="7.19 In contrast, serious complaints are taking an average of 161 working "
+                        "days to be finalised, a 27.8 percent increase on the baseline of 126 days.",
+                        pages=(9,), seq=41, **src)
+    elsewhere = replace(serious, label="9.1", seq=60, section="9. Audit", text="9.1 Audit complaints are taking "
+                        "an average of 88 working days to be finalised, the audit team reports.")
+    question = "How long does it take to finalise complaints?"
+    answer = answer_extractive(question, [Hit(routine, 1.0, 0.7, 2.0), Hit(serious, 0.9, 0.6, 1.5)], Settings())
+    assert not answer.abstained and "26" in answer.answer and "161" in answer.answer
+    assert [c.paragraph for c in answer.support] == ["7.18", "7.19"]
+    apart = answer_extractive(question, [Hit(routine, 1.0, 0.7, 2.0), Hit(elsewhere, 0.9, 0.6, 1.5)], Settings())
+    assert [c.paragraph for c in apart.support] == ["7.18"]  # another heading's paragraph answers another question
