@@ -456,3 +456,16 @@ def test_the_next_paragraph_under_the_same_heading_that_answers_as_well_is_quote
     assert [c.paragraph for c in answer.support] == ["7.18", "7.19"]
     apart = answer_extractive(question, [Hit(routine, 1.0, 0.7, 2.0), Hit(elsewhere, 0.9, 0.6, 1.5)], Settings())
     assert [c.paragraph for c in apart.support] == ["7.18"]  # another heading's paragraph answers another question
+
+
+def test_a_word_that_only_qualifies_special_or_particular_does_not_outweigh_what_the_question_is_about():
+    src = dict(doc_id="j@1", doc="justice.pdf", doc_title="Report", paper="Justice Report", date="2026-01-05")
+    court = Paragraph(label="31", text="31. The board secured a pilot problem-solving court in the city's Magistrates' "
+                      "Court, for women whose offending would otherwise lead to prison. It has run since June 2023.", pages=(4,), seq=31, **src)
+    staff = Paragraph(label="8.4", text="8.4 For Special Constables, the proportion of women has decreased by 2.1 "
+                      "percentage points.", pages=(9,), seq=84, **src)
+    answer = answer_extractive("Is there a special court for women who offend?",
+                               [Hit(court, 1.0, 0.6, 2.0), Hit(staff, 0.9, 0.3, 1.5)], Settings())
+    assert [c.paragraph for c in answer.support] == ["31"]
+    part = analyse("Is there a special court for women who offend?").parts[0]
+    assert {c.name: c.generic for c in part.concepts}["special"]  # weighed as little as "new" or "current"
