@@ -469,3 +469,5 @@ def test_a_word_that_only_qualifies_special_or_particular_does_not_outweigh_what
     assert [c.paragraph for c in answer.support] == ["31"]
     part = analyse("Is there a special court for women who offend?").parts[0]
     assert {c.name: c.generic for c in part.concepts}["special"]  # weighed as little as "new" or "current"
+    part = analyse("Is Birmingham worse than elsewhere?").parts[0]
+    assert {c.name: c.generic for c in part.concepts}["elsewhere"]  # a comparison's other side, not its subject
