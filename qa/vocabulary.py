@@ -29,7 +29,7 @@ record recorded recording records panel board council committee commissioner cha
 plan performance area areas region public local
 service services work working time times update updates information statistics stats happen happening happened
 often actually really still yet ever always lot lots thing things done doing make made take taken need needs want
-special particular specific elsewhere
+special particular specific elsewhere taking takes took making makes background backgrounds
 wants way ways kind sort enough like seem seems seemed control sure currently today recently new old big small
 good bad right wrong someone anyone anybody somebody mean means meant common involved involve given giving figure
 roughly approximately approximate around nearly almost exactly precisely date dates refer refers referred referring

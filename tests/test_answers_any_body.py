@@ -471,3 +471,6 @@ def test_a_word_that_only_qualifies_special_or_particular_does_not_outweigh_what
     assert {c.name: c.generic for c in part.concepts}["special"]  # weighed as little as "new" or "current"
     part = analyse("Is Birmingham worse than elsewhere?").parts[0]
     assert {c.name: c.generic for c in part.concepts}["elsewhere"]  # a comparison's other side, not its subject
+    part = analyse("Is the force taking on more PCSOs from ethnic minority backgrounds?").parts[0]
+    assert {c.name: c.generic for c in part.concepts if c.name in ("taking", "backgrounds")} == {"taking": True,
+                                                                                             "backgrounds": True}
