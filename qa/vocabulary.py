@@ -74,7 +74,7 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
      ("response times", "response", "attend")),
     (r"complain\w*", ("complaints", "complaint")),
     (r"solved|clear[- ]?ups?|cleared up|detect(?:ed|ions?)|charged|prosecut\w*|convict\w*|brought to justice"
-     r"|caught", ("positive outcomes", "positive outcome", "outcome rate", "charge", "prosecution", "conviction")),
+     r"|caught|(?:criminals?|offenders?|culprits?|perpetrators?)(?: [\w']+){0,3}? dealt with", ("positive outcomes", "positive outcome", "outcome rate", "charge", "prosecution", "conviction")),
     (r"abusers?|perpetrators?|offenders?|criminals?|culprits?", ("offenders", "perpetrator", "suspect")),
     (r"ex-offenders?|ex-prisoners?|prison leavers?|released prisoners?|people leaving prison",
      ("prison leavers", "people with convictions", "rehabilitation", "resettlement")),

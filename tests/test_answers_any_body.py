@@ -474,3 +474,5 @@ def test_a_word_that_only_qualifies_special_or_particular_does_not_outweigh_what
     part = analyse("Is the force taking on more PCSOs from ethnic minority backgrounds?").parts[0]
     assert {c.name: c.generic for c in part.concepts if c.name in ("taking", "backgrounds")} == {"taking": True,
                                                                                              "backgrounds": True}
+    part = analyse("Are more criminals actually being dealt with by the police?").parts[0]
+    assert "positive outcomes" in [c.name for c in part.concepts]  # offenders dealt with: brought to justice
