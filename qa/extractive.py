@@ -158,8 +158,16 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
     extreme = extreme or continued_list(s, best)  # "their points as:" and the records printed after it
     chosen, used = (extreme, budget) if extreme else ([best], best.sentences)
     key = [c for c in s.part.topical if not c.generic and c in s.weights]
+    # a name that tells one asked figure from another ("the Water account balance and total bank balance") is
+    # covered too, by a sentence of the same paragraph giving that kind of figure, when the best one leaves part of
+    # the question unanswered (else the name only qualifies what it answers: "their second-half HOA assessments")
+    partial = any(not c.found_in(best.tokens) and not c.dated for c in key)
+    key += [c for c in s.part.specifics if partial and c in s.weights and s.expected
+            and not (c.dated or c.numeric or c.source or c.generic or c.restrictive)
+            and any(u.rank == best.rank and c.found_in(u.tokens) and s.gives(u) for u in ranked)]
     while used < budget:
-        missing = [c for c in key if not any(c.found_in(u.tokens) for u in chosen)]
+        missing = [c for c in key if not any(c.found_in(u.tokens) or c.specific and s.ev.where_from(c, u.rank)
+                                             for u in chosen)]
         extra = _next(s, ranked, chosen, missing, max_paragraphs, budget - used) if missing else None
         if extra is None:
             break

@@ -92,3 +92,27 @@ def test_a_long_row_is_not_passed_over_for_its_length():
     ev = Evidence.of([Hit(menu, 1.0, 0.6, 2.0)])
     header, first, second = ev.units[:3]
     assert header.overlaps(first) and first.overlaps(header) and not first.overlaps(second)  # the header row alone
+
+
+def test_a_name_that_tells_one_asked_figure_from_another_brings_in_its_own_line_of_the_paragraph():
+    from boardqa.settings import Settings
+    from corpus.records import Paragraph
+    from index.results import Hit
+    from qa.extractive import answer_extractive
+
+    report = Paragraph(doc_id="h@1", doc="hoa.pdf", doc_title="Minutes", paper="Board Meeting", label="Treasurer's Report",
+                       kind="titled", date="2026-01-22", body="Pine Hollow Association", pages=(1,), seq=3,
+                       text="Treasurer's Report\nBank Balances as of 1-22-26\nCapital Acct\nOther $ 47,359.57\n"
+                            "Water $ 218,967.89\nOperating $ 66,696.01\nTOTAL $ 334,023.59 Assessment invoices go out at "
+                            "the end of the month. Eleven residents have already paid for a total of $18,150.")
+    others = [Paragraph(doc_id=f"o@{i}", doc=f"other{i}.pdf", doc_title="Minutes", paper="Minutes", label=str(i),
+                        date="2025-10-0{}".format(i), pages=(1,), seq=i,
+                        text=f"{i}. The treasurer reported the bank balance and the account was approved.")
+              for i in range(1, 5)]
+    hits = [Hit(report, 1.0, 0.66, 3.0)] + [Hit(p, 0.5, 0.4, 1.0) for p in others]
+    answer = answer_extractive("What were Pine Hollow Association's Water account balance and total bank balance as of "
+                               "22 January 2026?", hits, Settings())
+    assert "218,967.89" in answer.answer and "334,023.59" in answer.answer
+    paid = answer_extractive("By the Pine Hollow board meeting of 22 January 2026, how many residents had already paid "
+                             "their Assessment, and how much in total?", hits, Settings())
+    assert "18,150" in paid.answer and "218,967.89" not in paid.answer
