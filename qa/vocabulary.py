@@ -72,6 +72,10 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # (attending a meeting is attendance, not a response: "Who attended the November meeting as ...?")
     (r"response times?|turn(?:ed|s)? up|arriv\w*|attend\w*(?!(?:\s+[\w'’-]+){0,4}\s+meetings?\b)|respond\w*",
      ("response times", "response", "attend")),
+    # what a meeting cut out of a text is what its minutes say it struck out or deleted
+    (r"cut (?:[\w']+ ){0,3}?out|str(?:ike|uck|icken) (?:[\w']+ ){0,3}?out|(?:taken|took|take) (?:[\w']+ ){0,3}?out of"
+     r"|delet(?:e|ed|ing)", ("struck out", "stricken", "struck", "deleted", "removed")),
+    (r"\bwhole\b|\bentire(?:ly)?\b|\bentirety\b", ("in full", "entirety", "entire", "whole")),
     (r"complain\w*", ("complaints", "complaint")),
     (r"solved|clear[- ]?ups?|cleared up|detect(?:ed|ions?)|charged|prosecut\w*|convict\w*|brought to justice"
      r"|caught|(?:criminals?|offenders?|culprits?|perpetrators?)(?: [\w']+){0,3}? dealt with", ("positive outcomes", "positive outcome", "outcome rate", "charge", "prosecution", "conviction")),

@@ -476,3 +476,14 @@ def test_a_word_that_only_qualifies_special_or_particular_does_not_outweigh_what
                                                                                              "backgrounds": True}
     part = analyse("Are more criminals actually being dealt with by the police?").parts[0]
     assert "positive outcomes" in [c.name for c in part.concepts]  # offenders dealt with: brought to justice
+
+
+def test_what_a_council_cut_out_is_what_its_minutes_say_it_struck_out_or_deleted():
+    src = dict(doc_id="r@1", doc="minutes.pdf", doc_title="Minutes", paper="Council Minutes", date="2018-12-10")
+    business = Paragraph(label="Unfinished Business ¶2", kind="titled", pages=(3,), seq=9, text=(
+        "Council read through the proposed ordinance and made changes to its grammar. The developer was happy to pay "
+        "the fee and remove the trees. Most notably the sections titled “Severability” and “Liability” were stricken "
+        "in their entirety. The motion passed 5-0."), **src)
+    answer = answer_extractive("Before passing the tree ordinance, which whole sections did the council cut out of it?",
+                               [Hit(business, 1.0, 0.69, 3.0)], Settings())
+    assert "Severability" in answer.answer
