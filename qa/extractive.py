@@ -236,7 +236,26 @@ def _sibling(s: _Scorer, ranked: list[Unit], best: Unit) -> Unit | None:
             continue
         if keys and all(c.found_in(u.tokens) for c in keys) and (not s.expected or s.gives(u)):
             return u
+    # a figure printed after it about what it names ("... dashcam footage submissions." then "The positive outcome
+    # rate for these submissions now stands at 84.0 percent"): how much of what the best sentence says
+    for u in ranked:
+        after = u.rank == best.rank and u.start > best.end or u.rank in near and s.ev.paragraph(u.rank).seq == here.seq + 1
+        if after and _refers_to(u, keys) and (s.gives(u) if s.expected else bool(u.facts & _FIGURES)):
+            return u
     return None
+
+
+# "these submissions", "this scheme": a demonstrative and the noun it points back with (not "this was ...")
+_REFERS = re.compile(r"\b(?:these|this|those|such)\s+(?!(?:is|was|are|were|has|have|had|will|would|can|could|may|"
+                     r"might|should|must|been|being|also|means?|shows?)\b)((?:[\w'’-]+\s+)?[\w'’-]+)", re.I)
+# a sentence that turns to something else ("In contrast, Schedule 3 complaints ...") is not more of the same
+_TURNS = re.compile(r"^\W*(?:in contrast|by contrast|however|whereas|on the other hand|conversely)\b", re.I)
+
+
+def _refers_to(u: Unit, keys: list[Concept]) -> bool:
+    """Whether `u` refers back ("these submissions") to something named by one of `keys`."""
+    return not _TURNS.match(u.text) and any(any(c.found_in(frozenset(tokens(m.group(1)))) for c in keys)
+                                            for m in _REFERS.finditer(u.text))
 
 
 def _neighbours(a, b) -> bool:

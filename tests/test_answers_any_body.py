@@ -487,3 +487,19 @@ def test_what_a_council_cut_out_is_what_its_minutes_say_it_struck_out_or_deleted
     answer = answer_extractive("Before passing the tree ordinance, which whole sections did the council cut out of it?",
                                [Hit(business, 1.0, 0.69, 3.0)], Settings())
     assert "Severability" in answer.answer
+
+
+def test_a_figure_after_the_answer_about_what_it_names_is_quoted_with_it_but_not_a_contrast():
+    src = dict(doc_id="d@1", doc="roads.pdf", doc_title="Report", paper="Roads Report", date="2025-05-20",
+               section="4. Road safety")
+    plan = Paragraph(label="4.6", text="Public reporting plays a growing role. The plan sets out a commitment to "
+                     "expand third-party reporting, including dashcam footage submissions.", pages=(5,), seq=46, **src)
+    rate = Paragraph(label="4.7", text="The force received 18,346 reports from the public in 2024/25. The positive "
+                     "outcome rate for these submissions now stands at 84.0 percent.", pages=(5,), seq=47, **src)
+    hits = [Hit(plan, 1.0, 0.56, 3.0), Hit(rate, 0.8, 0.3, 1.0)]
+    answer = answer_extractive("Does sending in dashcam footage actually lead to anything?", hits, Settings())
+    assert "84.0 percent" in answer.answer and [c.paragraph for c in answer.support] == ["4.6", "4.7"]
+    other = replace(rate, text="In contrast, these submissions from cyclists have fallen to 12.0 percent.")
+    turned = answer_extractive("Does sending in dashcam footage actually lead to anything?",
+                               [Hit(plan, 1.0, 0.56, 3.0), Hit(other, 0.8, 0.3, 1.0)], Settings())
+    assert "12.0" not in turned.answer
