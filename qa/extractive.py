@@ -240,7 +240,7 @@ def _sibling(s: _Scorer, ranked: list[Unit], best: Unit) -> Unit | None:
     # rate for these submissions now stands at 84.0 percent"): how much of what the best sentence says
     for u in ranked:
         after = u.rank == best.rank and u.start > best.end or u.rank in near and s.ev.paragraph(u.rank).seq == here.seq + 1
-        if after and _refers_to(u, keys) and (s.gives(u) if s.expected else bool(u.facts & _FIGURES)):
+        if after and _refers_to(u, keys, best) and (s.gives(u) if s.expected else bool(u.facts & _FIGURES)):
             return u
     return None
 
@@ -252,10 +252,14 @@ _REFERS = re.compile(r"\b(?:these|this|those|such)\s+(?!(?:is|was|are|were|has|h
 _TURNS = re.compile(r"^\W*(?:in contrast|by contrast|however|whereas|on the other hand|conversely)\b", re.I)
 
 
-def _refers_to(u: Unit, keys: list[Concept]) -> bool:
-    """Whether `u` refers back ("these submissions") to something named by one of `keys`."""
-    return not _TURNS.match(u.text) and any(any(c.found_in(frozenset(tokens(m.group(1)))) for c in keys)
-                                            for m in _REFERS.finditer(u.text))
+def _refers_to(u: Unit, keys: list[Concept], best: Unit) -> bool:
+    """Whether `u` refers back to what `best` names: "these submissions" for one of `keys`, or the short name `best`
+    defines ("an Independent Custody Visitor (ICV) scheme", then "52 members ... across the ICV and AA schemes")."""
+    if _TURNS.match(u.text):
+        return False
+    short = set(re.findall(r"\(([A-Z]{2,6})s?\)", best.text))
+    return any(any(c.found_in(frozenset(tokens(m.group(1)))) for c in keys) for m in _REFERS.finditer(u.text)) \
+        or any(re.search(rf"\b{a}s?\b", u.text) for a in short)
 
 
 def _neighbours(a, b) -> bool:

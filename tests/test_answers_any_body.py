@@ -503,3 +503,15 @@ def test_a_figure_after_the_answer_about_what_it_names_is_quoted_with_it_but_not
     turned = answer_extractive("Does sending in dashcam footage actually lead to anything?",
                                [Hit(plan, 1.0, 0.56, 3.0), Hit(other, 0.8, 0.3, 1.0)], Settings())
     assert "12.0" not in turned.answer
+
+
+def test_a_later_figure_that_uses_the_short_name_the_answer_defines_is_quoted_with_it():
+    scheme = Paragraph(label="52", doc_id="v@1", doc="pack.pdf", doc_title="Report", paper="Justice Report",
+                       date="2026-01-05", pages=(9,), seq=52, text=(
+                           "The office runs an Independent Custody Visitor (ICV) scheme, whereby members of the public "
+                           "visit custody blocks unannounced, to check on the treatment of detainees. ICVs report to "
+                           "the Commissioner, who acts on any issues raised. As of November 2025, there were 52 members "
+                           "of the public volunteering across the ICV and adult schemes."))
+    answer = answer_extractive("Can members of the public check how detainees are treated in custody?",
+                               [Hit(scheme, 1.0, 0.6, 3.0)], Settings())
+    assert "unannounced" in answer.answer and "52 members" in answer.answer
