@@ -21,7 +21,7 @@ from qa.evidence import (Evidence, Unit, best_quote, coverage, dense_norm, facts
 from qa.extremes import extreme_rows
 from qa.initials import asked_offices, definition_unit, holder_unit, named
 from qa.library_words import LibraryWords
-from qa.lists import continued_list, matching_entries, quoted_entries
+from qa.lists import continued_list, counted_rows, matching_entries, quoted_entries
 from qa.meeting_dates import other_meeting
 from qa.next_sentence import extend, who
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
@@ -156,6 +156,7 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
         best = holder  # "Who chaired the meeting?": the line naming the Chair, not a sentence mentioning the Chair
     extreme = extreme_rows(s.part, s.ev, best)  # "which module had the lowest rate": that row, read off the table
     extreme = extreme or continued_list(s, best)  # "their points as:" and the records printed after it
+    extreme = extreme or counted_rows(s)  # "how many actions are on the tracker?": the tracker's rows
     chosen, used = (extreme, budget) if extreme else ([best], best.sentences)
     key = [c for c in s.part.topical if not c.generic and c in s.weights]
     # a name that tells one asked figure from another ("the Water account balance and total bank balance") is

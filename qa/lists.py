@@ -7,8 +7,9 @@ import re
 from qa.evidence import Evidence, Unit, leads_in
 from qa.fact_kinds import QUOTED
 from qa.question import QuestionPart
+from qa.vocabulary import tokens
 
-__all__ = ["LIST_ASK", "continued_list", "matching_entries", "quoted_entries"]
+__all__ = ["LIST_ASK", "continued_list", "counted_rows", "matching_entries", "quoted_entries"]
 
 # "Which of the pubs listed are ...", "What items were ...", "List the ...": a plural asked for, so every match
 LIST_ASK = re.compile(r"^\s*(?:which|what)\s+(?:of\s+the\s+)?(?:(?!of\b)[\w-]+\s+){0,2}?[\w-]+s\s+(?:[\w-]+\s+){0,6}?"
@@ -91,4 +92,30 @@ def continued_list(s, best: Unit) -> list[Unit]:
         firsts = [u for u in firsts if u is not None and len(u.text) <= ENTRY_CHARS]
         if len(firsts) >= 2:
             return [lead] + firsts
+    return []
+
+
+# "How many outstanding actions are on the Panel's action tracker?": the number of entries a list or table holds
+_HOW_MANY_ON = re.compile(r"\bhow many\b[^?]*?\b(?:are|were|is|was)\s+(?:there\s+)?(?:on|in|listed)\b", re.I)
+
+
+def counted_rows(s) -> list[Unit]:
+    """For "How many outstanding actions are on the Panel's action tracker?": the rows of the table the question
+    names (its paper's title names the question's other words: "tracker") that lists what is counted (its title and
+    its header name it: "Outstanding Actions", "Action No."), each quoted under the header so that the reader counts
+    them; [] for other questions, or a table longer than an answer shows. `s` is the answerer's scorer for one part
+    of the question (`counted`: what is counted)."""
+    thing, ev = s.counted, s.ev
+    if thing is None or "count" not in s.expected or not _HOW_MANY_ON.search(s.part.text):
+        return []
+    others = [c for c in s.part.concepts if c != thing and not c.generic and not c.context and not c.dated]
+    for rank in range(len(ev.hits)):
+        rows = [u for u in ev.units if u.rank == rank and u.row and len(u.spans) == 2]
+        if len(rows) < 2 or len({u.spans[0] for u in rows}) != 1 or len(rows) > MAX_ENTRIES:
+            continue
+        a, b = rows[0].spans[0]
+        header = frozenset(tokens(ev.paragraph(rank).text[a:b]))
+        meta = ev.meta_tokens[rank]
+        if thing.found_in(meta) and thing.found_in(header) and any(c.found_in(meta) for c in others):
+            return sorted(rows, key=lambda u: u.start)
     return []

@@ -116,3 +116,28 @@ def test_a_name_that_tells_one_asked_figure_from_another_brings_in_its_own_line_
     paid = answer_extractive("By the Pine Hollow board meeting of 22 January 2026, how many residents had already paid "
                              "their Assessment, and how much in total?", hits, Settings())
     assert "18,150" in paid.answer and "218,967.89" not in paid.answer
+
+
+def test_how_many_entries_a_table_the_question_names_holds_is_answered_by_its_rows():
+    from boardqa.settings import Settings
+    from corpus.records import Paragraph
+    from index.results import Hit
+    from qa.extractive import answer_extractive
+
+    tracker = Paragraph(doc_id="t@1", doc="pack.pdf", doc_title="Agenda", paper="Panel – Action Tracker – Outstanding "
+                        "Actions", label="Action Tracker", kind="titled", date="2026-01-05", pages=(12,), seq=40,
+                        text="Action No.\tMeeting Date\tAction\tUpdate\n"
+                             "898\t28/7/25\tThe Panel to write to the Commissioner about data.\tTo Discharge\n"
+                             "921\t17/11/25\tThe Panel to form a working group.\tTo Discharge\n"
+                             "921\t17/11/25\tThe Commissioner to send the Practice Guide.\tTo Discharge")
+    agenda = Paragraph(doc_id="t@1", doc="pack.pdf", doc_title="Agenda", paper="Agenda", label="6", kind="row",
+                       date="2026-01-05", pages=(1,), seq=6,
+                       text="Item\tTopic\tTime\n6\tACTION TRACKER To consider the progress of actions arising from "
+                            "previous Panel meetings. Attached Pages: 10\t14:10")
+    hits = [Hit(agenda, 1.0, 0.6, 3.0), Hit(tracker, 0.9, 0.58, 2.0)]
+    answer = answer_extractive("How many outstanding actions are on the Panel's action tracker, and from which "
+                               "meetings?", hits, Settings())
+    assert all(n in answer.answer for n in ("898", "28/7/25", "The Panel to form a working group", "Practice Guide"))
+    assert [c.paragraph for c in answer.support] == ["Action Tracker"]
+    other = answer_extractive("How many actions did the Panel agree?", hits, Settings())
+    assert "Practice Guide" not in other.answer  # not a question of how many entries a named table holds
