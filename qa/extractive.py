@@ -231,7 +231,10 @@ def _sibling(s: _Scorer, ranked: list[Unit], best: Unit) -> Unit | None:
     it names every key concept the best one names and carries the expected kind of fact."""
     keys = [c for c in s.part.concepts if not c.generic and not c.context and c.found_in(best.tokens)]
     here = s.ev.paragraph(best.rank)
-    near = {best.rank} | {r for r in range(len(s.ev.hits)) if _neighbours(here, s.ev.paragraph(r))}
+    # the paragraph before or after under the same heading goes on about the same thing, unless the question asks
+    # about something named: the next record naming it is another entry ("The Page, 11 Warwick Way")
+    near = {best.rank} | {r for r in range(len(s.ev.hits)) if _neighbours(here, s.ev.paragraph(r))
+                          and not any(c.specific for c in keys)}
     for u in ranked:
         if u.rank not in near or u is best or u.overlaps(best) or s.scores[u] < 0.8 * s.scores[best]:
             continue
