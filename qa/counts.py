@@ -8,7 +8,7 @@ from qa.fact_patterns import FIGURE, NOT_COUNT_AFTER
 from qa.question import Concept, QuestionPart
 from qa.vocabulary import fold, tokens
 
-__all__ = ["counted_thing", "counts"]
+__all__ = ["counted_thing", "counts", "how_often_verb"]
 
 # "how many GP appointments did ...": the words after "how many" up to the verb name what is counted
 _HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,3}?)([\w'’-]+)\s+(?=(?:did|do|does|was|were|is|are|has|have"
@@ -51,3 +51,16 @@ def counts(text: str, thing: Concept) -> bool:
         if thing.found_in(frozenset(tokens(after))) or thing.found_in(frozenset(tokens(before))):
             return True
     return False
+
+
+# "How often does the panel meet?", "how frequently are the accounts audited?": the verb whose frequency is asked
+_HOW_OFTEN = re.compile(r"\bhow (?:often|frequently)\s+(?:does|do|did|is|are|was|were|will|would|should|must|has|have)"
+                        r"\s+(?:[\w'’-]+\s+){0,5}?([a-z][\w'’-]*?)(?=\s*(?:[?,;.]|$)|\s+(?:in|on|at|each|every|per|a|an"
+                        r"|the|with|for|to|by|during|this|that|its|their)\b)", re.I)
+
+
+def how_often_verb(part: QuestionPart) -> str | None:
+    """The folded last word of a "how often does X <verb>?" question (`meet`): a frequency answers it only where it
+    says that ("The Panel will meet on an 8 weekly cycle", not "The Panel will review it every six months")."""
+    m = _HOW_OFTEN.search(part.text)
+    return fold(m.group(1).lower()) if m else None

@@ -14,7 +14,7 @@ from qa.comparisons import counterparts
 from qa.compose import Numbering, PartAnswer, compose
 from qa.confidence import learned_confidence, lexical_confidence
 from qa.contract import REFUSAL, Answer, Citation
-from qa.counts import counted_thing, counts
+from qa.counts import counted_thing, counts, how_often_verb
 from qa.decisions import decision_after, whole_resolution, with_verdict
 from qa.evidence import (Evidence, Unit, best_quote, coverage, dense_norm, facts_in, match, near_part,
                          similarities, weights)
@@ -68,6 +68,7 @@ class _Scorer:
         # not answer it, and any figure may (a count, an amount or a percentage: "fell by 4.2%")
         self.by_how_much = "trend" in self.expected and bool(self.expected & _FIGURES)
         self.counted = counted_thing(part) if "count" in self.expected else None  # "how many parents": parents
+        self.often = how_often_verb(part) if "frequency" in self.expected else None  # "how often ... meet": meet
         self._facts: dict[Unit, frozenset[str]] = {}
         self.office = asked_offices(part.text)  # "Who is the Vice Chair?": its holder is asked for
         self._holders: dict[Unit, bool] = {}
@@ -87,6 +88,8 @@ class _Scorer:
         if u not in self._facts:
             keep = self.counted is None or "count" not in u.facts or counts(u.text, self.counted)
             facts = u.facts if keep else u.facts - {"count"}
+            if self.often and self.often not in u.tokens:
+                facts = facts - {"frequency"}  # how often something else happens
             self._facts[u] = who(facts, u.text)
         return self._facts[u]
 

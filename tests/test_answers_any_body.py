@@ -515,3 +515,20 @@ def test_a_later_figure_that_uses_the_short_name_the_answer_defines_is_quoted_wi
     answer = answer_extractive("Can members of the public check how detainees are treated in custody?",
                                [Hit(scheme, 1.0, 0.6, 3.0)], Settings())
     assert "unannounced" in answer.answer and "52 members" in answer.answer
+
+
+def test_how_often_something_happens_is_answered_by_a_frequency_of_that_not_of_something_else():
+    src = dict(doc_id="l@1", doc="tor.pdf", doc_title="Terms of reference", paper="Terms of Reference", date="2013-10-17")
+    meets = Paragraph(label="12", text="The Panel will meet on an 8 weekly cycle to debate issues and review progress.",
+                      pages=(2,), seq=12, **src)
+    review = Paragraph(label="15", text="The Panel will review implementation every six months and, if necessary, "
+                       "seek to amend these terms of reference.", pages=(2,), seq=15, **src)
+    hits = [Hit(review, 1.0, 0.78, 3.0), Hit(meets, 0.9, 0.7, 2.0)]
+    from qa.library_words import LibraryWords
+
+    papers_words = LibraryWords(common=frozenset({"meet", "panel"}))  # a library of minutes says "meeting" everywhere
+    answer = answer_extractive("Under the Panel's terms of reference, how often does the panel meet?", hits, Settings(),
+                               library=papers_words)
+    assert "8 weekly" in answer.answer and [c.paragraph for c in answer.support] == ["12"]
+    reviewed = answer_extractive("How often will the Panel review implementation?", hits, Settings())
+    assert "six months" in reviewed.answer
