@@ -61,13 +61,29 @@ def asked_offices(question: str) -> list[str]:
     return list(dict.fromkeys(asked + (offices(m.group(1)) if m else [])))
 
 
+# "for the post of Chair of the Association, Mark Littlewood was duly elected": an election to an office
+_NAME = r"((?:[A-Z][a-z'’-]+ ){1,3}[A-Z][a-z'’-]+)"
+_ELECTED = r"(?:was|has been|is|were) (?:duly |unanimously |formally |re-?)*(?:elected|appointed|co-?opted)"
+_ELECTED_FOR = re.compile(r"\bfor the (?:post|office|position|role) of (?:the )?((?:Vice[- ])?[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)"
+                          r"{0,2})(?: of [^,;]{1,60})?,\s*" + _NAME + r" " + _ELECTED)
+# "Mark Littlewood was elected Chair", "Jo Bloggs was appointed as the Treasurer"
+_ELECTED_AS = re.compile(_NAME + r" " + _ELECTED + r"(?: as)? (?:the )?((?:Vice[- ])?[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2})")
+
+
 def _holders(text: str) -> dict[str, str]:
-    """Office -> the person `text` names as holding it ("Emma Joyeux – Commissioning Lead, Primary Care")."""
+    """Office -> the person `text` names as holding it ("Emma Joyeux – Commissioning Lead, Primary Care", "for the
+    post of Chair ..., Mark Littlewood was duly elected")."""
     out: dict[str, str] = {}
     for m in _NAME_DASH_ROLE.finditer(text):
         if _has_name(m.group(1)):
             for office in offices(m.group(2) or m.group(3)):
                 out.setdefault(office, m.group(1))
+    for m in _ELECTED_FOR.finditer(text):
+        for office in offices(m.group(1)):
+            out.setdefault(office, m.group(2))
+    for m in _ELECTED_AS.finditer(text):
+        for office in offices(m.group(2)):
+            out.setdefault(office, m.group(1))
     return out
 
 

@@ -112,3 +112,25 @@ def test_who_attended_as_an_office_is_answered_by_the_line_under_its_lead_in():
     answer = answer_extractive("Who attended the March 2024 Board meeting as Chief Finance Officer of the Trust?",
                                [Hit(item, 1.0, 0.7, 3.0), Hit(present, 0.6, 0.4, 1.0)], Settings())
     assert not answer.abstained and "Priya Nair" in answer.answer, answer.answer
+
+
+def test_an_election_to_an_office_names_its_holder_and_a_who_question_is_answered_by_it():
+    from boardqa.settings import Settings
+    from corpus.records import Paragraph
+    from index.results import Hit
+    from qa.extractive import answer_extractive
+    from qa.initials import named
+
+    assert named("With one abstention, for the post of Chair of the Association, Mark Littlewood was duly elected") \
+        == {"chair": "Mark Littlewood"}
+    assert named("Jo Bloggs was appointed as the Treasurer.") == {"treasurer": "Jo Bloggs"}
+    assert named("For the post of Chair, the meeting heard from Mark Littlewood.") == {}  # no election stated
+    src = dict(doc_id="a@1", doc="agm.pdf", doc_title="AGM minutes", paper="AGM", date="2006-02-18", pages=(3,))
+    chair = Paragraph(label="7.1", seq=1, text="For the post of the Chair, Mark Littlewood was introduced to the "
+                      "meeting. With one abstention, for the post of Chair of the Association, Mark Littlewood was "
+                      "duly elected", **src)
+    vice = Paragraph(label="7.2", seq=2, text="For the post of the Vice-Chair, Debbie Chay was introduced. Without "
+                     "dissent, for the post of Vice-Chair of the Association, Debbie Chay was unanimously elected", **src)
+    answer = answer_extractive("At the February 2006 AGM, who was elected Chair and who Vice-Chair?",
+                               [Hit(vice, 1.0, 0.45, 3.0), Hit(chair, 0.9, 0.35, 2.0)], Settings())
+    assert "Mark Littlewood was duly elected" in answer.answer and "Debbie Chay was unanimously elected" in answer.answer
