@@ -28,7 +28,7 @@ from qa.question import Concept, Question, QuestionPart, analyse, with_library
 from qa.sentences import display, paragraph_sentences
 from qa.specifics import asked_month, meeting_month, specific_check, states_month
 from qa.verify import orders_assistant
-from qa.vocabulary import fold, tokens
+from qa.vocabulary import STOPWORDS, fold, tokens
 
 __all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in", "instruction_refusal"]
 
@@ -80,6 +80,7 @@ class _Scorer:
         self.meeting_month = self.month is not None and meeting_month(part, self.month)
         scene = [c for c in part.concepts if c.context]
         self.scene = weights(replace(part, concepts=tuple(_plain(c) for c in scene)), ev)
+        self.phrases = _phrases(part.text)  # "car parking firms": three words of the question in a row
         self.scores = {u: self.score(u) for u in ev.units}
 
     def facts_of(self, u: Unit) -> frozenset[str]:
@@ -126,8 +127,11 @@ class _Scorer:
         month = OTHER_MEETING if self.meeting_month and not self.ev.where_from(self.month, u.rank) else 0.0
         # the measure named as the question names it ("what proportion of calls ..." / "The proportion of calls ...")
         named = MEASURE_NAMED if self.measures and self.measures & u.tokens else 0.0
+        # the question's own words printed in a row ("Car parking firms (who use ...)") say what the sentence is about
+        phrase = PHRASE if any(set(g) <= u.tokens for g in self.phrases) and _prints_phrase(u.text, self.phrases) \
+            and (self.gives(u) if self.expected else len(u.text.split()) > PHRASE_MIN_WORDS) else 0.0  # not a heading
         return (self.cover([u]) + fact + 0.25 * prior + 0.1 * dense_norm(hit.dense) + scene + figure - long + meaning
-                - month + named)
+                - month + named + phrase)
 
     def similarity(self, units: list[Unit]) -> float:
         """The closest meaning any of `units` has to the question (0 when nothing was embedded)."""
@@ -267,6 +271,36 @@ def _refers_to(u: Unit, keys: list[Concept], best: Unit) -> bool:
     short = set(re.findall(r"\(([A-Z]{2,6})s?\)", best.text))
     return any(any(c.found_in(frozenset(tokens(m.group(1)))) for c in keys) for m in _REFERS.finditer(u.text)) \
         or any(re.search(rf"\b{a}s?\b", u.text) for a in short)
+
+
+PHRASE = 0.1
+PHRASE_MIN_WORDS = 8  # a line this short printing the question's words is a heading, not an answer
+
+
+def _content(text: str) -> list[str]:
+    return [t for t in tokens(text) if t.isalpha() and t not in STOPWORDS]
+
+
+def _phrases(question: str) -> list[tuple[str, ...]]:
+    """Each run of three content words in a row in the question (no stopword or punctuation between them), unless
+    it is a name (names are matched whole already)."""
+    out = []
+    for chunk in re.split(r"[^\w'’\s-]", question):
+        words = re.findall(r"[\w'’-]+", chunk)
+        for i in range(len(words) - 2):
+            run = words[i:i + 3]
+            if all(w[:1].isupper() for w in run):
+                continue
+            folded = tuple(_content(" ".join(run)))
+            if len(folded) == 3:
+                out.append(folded)
+    return out
+
+
+def _prints_phrase(text: str, phrases: list[tuple[str, ...]]) -> bool:
+    seq = _content(text)
+    runs = {tuple(seq[i:i + 3]) for i in range(len(seq) - 2)}
+    return any(g in runs for g in phrases)
 
 
 def _neighbours(a, b) -> bool:

@@ -532,3 +532,16 @@ def test_how_often_something_happens_is_answered_by_a_frequency_of_that_not_of_s
     assert "8 weekly" in answer.answer and [c.paragraph for c in answer.support] == ["12"]
     reviewed = answer_extractive("How often will the Panel review implementation?", hits, Settings())
     assert "six months" in reviewed.answer
+
+
+def test_the_questions_own_words_printed_in_a_row_say_what_an_entry_is_about():
+    src = dict(doc_id="b@1", doc="case.pdf", doc_title="Benefits case", paper="Bulk Data Benefits Case",
+               date="2013-08-16", section="3. Who would benefit")
+    motor = Paragraph(label="3(d)", seq=4, pages=(2,), text="Motor dealers and car hire firms (who need the data for "
+                      "managing their business processes). Easier and cheaper access to data increases demand.", **src)
+    parking = Paragraph(label="3(b)", seq=2, pages=(2,), text="Car parking firms (who use the details to track the "
+                        "vehicles that are using their car parks)", **src)
+    answer = answer_extractive("In the bulk data benefits case, why are car parking firms listed among the businesses "
+                               "that would benefit from the data?", [Hit(motor, 1.0, 0.74, 3.0),
+                                                                      Hit(parking, 0.9, 0.72, 2.5)], Settings())
+    assert answer.answer.startswith("Car parking firms") and answer.support[0].paragraph == "3(b)"
