@@ -26,9 +26,10 @@ from qa.meeting_dates import other_meeting
 from qa.next_sentence import extend, who
 from qa.question import Concept, Question, QuestionPart, analyse, with_library
 from qa.sentences import display, paragraph_sentences
+from qa.siblings import PHRASE, PHRASE_MIN_WORDS, phrases, prints_phrase, sibling
 from qa.specifics import asked_month, meeting_month, specific_check, states_month
 from qa.verify import orders_assistant
-from qa.vocabulary import STOPWORDS, fold, tokens
+from qa.vocabulary import fold, tokens
 
 __all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in", "instruction_refusal"]
 
@@ -80,7 +81,7 @@ class _Scorer:
         self.meeting_month = self.month is not None and meeting_month(part, self.month)
         scene = [c for c in part.concepts if c.context]
         self.scene = weights(replace(part, concepts=tuple(_plain(c) for c in scene)), ev)
-        self.phrases = _phrases(part.text)  # "car parking firms": three words of the question in a row
+        self.phrases = phrases(part.text)  # "car parking firms": three words of the question in a row
         self.scores = {u: self.score(u) for u in ev.units}
 
     def facts_of(self, u: Unit) -> frozenset[str]:
@@ -128,8 +129,10 @@ class _Scorer:
         # the measure named as the question names it ("what proportion of calls ..." / "The proportion of calls ...")
         named = MEASURE_NAMED if self.measures and self.measures & u.tokens else 0.0
         # the question's own words printed in a row ("Car parking firms (who use ...)") say what the sentence is about
-        phrase = PHRASE if any(set(g) <= u.tokens for g in self.phrases) and _prints_phrase(u.text, self.phrases) \
-            and (self.gives(u) if self.expected else len(u.text.split()) > PHRASE_MIN_WORDS) else 0.0  # not a heading
+        # (in a sentence giving what is asked, not a heading, of a paragraph saying every name the question asks about)
+        phrase = PHRASE if prints_phrase(u, self.phrases) \
+            and (self.gives(u) if self.expected else len(u.text.split()) > PHRASE_MIN_WORDS) \
+            and all(self.ev.names(c, u.rank) for c in self.part.specifics if not (c.dated or c.numeric)) else 0.0
         return (self.cover([u]) + fact + 0.25 * prior + 0.1 * dense_norm(hit.dense) + scene + figure - long + meaning
                 - month + named + phrase)
 
@@ -182,7 +185,7 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
         chosen.append(extra)
         used += extra.sentences
     if used < budget and len(chosen) == 1:
-        extra = _sibling(s, ranked, best)
+        extra = sibling(s, ranked, best)
         if extra is not None:
             chosen.append(extra)
             used += extra.sentences
@@ -231,81 +234,6 @@ def _next(s: _Scorer, ranked: list[Unit], chosen: list[Unit], missing: list[Conc
         if gain >= 0.15 and s.scores[u] >= 0.5 * s.scores[chosen[0]] and gain + 0.1 * s.scores[u] > best_gain:
             best, best_gain = u, gain + 0.1 * s.scores[u]
     return best
-
-
-def _sibling(s: _Scorer, ranked: list[Unit], best: Unit) -> Unit | None:
-    """Another sentence of the best paragraph that answers as well ("56 fatalities ... A further 1,140"):
-    it names every key concept the best one names and carries the expected kind of fact."""
-    keys = [c for c in s.part.concepts if not c.generic and not c.context and c.found_in(best.tokens)]
-    here = s.ev.paragraph(best.rank)
-    # the paragraph before or after under the same heading goes on about the same thing, unless the question asks
-    # about something named: the next record naming it is another entry ("The Page, 11 Warwick Way")
-    near = {best.rank} | {r for r in range(len(s.ev.hits)) if _neighbours(here, s.ev.paragraph(r))
-                          and not any(c.specific for c in keys)}
-    for u in ranked:
-        if u.rank not in near or u is best or u.overlaps(best) or s.scores[u] < 0.8 * s.scores[best]:
-            continue
-        if keys and all(c.found_in(u.tokens) for c in keys) and (not s.expected or s.gives(u)):
-            return u
-    # a figure printed after it about what it names ("... dashcam footage submissions." then "The positive outcome
-    # rate for these submissions now stands at 84.0 percent"): how much of what the best sentence says
-    for u in ranked:
-        after = u.rank == best.rank and u.start > best.end or u.rank in near and s.ev.paragraph(u.rank).seq == here.seq + 1
-        if after and _refers_to(u, keys, best) and (s.gives(u) if s.expected else bool(u.facts & _FIGURES)):
-            return u
-    return None
-
-
-# "these submissions", "this scheme": a demonstrative and the noun it points back with (not "this was ...")
-_REFERS = re.compile(r"\b(?:these|this|those|such)\s+(?!(?:is|was|are|were|has|have|had|will|would|can|could|may|"
-                     r"might|should|must|been|being|also|means?|shows?)\b)((?:[\w'’-]+\s+)?[\w'’-]+)", re.I)
-# a sentence that turns to something else ("In contrast, Schedule 3 complaints ...") is not more of the same
-_TURNS = re.compile(r"^\W*(?:in contrast|by contrast|however|whereas|on the other hand|conversely)\b", re.I)
-
-
-def _refers_to(u: Unit, keys: list[Concept], best: Unit) -> bool:
-    """Whether `u` refers back to what `best` names: "these submissions" for one of `keys`, or the short name `best`
-    defines ("an Independent Custody Visitor (ICV) scheme", then "52 members ... across the ICV and AA schemes")."""
-    if _TURNS.match(u.text):
-        return False
-    short = set(re.findall(r"\(([A-Z]{2,6})s?\)", best.text))
-    return any(any(c.found_in(frozenset(tokens(m.group(1)))) for c in keys) for m in _REFERS.finditer(u.text)) \
-        or any(re.search(rf"\b{a}s?\b", u.text) for a in short)
-
-
-PHRASE = 0.1
-PHRASE_MIN_WORDS = 8  # a line this short printing the question's words is a heading, not an answer
-
-
-def _content(text: str) -> list[str]:
-    return [t for t in tokens(text) if t.isalpha() and t not in STOPWORDS]
-
-
-def _phrases(question: str) -> list[tuple[str, ...]]:
-    """Each run of three content words in a row in the question (no stopword or punctuation between them), unless
-    it is a name (names are matched whole already)."""
-    out = []
-    for chunk in re.split(r"[^\w'’\s-]", question):
-        words = re.findall(r"[\w'’-]+", chunk)
-        for i in range(len(words) - 2):
-            run = words[i:i + 3]
-            if all(w[:1].isupper() for w in run):
-                continue
-            folded = tuple(_content(" ".join(run)))
-            if len(folded) == 3:
-                out.append(folded)
-    return out
-
-
-def _prints_phrase(text: str, phrases: list[tuple[str, ...]]) -> bool:
-    seq = _content(text)
-    runs = {tuple(seq[i:i + 3]) for i in range(len(seq) - 2)}
-    return any(g in runs for g in phrases)
-
-
-def _neighbours(a, b) -> bool:
-    """Paragraphs printed one after the other under the same heading of the same paper."""
-    return a.doc_id == b.doc_id and a.paper == b.paper and a.section == b.section and abs(a.seq - b.seq) == 1
 
 
 def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoid: set[int],
