@@ -338,3 +338,11 @@ def test_how_a_figure_has_moved_or_changed_is_asked_of_every_paper_that_gives_it
     assert analyse("How has the share of cases closed under outcome code 16 moved?").compare
     assert analyse("How have waiting times for hip surgery changed?").compare
     assert not analyse("What changed in the waiting list policy?").compare
+
+
+def test_what_a_population_or_headcount_is_asks_for_a_number():
+    from qa.fact_kinds import fact_types
+
+    assert "count" in fact_types("What is the population of the West Midlands police force area?")
+    assert "count" in fact_types("What was the police officer headcount in March 2025?")
+    assert "count" not in fact_types("What is the population health strategy?")
