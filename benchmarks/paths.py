@@ -96,7 +96,8 @@ def run(workdir: Path, files: list[Path], threads: int = 1) -> dict:
     embeddings = lc.adapter(torch_model._model, before.embedding.batch_size)
     store = lc.ingest(files, embeddings).pop("store")
     qs = questions()
-    times = time_interleaved({"ask": new_engine.ask, "ask_before": _live_answer(new_engine),
+    times = time_interleaved({"ask": new_engine.ask, "ask_cold": _cold(new_engine.ask),
+                              "ask_before": _live_answer(new_engine),
                               "retrieve": new_engine.retrieve,
                               "search": lambda q: store.similarity_search(q, k=lc.K)}, qs)
     return {**best, "gold_questions": len(gold), "same_top10": compare["today"]["same"], "compare": compare,
@@ -128,6 +129,17 @@ def _vector_difference(engines: dict) -> dict:
             continue
         out[kind] = (float(np.abs(a - b).max()), float((a * b).sum(1).min()))
     return out
+
+
+def _cold(ask):
+    """`ask` with the answerer's cache of sentences read emptied first: every paragraph read as if never seen."""
+    from qa.evidence import clear_caches
+
+    def cold(question: str):
+        clear_caches()
+        return ask(question)
+
+    return cold
 
 
 def _live_answer(engine):
@@ -174,6 +186,7 @@ def report(data: dict) -> str:
                [name, fmt(lat[key][0], 1), fmt(lat[key][1], 1),
                 f"{ratio(lat[key][0], lat['search'][0])} / {ratio(lat[key][1], lat['search'][1])}"]
                for name, key in (("whole answer, stored sentence vectors", "ask"),
+                                 ("whole answer, no sentence read before (cache emptied each time)", "ask_cold"),
                                  ("whole answer, sentences embedded per question (before)", "ask_before"),
                                  ("retrieve (dense + BM25 + fusion)", "retrieve"),
                                  ("LangChain FAISS similarity_search, k=8", "search"))])]

@@ -168,16 +168,36 @@ def _metadata(p: Paragraph) -> str:
                      date, name])
 
 
+# A sentence's tokens and kinds of fact depend on its text alone, and the same paragraphs come back question after
+# question: read once (a few thousand sentences, some megabytes), they cost a dictionary lookup after.
+FEATURES_CACHED = 8192
+
+
+@lru_cache(maxsize=FEATURES_CACHED)
+def _features(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(tokens(text)), facts_in(text)
+
+
+@lru_cache(maxsize=FEATURES_CACHED)
+def _token_set(text: str) -> frozenset[str]:
+    return frozenset(tokens(text))
+
+
+def clear_caches() -> None:
+    """Forget the sentences read (benchmarks time an answer from a cold start with this)."""
+    _features.cache_clear()
+    _token_set.cache_clear()
+
+
 def _unit(rank: int, para: Paragraph, parts: list[Sentence], before: Sentence | None, row: bool,
           text_only: bool = False) -> Unit:
     raw = [para.text[s.start:s.end] for s in parts]
     text = (ROW_JOIN if row else " ").join(display(r) for r in raw)
     if text_only:  # what `semantic_texts` needs, without the costly tokens and facts
         return Unit(rank, tuple((s.start, s.end) for s in parts), text, frozenset(), frozenset())
-    joined = " ".join(raw)
-    prev = frozenset(tokens(para.text[before.start:before.end])) if before is not None else frozenset()
-    return Unit(rank, tuple((s.start, s.end) for s in parts), text, frozenset(tokens(joined)), facts_in(joined), prev,
-                row=parts[-1].row)
+    said, facts = _features(" ".join(raw))
+    prev = _token_set(para.text[before.start:before.end]) if before is not None else frozenset()
+    return Unit(rank, tuple((s.start, s.end) for s in parts), text, said, facts, prev, row=parts[-1].row)
 
 
 def _units(rank: int, para: Paragraph, sentences: list[Sentence], text_only: bool = False) -> list[Unit]:
