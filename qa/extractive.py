@@ -258,7 +258,8 @@ def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoi
     elif elsewhere:
         missing = f"The papers found do not give this for {_names(elsewhere)}."
     elif conf < settings.answer.min_confidence:
-        gaps = [c.name for c in s.weights if not c.generic and not any(match(c, u, s.ev) >= 0.9 for u in units)]
+        gaps = [c.name for c in s.weights if not c.generic and not c.source
+                and not any(match(c, u, s.ev) >= 0.9 for u in units)]  # (not where from: "the minutes of ...")
         if gaps:
             missing = f"The papers found do not mention {_names(gaps[:3])}."
         elif not fact:

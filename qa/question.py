@@ -257,7 +257,10 @@ def _concepts(text: str) -> tuple[Concept, ...]:
     # "per" and "according to" only say a source follows; the source runs to a comma or the question's end
     sources = [(m.start(), m.end()) for m in _SOURCE.finditer(low)]
     intros = [(m.start(), m.end()) for m in re.finditer(_INTRO, low) if any(a <= m.start() < e for a, e in sources)]
-    found = [(at, replace(c, source=True) if any(a <= at < e for a, e in sources) else c) for at, c in found
+    # (a source's words count where found, and their absence says nothing: "the minutes ... included in the 2007
+    # AGM bundle" are not words the answer must print)
+    found = [(at, replace(c, source=True, optional=True) if any(a <= at < e for a, e in sources) else c)
+             for at, c in found
              if not any(a <= at < e for a, e in intros)]
     seen: set[tuple] = set()
     ordered = []

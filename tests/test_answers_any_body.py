@@ -545,3 +545,15 @@ def test_the_questions_own_words_printed_in_a_row_say_what_an_entry_is_about():
                                "that would benefit from the data?", [Hit(motor, 1.0, 0.74, 3.0),
                                                                       Hit(parking, 0.9, 0.72, 2.5)], Settings())
     assert answer.answer.startswith("Car parking firms") and answer.support[0].paragraph == "3(b)"
+
+
+def test_the_papers_a_question_says_it_is_according_to_are_not_words_the_answer_must_print():
+    src = dict(doc_id="n@1", doc="bundle.pdf", doc_title="AGM bundle", paper="AGM 2006 minutes", date="2007-05-12")
+    note = Paragraph(label="3.4.c", pages=(6,), seq=12, text="A list of attendees is available at the request of a "
+                     "member, from the Office.", **src)
+    question = ("According to the minutes of the February 2006 AGM (included in the 2007 AGM bundle), how many "
+                "members did the Secretary report?")
+    part = analyse(question).parts[0]
+    assert all(c.source and c.optional for c in part.concepts if c.name in ("minutes", "bundle", "included"))
+    answer = answer_extractive(question, [Hit(note, 1.0, 0.6, 2.0)], Settings())
+    assert answer.abstained and "bundle" not in answer.answer and "minutes" not in answer.answer, answer.answer
