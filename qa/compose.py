@@ -87,16 +87,25 @@ def compose(results: list[PartAnswer], numbering: Numbering) -> str:
     return "\n".join(lines)
 
 
+ROWS_ON_LINES = 3  # this many rows of one table or more are read better one to a line, under their header
+
+
 def _joined(units: list[Unit]) -> str:
     """The units of one paragraph in order; rows of one table show its header row once ("Code | Positive — OC9 |
-    Yes — OC10 | No"), not before each row."""
-    out: list[str] = []
+    Yes — OC10 | No"), not before each row; three rows or more each on a line of its own under the header."""
+    out: list[list[str]] = []  # [header or sentence, row, row, ...]
     head = None
     for u in units:
         shown, _, row = u.text.partition(ROW_JOIN)
         if row and shown == head:
-            out[-1] += f"{ROW_JOIN}{row}"
+            out[-1].append(row)
             continue
         head = shown if row else None
-        out.append(u.text)
-    return " ".join(out)
+        out.append([shown, row] if row else [u.text])
+    pieces = []
+    for first, *rows in out:
+        if len(rows) >= ROWS_ON_LINES:
+            pieces.append(first + "".join(f"\n{ROW_JOIN.strip()} {row}" for row in rows) + "\n")
+        else:
+            pieces.append(first + "".join(f"{ROW_JOIN}{row}" for row in rows))
+    return " ".join(pieces).replace("\n ", "\n").rstrip("\n")

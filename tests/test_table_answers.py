@@ -141,3 +141,16 @@ def test_how_many_entries_a_table_the_question_names_holds_is_answered_by_its_ro
     assert [c.paragraph for c in answer.support] == ["Action Tracker"]
     other = answer_extractive("How many actions did the Panel agree?", hits, Settings())
     assert "Practice Guide" not in other.answer  # not a question of how many entries a named table holds
+
+
+def test_three_rows_or_more_of_one_table_are_shown_one_to_a_line_under_their_header():
+    from qa.compose import _joined
+    from qa.evidence import ROW_JOIN, Unit
+
+    def row(text: str, start: int) -> Unit:
+        return Unit(0, ((0, 10), (start, start + 5)), f"No. | Action{ROW_JOIN}{text}", frozenset(), frozenset())
+
+    three = _joined([row("898 | Write", 20), row("921 | Form a group", 40), row("921 | Send the guide", 60)])
+    assert three == "No. | Action\n— 898 | Write\n— 921 | Form a group\n— 921 | Send the guide"
+    two = _joined([row("898 | Write", 20), row("921 | Form a group", 40)])
+    assert two == "No. | Action — 898 | Write — 921 | Form a group"  # two rows read fine on one line
