@@ -258,13 +258,17 @@ def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoi
     elif elsewhere:
         missing = f"The papers found do not give this for {_names(elsewhere)}."
     elif conf < settings.answer.min_confidence:
-        gaps = [c.name for c in s.weights if not c.generic and not c.source
-                and not any(match(c, u, s.ev) >= 0.9 for u in units)]  # (not where from: "the minutes of ...")
+        unsaid = [c for c in s.weights if not c.generic and not c.source
+                  and not any(match(c, u, s.ev) >= 0.9 for u in units)]  # (not where from: "the minutes of ...")
+        # a word some paragraph found does say is not one "the papers do not mention"
+        gaps = [c.name for c in unsaid if not any(s.ev.names(c, r) for r in range(len(s.ev.hits)))]
         if gaps:
             missing = f"The papers found do not mention {_names(gaps[:3])}."
         elif not fact:
             wanted = next((v for k, v in _WANTED.items() if k in s.expected), "an answer")
             missing = f"The papers found do not give {wanted} for this."
+        elif unsaid:
+            missing = f"The papers found mention {_names([c.name for c in unsaid][:3])}, but not where they answer this."
     note = (f"dense {dense:.2f} cover {cover:.2f} fact {fact:.0f} sem {s.similarity(units):.2f} "
             f"absent {len(absent)} elsewhere {len(elsewhere)} conf {conf:.2f}")
     keep = units if conf >= settings.answer.min_confidence else []

@@ -557,3 +557,15 @@ def test_the_papers_a_question_says_it_is_according_to_are_not_words_the_answer_
     assert all(c.source and c.optional for c in part.concepts if c.name in ("minutes", "bundle", "included"))
     answer = answer_extractive(question, [Hit(note, 1.0, 0.6, 2.0)], Settings())
     assert answer.abstained and "bundle" not in answer.answer and "minutes" not in answer.answer, answer.answer
+
+
+def test_a_refusal_never_says_the_papers_do_not_mention_a_word_a_paragraph_found_says():
+    src = dict(doc_id="c@1", doc="pack.pdf", doc_title="Agenda", paper="Complaints Report", date="2026-01-05")
+    about = Paragraph(label="3", pages=(2,), seq=3, text="The Panel handles complaints about the conduct of the PCC "
+                      "under the Elected Local Policing Bodies Regulations.", **src)
+    other = Paragraph(label="4", pages=(2,), seq=4, text="Complaints about the force are handled by the office and "
+                      "reported each quarter.", **src)
+    answer = answer_extractive("How many complaints about conduct are reported each quarter?",
+                               [Hit(other, 1.0, 0.6, 2.0), Hit(about, 0.9, 0.5, 1.5)], Settings())
+    assert answer.abstained and "conduct" not in answer.answer, answer.answer  # paragraph 3 says "conduct"
+    assert answer.answer.endswith("The papers found do not give a figure for this.")
