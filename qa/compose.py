@@ -102,10 +102,10 @@ def _joined(units: list[Unit]) -> str:
             continue
         head = shown if row else None
         out.append([shown, row] if row else [u.text])
-    pieces = []
+    text = ""
     for first, *rows in out:
-        if len(rows) >= ROWS_ON_LINES:
-            pieces.append(first + "".join(f"\n{ROW_JOIN.strip()} {row}" for row in rows) + "\n")
-        else:
-            pieces.append(first + "".join(f"{ROW_JOIN}{row}" for row in rows))
-    return " ".join(pieces).replace("\n ", "\n").rstrip("\n")
+        lines = len(rows) >= ROWS_ON_LINES
+        piece = "\n".join([first, *(f"{ROW_JOIN.strip()} {row}" for row in rows)]) if lines \
+            else ROW_JOIN.join([first, *rows])
+        text += (" " if text and not text.endswith("\n") else "") + piece + ("\n" if lines else "")
+    return text.rstrip("\n")

@@ -55,8 +55,9 @@ def counts(text: str, thing: Concept) -> bool:
 
 # "How often does the panel meet?", "how frequently are the accounts audited?": the verb whose frequency is asked
 _HOW_OFTEN = re.compile(r"\bhow (?:often|frequently)\s+(?:does|do|did|is|are|was|were|will|would|should|must|has|have)"
-                        r"\s+(?:[\w'’-]+\s+){0,5}?([a-z][\w'’-]*?)(?=\s*(?:[?,;.]|$)|\s+(?:in|on|at|each|every|per|a|an"
-                        r"|the|with|for|to|by|during|this|that|its|their)\b)", re.I)
+                        r"\s+(?:[\w'’-]+\s+){0,5}?([a-z][\w'’-]*?)"
+                        r"(?=\s*(?:[?,;.]|$)|\s+(?:in|on|at|each|every|per|a|an|the|with|for|to|by|during|this|that|its"
+                        r"|their)\b)", re.I)
 
 
 def how_often_verb(part: QuestionPart) -> str | None:

@@ -19,6 +19,7 @@ from qa.decisions import decision_after, whole_resolution, with_verdict
 from qa.evidence import (Evidence, Unit, best_quote, coverage, dense_norm, facts_in, match, near_part,
                          similarities, weights)
 from qa.extremes import extreme_rows
+from qa.fact_patterns import FIGURE_FACTS
 from qa.initials import asked_offices, definition_unit, holder_unit, named
 from qa.library_words import LibraryWords
 from qa.lists import continued_list, counted_rows, matching_entries, quoted_entries
@@ -38,7 +39,6 @@ MAX_EXACT = 3  # a number asked for in a comparison is quoted from at most this 
 MEASURE_NAMED = 0.2  # a sentence naming the measure as the question does ("proportion", "median", "total")
 OTHER_MEETING = 0.5  # "at the November 2025 meeting": a sentence of a paper of another month ranks below
 SEMANTIC_WEIGHT = 0.3  # cosine of a sentence to the question, beside its key-word coverage (chosen on dev)
-_FIGURES = frozenset({"count", "money", "rate"})
 HOLDER_COVER = 0.6  # the line naming an office's holder answers "who" if it is about as much on the question
 _WANTED = {"count": "a figure", "rate": "a percentage", "money": "an amount", "date": "a date", "time": "a time",
            "duration": "a length of time", "name": "a name", "person": "a name", "frequency": "how often",
@@ -67,7 +67,7 @@ class _Scorer:
         self.expected = part.facts - {"yesno"}  # a yes/no question is answered by the fact it asks about
         # "by how much did the pay increase?" wants a figure with the change it is: the word "increase" alone does
         # not answer it, and any figure may (a count, an amount or a percentage: "fell by 4.2%")
-        self.by_how_much = "trend" in self.expected and bool(self.expected & _FIGURES)
+        self.by_how_much = "trend" in self.expected and bool(self.expected & FIGURE_FACTS)
         self.counted = counted_thing(part) if "count" in self.expected else None  # "how many parents": parents
         self.often = how_often_verb(part) if "frequency" in self.expected else None  # "how often ... meet": meet
         self._facts: dict[Unit, frozenset[str]] = {}
@@ -101,7 +101,7 @@ class _Scorer:
         if self.office and "person" in self.expected and not self.names_holder(u):
             facts = facts - {"person"}  # a line naming someone else, or the office without its holder
         if self.by_how_much:
-            return "trend" in facts and bool(facts & (self.expected - {"trend"} | _FIGURES))
+            return "trend" in facts and bool(facts & (self.expected - {"trend"} | FIGURE_FACTS))
         return bool(self.expected & facts)
 
     def names_holder(self, u: Unit) -> bool:
@@ -268,7 +268,8 @@ def _answer_part(s: _Scorer, settings: Settings, budget: int, compare: int, avoi
             wanted = next((v for k, v in _WANTED.items() if k in s.expected), "an answer")
             missing = f"The papers found do not give {wanted} for this."
         elif unsaid:
-            missing = f"The papers found mention {_names([c.name for c in unsaid][:3])}, but not where they answer this."
+            said = _names([c.name for c in unsaid][:3])
+            missing = f"The papers found mention {said}, but not where they answer this."
     note = (f"dense {dense:.2f} cover {cover:.2f} fact {fact:.0f} sem {s.similarity(units):.2f} "
             f"absent {len(absent)} elsewhere {len(elsewhere)} conf {conf:.2f}")
     keep = units if conf >= settings.answer.min_confidence else []

@@ -13,7 +13,7 @@ _FACT_CUES = {
              r"|\bprice\b|\bsavings?\b|\boverspend\w*|\bdeficit\b|\bgrant\b|\bbalances?\b(?! sheets?)|\bincome\b|\bexpenditure\b"
              r"|\breserves\b|\brevenue\b|\bsalar(?:y|ies)\b|\bwages?\b|\bremuneration\b",
     "count": r"\bhow many\b|\bnumber of\b|\bhow much\b|\btotal\b|\bcount\b(?!\s+as\b)"
-             # how many people or staff: "What is the population of ...?", "What was the police officer headcount in ...?"
+             # how many people or staff: "What is the population of ...?", "What was the officer headcount in ...?"
              r"|\bwhat (?:is|was|are|were) (?:the|its|their) (?:[\w'’-]+ ){0,3}?(?:population|headcount)s?"
              r"(?=\s+(?:of|in|at|for|as|on|by)\b|\s*[?,.]|\s*$)",
     # "When did ...?" asks for a date; "When the data was published, did ...?" sets the scene of a yes/no question

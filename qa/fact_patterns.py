@@ -6,7 +6,7 @@ import re
 
 from qa.vocabulary import fold
 
-__all__ = ["FIGURE", "NOT_COUNT_AFTER", "facts_in", "has_name"]
+__all__ = ["FIGURE", "FIGURE_FACTS", "NOT_COUNT_AFTER", "facts_in", "has_name"]
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
@@ -54,6 +54,7 @@ _FACTS = {
 _OWNER = re.compile(r"(?<![AP]M)(?<![AP]\.M\.)\s[A-Z]{2,3}(?:/[A-Z]{2,3})*\s*$")
 # ... but not a thing's initials ending a title ("Minutes of the AGM", "Minutes of the Previous AGM")
 _NOT_OWNER = re.compile(r"\b(?:the|of|an?)(?:\s+[A-Z][a-z]+)?\s*$")
+FIGURE_FACTS = frozenset({"count", "money", "rate"})  # the kinds of fact that are figures
 FIGURE = re.compile(r"(?<![\w.£/])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w/]|\.\d)")
 NOT_COUNT_AFTER = re.compile(rf"\s*(?:%|per ?cent|percent|pp\b|percentage|/|[:.]\d|(?:st|nd|rd|th)?\s+{_MONTH}\b)",
                              re.I)

@@ -64,10 +64,11 @@ def asked_offices(question: str) -> list[str]:
 # "for the post of Chair of the Association, Mark Littlewood was duly elected": an election to an office
 _NAME = r"((?:[A-Z][a-z'’-]+ ){1,3}[A-Z][a-z'’-]+)"
 _ELECTED = r"(?:was|has been|is|were) (?:duly |unanimously |formally |re-?)*(?:elected|appointed|co-?opted)"
-_ELECTED_FOR = re.compile(r"\bfor the (?:post|office|position|role) of (?:the )?((?:Vice[- ])?[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)"
-                          r"{0,2})(?: of [^,;]{1,60})?,\s*" + _NAME + r" " + _ELECTED)
+_OFFICE_WORDS = r"((?:Vice[- ])?[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2})"
+_ELECTED_FOR = re.compile(r"\bfor the (?:post|office|position|role) of (?:the )?" + _OFFICE_WORDS
+                          + r"(?: of [^,;]{1,60})?,\s*" + _NAME + r" " + _ELECTED)
 # "Mark Littlewood was elected Chair", "Jo Bloggs was appointed as the Treasurer"
-_ELECTED_AS = re.compile(_NAME + r" " + _ELECTED + r"(?: as)? (?:the )?((?:Vice[- ])?[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2})")
+_ELECTED_AS = re.compile(_NAME + r" " + _ELECTED + r"(?: as)? (?:the )?" + _OFFICE_WORDS)
 
 
 def _holders(text: str) -> dict[str, str]:

@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 
 from qa.evidence import Unit
+from qa.fact_patterns import FIGURE_FACTS
 from qa.question import Concept
 from qa.vocabulary import STOPWORDS, tokens
 
 __all__ = ["PHRASE", "PHRASE_MIN_WORDS", "phrases", "prints_phrase", "sibling"]
-
-_FIGURES = frozenset({"count", "money", "rate"})
 
 
 def sibling(s, ranked: list[Unit], best: Unit) -> Unit | None:
@@ -33,8 +32,9 @@ def sibling(s, ranked: list[Unit], best: Unit) -> Unit | None:
     # a figure printed after it about what it names ("... dashcam footage submissions." then "The positive outcome
     # rate for these submissions now stands at 84.0 percent"): how much of what the best sentence says
     for u in ranked:
-        after = u.rank == best.rank and u.start > best.end or u.rank in near and s.ev.paragraph(u.rank).seq == here.seq + 1
-        if after and _refers_to(u, keys, best) and (s.gives(u) if s.expected else bool(u.facts & _FIGURES)):
+        after = u.rank == best.rank and u.start > best.end \
+            or u.rank in near and s.ev.paragraph(u.rank).seq == here.seq + 1
+        if after and _refers_to(u, keys, best) and (s.gives(u) if s.expected else bool(u.facts & FIGURE_FACTS)):
             return u
     return None
 

@@ -78,7 +78,8 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\bwhole\b|\bentire(?:ly)?\b|\bentirety\b", ("in full", "entirety", "entire", "whole")),
     (r"complain\w*", ("complaints", "complaint")),
     (r"solved|clear[- ]?ups?|cleared up|detect(?:ed|ions?)|charged|prosecut\w*|convict\w*|brought to justice"
-     r"|caught|(?:criminals?|offenders?|culprits?|perpetrators?)(?: [\w']+){0,3}? dealt with", ("positive outcomes", "positive outcome", "outcome rate", "charge", "prosecution", "conviction")),
+     r"|caught|(?:criminals?|offenders?|culprits?|perpetrators?)(?: [\w']+){0,3}? dealt with",
+     ("positive outcomes", "positive outcome", "outcome rate", "charge", "prosecution", "conviction")),
     (r"abusers?|perpetrators?|offenders?|criminals?|culprits?", ("offenders", "perpetrator", "suspect")),
     (r"ex-offenders?|ex-prisoners?|prison leavers?|released prisoners?|people leaving prison",
      ("prison leavers", "people with convictions", "rehabilitation", "resettlement")),
