@@ -23,7 +23,7 @@ SAMPLE = 5_000  # paragraphs read (evenly spread) to count: a share is within ab
 
 
 # "Police and Crime Commissioner (PCC)", "Integrated Care Board (ICB)": a name and the acronym the paper defines
-_DEFINED = re.compile(r"((?:[A-Z][A-Za-z'’-]*\s+(?:(?:and|of|for|the|&)\s+)*){1,7}[A-Z][A-Za-z'’-]*)\s*\(([A-Z]{2,8})\)")
+_DEFINED = re.compile(r"((?:[A-Z][A-Za-z'’-]*\s+(?:(?:and|of|for|the|&)\s+)*){1,7}[A-Z][A-Za-z'’-]*)\s*\(([A-Z]{2,8})s?\)")
 _JOINERS = frozenset({"and", "of", "for", "the", "&"})
 
 

@@ -86,7 +86,7 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"find (?:a )?(?:work|jobs?)|get (?:a )?jobs?|employment|unemploy\w*", ("employment", "jobs", "training")),
     (r"bobb(?:y|ies)|coppers?|police on the (?:beat|streets?)|beat officers?|officers? on the streets?"
      r"|police (?:numbers|presence)|more police|visible polic\w*"
-     r"|(?:police )?officers?|pcsos?|(?:neighbourhood|community) polic\w*",
+     r"|(?:police )?officers?|(?:neighbourhood|community) polic\w*",
      ("police officers", "officer", "headcount", "neighbourhood policing", "pcso")),
     (r"waiting for (?:a )?trial|wait\w* for (?:a )?(?:court|trial)|court (?:delays?|backlogs?|waits?)"
      r"|trial delays?|backlogs?|crown court(?: delays?| backlogs?)?",

@@ -81,3 +81,21 @@ def test_acronyms_the_papers_define_are_found_where_their_name_is_written_out():
     pcc = {c.name: c for c in q.parts[0].concepts}["PCC"]
     assert pcc.specific and pcc.found_in(set(tokens("the Police and Crime Commissioner agreed")))
     assert pcc.strength(set(tokens("the PCC agreed"))) == 1.0
+
+
+def test_an_acronym_defined_in_the_plural_is_found_where_its_name_is_written_out():
+    from qa.library_words import LibraryWords, defined_acronyms
+    from qa.vocabulary import tokens
+
+    texts = ["The plan expands police officers and Police Community Support Officers (PCSOs).",
+             "Integrated Care Boards (ICBs) commission services."]
+    paras = [Paragraph(doc_id="d@1", doc="d.pdf", doc_title="D", paper="P", label=str(i), text=t, seq=i)
+             for i, t in enumerate(texts)]
+    acronyms = dict(defined_acronyms(paras))
+    assert acronyms == {"pcso": tuple(tokens("Police Community Support Officers")),
+                        "icb": tuple(tokens("Integrated Care Boards"))}
+    q = with_library(analyse("How many PCSOs are there?"), LibraryWords(acronyms=tuple(acronyms.items())))
+    pcsos = {c.name: c for c in q.parts[0].concepts}["PCSOs"]
+    assert pcsos.found_in(set(tokens("310 Police Community Support Officers in post")))
+    # a PCSO is not a police officer: the question's PCSOs are not found in a line about officers alone
+    assert not pcsos.found_in(set(tokens("a police officer headcount of 8,094")))
