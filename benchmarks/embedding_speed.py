@@ -180,7 +180,7 @@ def recall_at_5(paragraphs, texts, vectors, qvecs, items, mode: str) -> tuple[fl
     engine = Engine.from_paragraphs(paragraphs, Settings(), retrieval=mode, embedder=Fixed())
     ranks = []
     for item in items:
-        hits = engine.retrieve(item.question, k=10)
+        hits = engine.retrieve(item.question, k=10, second_stage=False)  # the model's ranking, fused with BM25
         ranks.append(first_gold_rank(item.gold, [Retrieved(h.paragraph.doc, h.paragraph.label, h.paragraph.text)
                                                  for h in hits]))
     return recall_at_k(ranks, 5) or 0.0, mean_reciprocal_rank(ranks) or 0.0

@@ -44,7 +44,7 @@ def rows_of(engine, items, settings, group_of) -> tuple[list[list[float]], list[
     forced.answer.min_confidence = 0.0
     rows, labels, groups, answerable = [], [], [], []
     for item in items:
-        hits = with_parts(engine, item.question, engine.retrieve(item.question))
+        hits = with_parts(engine, item.question, engine.retrieve(item.question, second_stage=False))
         if not hits or hits[0].lexical == EXACT_FLAG:
             continue
         kwargs = dict(embed=engine._stored_embed, fronts={h.paragraph.doc_id: engine.front(h.paragraph.doc_id)

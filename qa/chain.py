@@ -60,7 +60,7 @@ def build_chain(engine: "Engine", filters: "Filters | None" = None, use_llm: boo
 
     def retrieve(question: str) -> dict:
         started = time.perf_counter()
-        hits = with_parts(engine, question, engine.retrieve(question, None, filters), filters)
+        hits = with_parts(engine, question, engine.retrieve(question, None, filters, second_stage=False), filters)
         return {"question": question, "hits": hits, "retrieve_ms": (time.perf_counter() - started) * 1000}
 
     def answer(state: dict) -> Answer:
@@ -89,7 +89,7 @@ def with_parts(engine: "Engine", question: str, hits: list, filters: "Filters | 
     out = list(hits)
     for part in q.parts[1:]:
         borrowed = [c.name for c in part.concepts if c.name.lower() not in part.text.lower()]
-        for hit in engine.retrieve(" ".join([part.text, *borrowed]), PART_HITS, filters):
+        for hit in engine.retrieve(" ".join([part.text, *borrowed]), PART_HITS, filters, second_stage=False):
             if hit.paragraph.key not in seen and hit.lexical != -1.0:
                 seen.add(hit.paragraph.key)
                 out.append(hit)

@@ -125,9 +125,14 @@ class Engine:
                                           date_from=filters.date_from or None, date_to=filters.date_to or None,
                                           body=filters.body or None, committee=filters.committee or None)
 
-    def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
-        """Paragraphs for a question, best first: exact references, then dense and BM25 fused by RRF."""
+    def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None, *,
+                 second_stage: bool = True) -> list[Hit]:
+        """Paragraphs for a question, best first: exact references, then dense and BM25 fused by RRF; with
+        `second_stage`, the first `top_k` re-ranked by how well their sentences answer (`qa.rerank`). The answerer
+        reads the first stage's order (`second_stage=False`): it weighs that order itself."""
         k = k or self.settings.retrieval.top_k
+        depth = self.settings.retrieval.top_k if second_stage else 0
+        want, k = max(k, depth), k
         if not len(self.index):
             return []
         allowed = self._allowed(filters)
@@ -164,17 +169,38 @@ class Engine:
                                for r in (dense, lexical, *topic[:1])))
         hits: list[Hit] = []
         top = max(fused.values(), default=1.0)
-        for pos in exact[:k]:
+        for pos in exact[:want]:
             hits.append(Hit(self.index.paragraphs[pos], top + 1.0, self._cosine(qvec, pos, dense_score), -1.0))
-        taken = set(exact[:k])
+        taken = set(exact[:want])
         for pos in order:
-            if len(hits) >= k:
+            if len(hits) >= want:
                 break
             if pos in taken:
                 continue
             hits.append(Hit(self.index.paragraphs[pos], fused[pos], self._cosine(qvec, pos, dense_score),
                             lexical_score.get(pos, 0.0)))
-        return hits
+        if depth and hits:
+            first = self._second_stage(question, hits[:depth])
+            keys = {h.paragraph.key for h in first}
+            hits = first + [h for h in hits[depth:] if h.paragraph.key not in keys]
+        return hits[:k]
+
+    def _second_stage(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """`hits` re-ranked by how well they answer, read as the answerer reads them: with the paragraphs it
+        brings in to name who the first ones give only by initials or office (`NamedInitials.with_definitions`)."""
+        from qa.extractive import EXACT_FLAG, paragraph_scores
+        from qa.rerank import reranked
+
+        read = self._named().with_definitions(question, hits)
+        embed = _StoredSentences(self) if hasattr(self.embedder, "encode") and self.retrieval != "bm25" else None
+        fronts = {h.paragraph.doc_id: self.front(h.paragraph.doc_id) for h in read}
+        scores = paragraph_scores(question, read, embed=embed, fronts=fronts, library=self.library_words)
+        # a paragraph brought in stands where the first hit of its document (the one it names people for) stands
+        first = {}
+        for place, h in enumerate(hits):
+            first.setdefault(h.paragraph.doc_id, place)
+        places = list(range(len(hits))) + [first.get(h.paragraph.doc_id, len(hits)) for h in read[len(hits):]]
+        return reranked(read, scores, self.settings.retrieval.rrf_k, EXACT_FLAG, places)
 
     def _topic_search(self, question: str, fused: dict[int, float], n: int,
                       allowed: np.ndarray | None) -> tuple[list, ...]:

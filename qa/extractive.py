@@ -32,7 +32,7 @@ from qa.specifics import asked_month, meeting_month, specific_check, states_mont
 from qa.verify import orders_assistant
 from qa.vocabulary import fold, tokens
 
-__all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in", "instruction_refusal"]
+__all__ = ["EXACT_FLAG", "answer_extractive", "answer_parts", "facts_in", "instruction_refusal", "paragraph_scores"]
 
 EXACT_FLAG = -1.0  # Hit.lexical of a paragraph the user asked for by number
 MAX_EXACT = 3  # a number asked for in a comparison is quoted from at most this many of the paragraphs it labels
@@ -160,10 +160,7 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
     ranked = s.ranked(avoid)
     if not ranked:
         return []
-    best = whole_resolution(s.part, s.ev, ranked[0])
-    holder = holder_unit(s.part.text, s.ev) if "person" in s.expected else None
-    if holder is not None and s.cover([holder]) >= HOLDER_COVER * s.cover([best]):
-        best = holder  # "Who chaired the meeting?": the line naming the Chair, not a sentence mentioning the Chair
+    best = _first(s, ranked)
     extreme = extreme_rows(s.part, s.ev, best)  # "which module had the lowest rate": that row, read off the table
     extreme = extreme or continued_list(s, best)  # "their points as:" and the records printed after it
     extreme = extreme or counted_rows(s)  # "how many actions are on the tracker?": the tracker's rows
@@ -205,6 +202,16 @@ def _select(s: _Scorer, budget: int, compare: int, avoid: set[int], max_paragrap
     chosen = chosen + quoted_entries(s.part, s.ev, chosen)
     named = definition_unit(s.ev, chosen) if "person" in s.expected else None
     return chosen + [named] if named is not None else chosen
+
+
+def _first(s: _Scorer, ranked: list[Unit]) -> Unit:
+    """The unit the answer quotes first: the best scored (the whole of a resolution it is part of), or the line
+    naming the holder of the office the question asks about."""
+    best = whole_resolution(s.part, s.ev, ranked[0])
+    holder = holder_unit(s.part.text, s.ev) if "person" in s.expected else None
+    if holder is not None and s.cover([holder]) >= HOLDER_COVER * s.cover([best]):
+        best = holder  # "Who chaired the meeting?": the line naming the Chair, not a sentence mentioning the Chair
+    return best
 
 
 def _next(s: _Scorer, ranked: list[Unit], chosen: list[Unit], missing: list[Concept], max_paragraphs: int,
@@ -319,18 +326,44 @@ def _answer_parts(q: Question, ev: Evidence, settings: Settings, max_citations: 
     compare = 0 if q.multi or not q.compare else (2 if q.each else 1)
     results: list[PartAnswer] = []
     used: set[int] = set()
+    for i, scorer in enumerate(_scorers(q, ev, embed)):
+        part_cap = max(1, cap - len(used) - (len(q.parts) - i - 1))  # leave a paragraph for each later part
+        avoid = used if q.compare else set()  # "Compare X in A and B": B's answer from another paragraph
+        result = _answer_part(scorer, settings, per_part, compare, avoid, part_cap)
+        results.append(result)
+        used |= {u.rank for u in result.units}
+    return results
+
+
+def _scorers(q: Question, ev: Evidence, embed=None):
+    """A scorer for each part of the question, in order."""
     # one part asks the whole question (scene included); several are each read on their own
     queries = [p.text for p in q.parts] if q.multi else [q.text]
     semantic = similarities(queries, ev, embed) if embed is not None else [{} for _ in q.parts]
     printed = initialisms(h.paragraph.text for h in ev.hits)  # `PDC`, `FSA`: names the papers abbreviate
     for i, part in enumerate(q.parts):
-        part = with_initialisms(part, printed, q.text)
-        part_cap = max(1, cap - len(used) - (len(q.parts) - i - 1))  # leave a paragraph for each later part
-        avoid = used if q.compare else set()  # "Compare X in A and B": B's answer from another paragraph
-        result = _answer_part(_Scorer(part, ev, semantic[i]), settings, per_part, compare, avoid, part_cap)
-        results.append(result)
-        used |= {u.rank for u in result.units}
-    return results
+        yield _Scorer(with_initialisms(part, printed, q.text), ev, semantic[i])
+
+
+def paragraph_scores(question: str, hits: list[Hit], *, embed=None, fronts: Mapping[str, str] | None = None,
+                     library: LibraryWords | None = None) -> list[float]:
+    """How well each of `hits` answers `question`: its best sentence's score as the answerer scores sentences
+    (for any part of the question), the best score for a paragraph the answer would quote first, 0 for one that
+    states nothing. Arguments as `answer_extractive`."""
+    q = with_library(analyse(question), library)
+    ev = Evidence.of(list(hits), fronts)
+    best = [0.0] * len(ev.hits)
+    first: set[int] = set()
+    for scorer in _scorers(q, ev, embed):
+        for u, value in scorer.scores.items():
+            if ev.says_something(u):
+                best[u.rank] = max(best[u.rank], value)
+        ranked = scorer.ranked(set())
+        if ranked:
+            first.add(_first(scorer, ranked).rank)
+    top = max(best, default=0.0)
+    # the paragraph the answer quotes first for a part scores as the best (the line naming an office's holder)
+    return [max(value, top) if rank in first else value for rank, value in enumerate(best)]
 
 
 def answer_parts(question: str, hits: list[Hit], settings: Settings, *, max_citations: int = 3, embed=None,
