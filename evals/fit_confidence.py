@@ -60,6 +60,67 @@ def rows_of(engine, items, settings, group_of) -> tuple[list[list[float]], list[
     return rows, labels, groups, answerable
 
 
+def answered_scores(engine, items, group_of) -> tuple[list[float], list[int], list[str]]:
+    """(answerer's score, right, body) of each question the system answers (not by number): what the shown
+    confidence is calibrated on. The score is read back from the shown probability (`qa.confidence.score_of`)."""
+    from evals.metrics import answer_correct, is_abstained
+    from qa.confidence import score_of
+
+    scores, labels, groups = [], [], []
+    for item in items:
+        answer = engine.ask(item.question)
+        if is_abstained(answer) or answer.note.startswith("exact reference"):
+            continue
+        scores.append(score_of(answer.confidence))
+        labels.append(int(answer_correct(item, answer)))
+        groups.append(group_of(item))
+    return scores, labels, groups
+
+
+def _logit(scores: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(scores, dtype=float), 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def fit_platt(scores: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    """P(right | score) = sigmoid(slope * logit(score) + intercept), by logistic regression (L2, C=1)."""
+    from sklearn.linear_model import LogisticRegression
+
+    labels = np.asarray(labels, dtype=int)
+    if len(np.unique(labels)) < 2:  # one class only: no slope can be learned, the map is that class's frequency
+        rate = float(np.clip(labels.mean() if len(labels) else 0.5, 1e-4, 1 - 1e-4))
+        return {"slope": 0.0, "intercept": float(np.log(rate / (1 - rate)))}
+    model = LogisticRegression(max_iter=1000).fit(_logit(scores)[:, None], labels)
+    return {"slope": round(float(model.coef_[0][0]), 4), "intercept": round(float(model.intercept_[0]), 4)}
+
+
+def _ece(probabilities, labels) -> float:
+    from evals.reliability import expected_calibration_error, reliability_table
+
+    return float(expected_calibration_error(reliability_table(list(probabilities), [bool(v) for v in labels])) or 0.0)
+
+
+def calibration_report(scores, labels, groups) -> dict:
+    """The shown confidence's calibration: the Platt map fit on every row, and expected calibration error and Brier
+    of the raw scores, of the map fit without each body (held out) and of the map fit on all (pooled), overall and
+    by set (`samples` against every other body)."""
+    from qa.confidence import shown_probability
+
+    x, y = np.asarray(scores, dtype=float), np.asarray(labels, dtype=int)
+    fitted = leave_one_group_out(x, y, groups, lambda rows, lab: (lambda r, m=fit_platt(rows[:, 0], lab): np.array(
+        [shown_probability(v, m) for v in r[:, 0]])), metric=brier, metric_name="brier")
+    shown = fit_platt(x, y)
+    pooled = np.array([shown_probability(v, shown) for v in x])
+    sets = {"all": np.ones(len(y), dtype=bool), "samples": np.asarray(groups) == "samples"}
+    sets["other bodies"] = ~sets["samples"]
+    figures = {name: {"answered": int(m.sum()), "right": round(float(y[m].mean()), 3) if m.any() else None,
+                      "ece_raw": round(_ece(x[m], y[m]), 3), "ece_held_out": round(_ece(fitted.held_out[m], y[m]), 3),
+                      "ece_pooled": round(_ece(pooled[m], y[m]), 3), "brier_raw": round(brier(y[m], x[m]), 3),
+                      "brier_held_out": round(brier(y[m], fitted.held_out[m]), 3)}
+               for name, m in sets.items() if m.any()}
+    return {"shown": shown, "bodies": len(fitted.groups), "figures": figures}
+
+
 def _current(rows: np.ndarray) -> np.ndarray:
     from qa.confidence import learned_confidence
 
@@ -104,11 +165,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus-gold", type=Path, default=None, help="default: CORPUS/gold.jsonl")
     parser.add_argument("--groups", type=Path, default=ROOT / "evals" / "gold" / "papers-groups.json")
     parser.add_argument("--write", action="store_true", help="store the fit in qa/confidence.json")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="fit the shown confidence's map instead (Platt, leave-one-body-out); with --write, store it")
     args = parser.parse_args(argv)
 
     settings = Settings.load()
     if args.index:
         settings.index_dir = args.index
+    if args.calibrate:
+        return _calibrate(args, settings)
     rows, labels, groups, answerable = rows_of(Engine.load(settings), load_gold(args.gold), settings,
                                                lambda item: "samples")
     outside = corpus_index(args.corpus, Settings.load())
@@ -138,6 +203,32 @@ def main(argv: list[str] | None = None) -> int:
                      f"regression on {len(y)} single-part questions of both gold sets, {len(fitted.groups)} bodies; "
                      f"intercept moved so that min_confidence {min_confidence} is the fit's probability {threshold}."),
             "leave_one_body_out": report}, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {WEIGHTS_FILE}")
+    return 0
+
+
+def _calibrate(args, settings) -> int:
+    from boardqa.settings import Settings
+    from evals.corpus_index import corpus_index
+    from evals.gold import load_gold
+    from evals.groups import item_groups, load_groups
+    from qa.engine import Engine
+
+    scores, labels, groups = answered_scores(Engine.load(settings), load_gold(args.gold), lambda item: "samples")
+    outside = corpus_index(args.corpus, Settings.load())
+    items = load_gold(args.corpus_gold or args.corpus / "gold.jsonl")
+    bodies = item_groups(items, (), load_groups(args.groups) if args.groups.exists() else {})
+    more = answered_scores(Engine.load(outside.settings), items, lambda item: bodies[item.id].body)
+    report = calibration_report(scores + more[0], labels + more[1], groups + more[2])
+    print(json.dumps(report, indent=1))
+    if args.write:
+        fit = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+        fit["shown"] = {**report["shown"], "note": (
+            f"Fit by `python -m evals.fit_confidence --calibrate --write` on {date.today().isoformat()}: Platt "
+            f"scaling of the answerer's score on the {report['figures']['all']['answered']} questions answered (not "
+            f"by number) of both gold sets, {report['bodies']} bodies; its figures held out body by body are in "
+            "`calibration`."), "calibration": report["figures"]}
+        WEIGHTS_FILE.write_text(json.dumps(fit, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {WEIGHTS_FILE}")
     return 0
 

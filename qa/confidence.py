@@ -17,6 +17,27 @@ _QUANTITIES = frozenset({"count", "rate", "money", "date", "time", "duration", "
 _FIT = json.loads((Path(__file__).with_name("confidence.json")).read_text(encoding="utf-8"))
 _WEIGHTS = {name: float(_FIT["weights"][name]) for name in ("cover", "similarity", "fact", "absent", "elsewhere")}
 _BIAS = float(_FIT["bias"])
+# The confidence shown with an answer: the answerer's score mapped to the probability that the answer is right
+# (Platt scaling, fit leave-one-body-out on both gold sets by `evals/fit_confidence.py --calibrate`). Monotone, so
+# what is answered and what refused (the score against `answer.min_confidence`) does not change.
+_SHOWN = _FIT.get("shown") or {"slope": 1.0, "intercept": 0.0}
+_EDGE = 1e-4
+
+
+def shown_probability(score: float, shown: dict | None = None) -> float:
+    """The probability that an answer of this score is right (`shown`: a Platt map, by default the stored one)."""
+    shown = _SHOWN if shown is None else shown
+    score = min(max(float(score), _EDGE), 1.0 - _EDGE)
+    z = float(shown["slope"]) * math.log(score / (1.0 - score)) + float(shown["intercept"])
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def score_of(probability: float, shown: dict | None = None) -> float:
+    """The answerer's score an answer shown with `probability` had (`shown_probability` inverted)."""
+    shown = _SHOWN if shown is None else shown
+    p = min(max(float(probability), _EDGE), 1.0 - _EDGE)
+    z = (math.log(p / (1.0 - p)) - float(shown["intercept"])) / float(shown["slope"])
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def learned_confidence(cover: float, similarity: float, fact: float, absent: bool, elsewhere: bool) -> float:

@@ -12,7 +12,7 @@ from index.results import Hit
 from qa.acronyms import initialisms, with_initialisms
 from qa.comparisons import counterparts
 from qa.compose import Numbering, PartAnswer, compose
-from qa.confidence import learned_confidence, lexical_confidence
+from qa.confidence import learned_confidence, lexical_confidence, shown_probability
 from qa.contract import REFUSAL, Answer, Citation
 from qa.counts import counted_thing, counts, how_often_verb
 from qa.decisions import decision_after, whole_resolution, with_verdict
@@ -312,7 +312,7 @@ def _abstain(question: str, ev: Evidence, results: list[PartAnswer], started: fl
         cites.append(Citation.of(n, hit.paragraph, best_quote(rank, ev, results[0].part), hit.dense or hit.score,
                                  role="see_also"))
     return Answer(question=question, answer=f"{REFUSAL} {missing}".strip(), abstained=True, citations=cites,
-                  confidence=max((r.confidence for r in results), default=0.0),
+                  confidence=round(shown_probability(max((r.confidence for r in results), default=0.0)), 4),
                   note="; ".join(r.note for r in results), timings={"answer_ms": _ms(started)})
 
 
@@ -425,7 +425,8 @@ def answer_extractive(question: str, hits: list[Hit], settings: Settings, *, max
         w = weights(r.part, ev)
         for u in r.units:
             relevance[u.rank] = max(relevance.get(u.rank, 0.0), coverage([u], w, ev))
-    confidence = 1.0 if exact else sum(r.confidence for r in results) / len(results)
+    # a paragraph asked for by number is quoted as asked; otherwise the probability that the answer is right
+    confidence = 1.0 if exact else shown_probability(sum(r.confidence for r in results) / len(results))
     note = ("exact reference; " if exact else "") + "; ".join(r.note for r in results)
     return Answer(question=question, answer=text, abstained=False, citations=numbering.citations(relevance),
                   confidence=round(confidence, 4), note=note, timings={"answer_ms": _ms(started)})

@@ -132,3 +132,39 @@ def test_the_confidence_weights_are_data_beside_their_fit():
     assert confidence._WEIGHTS == stored["weights"] and confidence._BIAS == stored["bias"]
     assert confidence.learned_confidence(1.0, 0.8, 1.0, False, False) > confidence.learned_confidence(0.2, 0.3, 0.0,
                                                                                                      True, False)
+
+
+def test_the_shown_confidence_is_a_monotone_map_of_the_score_so_refusals_do_not_change():
+    from qa.confidence import score_of, shown_probability
+
+    shown = {"slope": 0.73, "intercept": 1.1}
+    scores = np.linspace(0.01, 0.99, 99)
+    probabilities = [shown_probability(s, shown) for s in scores]
+    assert all(a < b for a, b in zip(probabilities, probabilities[1:]))  # the same order: the same threshold
+    assert all(abs(score_of(p, shown) - s) < 1e-9 for p, s in zip(probabilities, scores))
+    assert shown_probability(0.4, {"slope": 1.0, "intercept": 0.0}) == pytest.approx(0.4)  # identity
+    # an answer's shown confidence is the stored map of the score its note gives
+    from boardqa.settings import Settings
+    from corpus.records import Paragraph
+    from index.results import Hit
+    from qa.extractive import answer_extractive
+
+    p = Paragraph(doc_id="d@1", doc="d.txt", doc_title="D", paper="Performance", label="3.7", pages=(1,), seq=0,
+                  text="In 2024/25, there were 31 homicides recorded, a reduction of 14 on the year before.")
+    answer = answer_extractive("How many homicides were recorded in 2024/25?", [Hit(p, 1.0, 0.7, 3.0)], Settings())
+    score = float(answer.note.rsplit("conf ", 1)[1])
+    assert not answer.abstained and answer.confidence == pytest.approx(shown_probability(score), abs=0.006)
+
+
+def test_platt_scaling_held_out_body_by_body_corrects_a_score_that_is_too_low():
+    from evals.fit_confidence import calibration_report, fit_platt
+
+    rng = np.random.default_rng(7)
+    scores = rng.uniform(0.3, 0.9, 600)
+    right = (rng.uniform(0, 1, 600) < np.clip(scores + 0.15, 0, 1)).astype(int)  # right more often than it says
+    groups = [f"body{i % 6}" for i in range(600)]
+    report = calibration_report(scores.tolist(), right.tolist(), groups)
+    figures = report["figures"]["all"]
+    assert figures["ece_held_out"] < figures["ece_raw"] / 2 and figures["brier_held_out"] < figures["brier_raw"]
+    assert report["shown"]["slope"] > 0 and report["bodies"] == 6
+    assert fit_platt(np.array([0.5, 0.6]), np.array([1, 1])) == {"slope": 0.0, "intercept": pytest.approx(9.21, abs=0.01)}
