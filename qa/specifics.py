@@ -27,6 +27,14 @@ def _goes_on_from(ev: Evidence, a: int, b: int) -> bool:
     return p.doc_id == q.doc_id and p.paper == q.paper and q.seq == p.seq - 1 and bool(_REFERS_BACK.match(p.text))
 
 
+def _under(ev: Evidence, a: int, b: int) -> bool:
+    """Paragraph `a` is an entry numbered under paragraph `b` of the same document (`AGM-2006/3.4.b` under
+    `AGM-2006/3.4 Mr. Secretary reported`): what `b` says, `a` goes on to say."""
+    p, q = ev.paragraph(a), ev.paragraph(b)
+    return (p.doc_id == q.doc_id and p.printed and q.printed and len(q.label) < len(p.label)
+            and p.label.startswith(q.label) and p.label[len(q.label)] in "./(-")
+
+
 def specific_check(s, units: list[Unit]) -> tuple[list[str], list[str]]:
     """Names, years and amounts asked about: (absent from every paragraph, present but not where the answer is).
     `s` is the answerer's scorer for one part of the question (its `part` and `ev`)."""
@@ -42,7 +50,7 @@ def specific_check(s, units: list[Unit]) -> tuple[list[str], list[str]]:
             not c.restrictive or not key or any(t.found_in(s.ev.para_tokens[u.rank]) for t in key)) for u in units) \
             or c.numeric and any(_same_section(s.ev, u.rank, r) and c.found_in(s.ev.haystack(r))
                                  for u in units for r in range(len(s.ev.hits))) \
-            or any(_goes_on_from(s.ev, u.rank, r) and c.found_in(s.ev.haystack(r))
+            or any((_goes_on_from(s.ev, u.rank, r) or _under(s.ev, u.rank, r)) and c.found_in(s.ev.haystack(r))
                    for u in units for r in range(len(s.ev.hits)))
         if not beside:
             elsewhere.append(c.name)

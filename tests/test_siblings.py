@@ -69,3 +69,21 @@ def test_the_questions_own_words_printed_in_a_row_say_what_an_entry_is_about():
                                "that would benefit from the data?", [Hit(motor, 1.0, 0.74, 3.0),
                                                                       Hit(parking, 0.9, 0.72, 2.5)], Settings())
     assert answer.answer.startswith("Car parking firms") and answer.support[0].paragraph == "3(b)"
+
+
+def test_a_name_said_by_the_entry_an_item_is_numbered_under_is_said_for_the_item():
+    src = dict(doc_id="a@1", doc="agm.pdf", doc_title="AGM bundle", paper="Minutes of the AGM", date="2006-02-18",
+               printed=True)
+    lead = Paragraph(label="AGM-2006/3.4", pages=(2,), seq=10, text="Mr. Secretary reported", **src)
+    item = Paragraph(label="AGM-2006/3.4.b", pages=(2,), seq=12, text="There are about 20 thousand supporters", **src)
+    other = Paragraph(label="AGM-2006/3.5", pages=(2,), seq=14, text="Mr. Treasurer reported on the accounts.", **src)
+    hits = [Hit(item, 1.0, 0.6, 3.0), Hit(lead, 0.9, 0.5, 2.0), Hit(other, 0.8, 0.3, 1.0)]
+    # 3.4.b is what the Secretary reported (it is numbered under 3.4): the Secretary is not missing from the answer
+    answer = answer_extractive("How many supporters did the Secretary report?", hits, Settings())
+    assert not answer.abstained and "20 thousand supporters" in answer.answer, answer.answer
+    # an entry is not under another whose label it only begins with (3.41 is not under 3.4)
+    stray = Paragraph(label="AGM-2006/3.41", pages=(2,), seq=30, text="There are about 20 thousand supporters", **src)
+    answer = answer_extractive("How many supporters did the Secretary report?",
+                               [Hit(stray, 1.0, 0.6, 3.0), Hit(lead, 0.9, 0.5, 2.0), Hit(other, 0.8, 0.3, 1.0)],
+                               Settings())
+    assert answer.abstained and "Secretary" in answer.answer
