@@ -106,9 +106,12 @@ def calibration_report(scores, labels, groups) -> dict:
     by set (`samples` against every other body)."""
     from qa.confidence import shown_probability
 
+    def fit(rows: np.ndarray, labels: np.ndarray):
+        shown = fit_platt(rows[:, 0], labels)
+        return lambda held: np.array([shown_probability(v, shown) for v in held[:, 0]])
+
     x, y = np.asarray(scores, dtype=float), np.asarray(labels, dtype=int)
-    fitted = leave_one_group_out(x, y, groups, lambda rows, lab: (lambda r, m=fit_platt(rows[:, 0], lab): np.array(
-        [shown_probability(v, m) for v in r[:, 0]])), metric=brier, metric_name="brier")
+    fitted = leave_one_group_out(x, y, groups, fit, metric=brier, metric_name="brier")
     shown = fit_platt(x, y)
     pooled = np.array([shown_probability(v, shown) for v in x])
     sets = {"all": np.ones(len(y), dtype=bool), "samples": np.asarray(groups) == "samples"}
