@@ -136,8 +136,8 @@ def latency(faiss_engine, milvus_engine, questions: list[str]) -> dict:
     fns = {}
     for store, engine in (("faiss", faiss_engine), ("milvus", milvus_engine)):
         for mode in ("hybrid", "dense"):
-            fns[f"retrieve {mode}", store] = (lambda e, m: lambda q: (setattr(e, "retrieval", m),
-                                                                      e.retrieve(q, k=K, second_stage=False)))(engine, mode)
+            fns[f"retrieve {mode}", store] = (lambda e, m: lambda q: (
+                setattr(e, "retrieval", m), e.retrieve(q, k=K, second_stage=False)))(engine, mode)
         fns["dense search", store] = (lambda i: lambda q: i.search_dense(vectors[q], n))(engine.index)
         fns["BM25 search", store] = (lambda i: lambda q: i.search_lexical(expanded_query(q), n))(engine.index)
     times = time_interleaved(fns, questions)

@@ -169,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--groups", type=Path, default=ROOT / "evals" / "gold" / "papers-groups.json")
     parser.add_argument("--write", action="store_true", help="store the fit in qa/confidence.json")
     parser.add_argument("--calibrate", action="store_true",
-                        help="fit the shown confidence's map instead (Platt, leave-one-body-out); with --write, store it")
+                        help="fit the shown confidence's map instead (Platt, leave-one-body-out); "
+                             "with --write, store it")
     args = parser.parse_args(argv)
 
     settings = Settings.load()

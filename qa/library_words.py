@@ -23,7 +23,8 @@ SAMPLE = 5_000  # paragraphs read (evenly spread) to count: a share is within ab
 
 
 # "Police and Crime Commissioner (PCC)", "Integrated Care Board (ICB)": a name and the acronym the paper defines
-_DEFINED = re.compile(r"((?:[A-Z][A-Za-z'’-]*\s+(?:(?:and|of|for|the|&)\s+)*){1,7}[A-Z][A-Za-z'’-]*)\s*\(([A-Z]{2,8})s?\)")
+_DEFINED = re.compile(r"((?:[A-Z][A-Za-z'’-]*\s+(?:(?:and|of|for|the|&)\s+)*){1,7}[A-Z][A-Za-z'’-]*)"
+                      r"\s*\(([A-Z]{2,8})s?\)")  # "(PCSOs)": an acronym defined in the plural
 _JOINERS = frozenset({"and", "of", "for", "the", "&"})
 
 
