@@ -55,6 +55,10 @@ def compared_qualifies(low: str) -> bool:
         and not re.search(r"\b(?:be|been|being|is|are|was|were)\s+$", low[:m.start()])  # "can't be compared with"
 
 
+# a trend word in a phrasal verb of leaving ("drop out of cases", "fell out with") asks for no rise or fall
+_LEAVING = re.compile(r"\b(?:drop(?:s|ped|ping)?|fall(?:s|ing|en)?|fell)\s+out\b")
+
+
 def fact_types(text: str) -> frozenset[str]:
     """The kinds of fact a question (or part) wants: count, date, rate, money, person, duration, yesno, trend."""
     # what the question quotes ('Requires Improvement') or names (the "General Practice Improvement Programme")
@@ -62,6 +66,7 @@ def fact_types(text: str) -> frozenset[str]:
     plain = QUOTED.sub(" ", text.strip())
     low = plain.lower()
     unnamed = re.sub(r"(?<=[a-z,;] )(?:[A-Z][\w'’-]*\s*)+", " ", plain).lower()
+    unnamed = _LEAVING.sub(" ", unnamed)  # "why do victims drop out?": they leave, no figure drops
     found = {kind for kind, cue in _FACT_CUES.items() if re.search(cue, unnamed if kind == "trend" else low)}
     if "person" in found and not _ASKS_WHO.search(low):
         found.discard("person")  # "the people who sit on the panel": a relative clause, not "who?"

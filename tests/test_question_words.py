@@ -80,3 +80,11 @@ def test_a_refusal_never_says_the_papers_do_not_mention_a_word_a_paragraph_found
                                [Hit(other, 1.0, 0.6, 2.0), Hit(about, 0.9, 0.5, 1.5)], Settings())
     assert answer.abstained and "conduct" not in answer.answer, answer.answer  # paragraph 3 says "conduct"
     assert answer.answer.endswith("The papers found do not give a figure for this.")
+
+
+def test_dropping_out_is_leaving_not_a_fall():
+    from qa.fact_kinds import fact_types
+
+    assert fact_types("Why do victims drop out of cases?") == {"reason"}  # a reason, not a figure that dropped
+    assert "trend" in fact_types("Has the number of people dropping out fallen?")  # "fallen" still asks a trend
+    assert "trend" in fact_types("Did crime drop last year?")
