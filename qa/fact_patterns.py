@@ -36,7 +36,7 @@ _FACTS = {
                          # an action given to someone by name ("Chris Taggart to set up ...")
                          r"|(?:^|[:;–•-]\s*)[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+)+\s+to\s+(?!the\b|a\b|an\b)[a-z]+"),
     # why: "because ...", "due to ...", "was not published ... until October 2022", "in order to ..."
-    "reason": re.compile(r"\b(?:because|due to|owing to|as a result of|caused by|the reason|reasons? (?:for|why)"
+    "reason": re.compile(r"\b(?:because|due to|owing to|as a result of|caused by|the reason|reasons? (?:for|why|is|was)"
                          r"|in order to|so that|so as to|therefore|thus|until|unless|since (?:the|it|they|there)"
                          r"|(?:who|which) (?:need|needs|use|uses|want|wants)\b)", re.I),
     # how often: "on an 8 weekly cycle", "every six months", "quarterly", "twice a year"

@@ -34,9 +34,20 @@ def sibling(s, ranked: list[Unit], best: Unit) -> Unit | None:
     for u in ranked:
         after = u.rank == best.rank and u.start > best.end \
             or u.rank in near and s.ev.paragraph(u.rank).seq == here.seq + 1
-        if after and _refers_to(u, keys, best) and (s.gives(u) if s.expected else bool(u.facts & FIGURE_FACTS)):
+        if after and (_refers_to(u, keys, best) or _adds(u, s, here)) \
+                and (s.gives(u) if s.expected else bool(u.facts & FIGURE_FACTS)):
             return u
     return None
+
+
+# "Another key reason is ...", "A further 1,140 ...": a paragraph that opens by adding to the one before it
+_ADDS = re.compile(r"^\W*(?:another|a further|a second|a third|in addition|additionally)\b", re.I)
+
+
+def _adds(u: Unit, s, here) -> bool:
+    """Whether `u` opens the paragraph printed next under the same heading by adding to what it says."""
+    p = s.ev.paragraph(u.rank)
+    return p.seq == here.seq + 1 and not p.text[:u.start].strip() and bool(_ADDS.match(u.text))
 
 
 # "these submissions", "this scheme": a demonstrative and the noun it points back with (not "this was ...")

@@ -87,3 +87,25 @@ def test_a_name_said_by_the_entry_an_item_is_numbered_under_is_said_for_the_item
                                [Hit(stray, 1.0, 0.6, 3.0), Hit(lead, 0.9, 0.5, 2.0), Hit(other, 0.8, 0.3, 1.0)],
                                Settings())
     assert answer.abstained and "Secretary" in answer.answer
+
+
+def test_the_next_paragraph_opening_with_another_reason_is_quoted_for_a_why_question():
+    from qa.evidence import facts_in
+
+    assert "reason" in facts_in("Another key reason is the length of time investigations take.")
+    src = dict(doc_id="v@1", doc="victims.pdf", doc_title="Report", paper="Victims Report", date="2025-12-01",
+               section="6. Victim withdrawal")
+    first = Paragraph(label="97", pages=(4,), seq=20, text=(
+        "WMP have focused on understanding the reasons why victims may withdraw their support during an "
+        "investigation. Primarily, this is due to victims not wanting the suspect to be prosecuted any further."), **src)
+    added = Paragraph(label="98", pages=(4,), seq=21, text=(
+        "Another key reason is the length of time investigations take. Systems prompt officers to seek the views of "
+        "the victim from the start."), **src)
+    answer = answer_extractive("Why do victims withdraw their support?",
+                               [Hit(first, 1.0, 0.6, 3.0), Hit(added, 0.8, 0.4, 1.0)], Settings())
+    assert answer.answer.startswith("WMP have focused") and "length of time" in answer.answer, answer.answer
+    # under another heading it is another matter
+    apart = replace(added, section="7. Court delays")
+    answer = answer_extractive("Why do victims withdraw their support?",
+                               [Hit(first, 1.0, 0.6, 3.0), Hit(apart, 0.8, 0.4, 1.0)], Settings())
+    assert "length of time" not in answer.answer, answer.answer
