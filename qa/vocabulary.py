@@ -83,6 +83,11 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"abusers?|perpetrators?|offenders?|criminals?|culprits?", ("offenders", "perpetrator", "suspect")),
     (r"ex-offenders?|ex-prisoners?|prison leavers?|released prisoners?|people leaving prison",
      ("prison leavers", "people with convictions", "rehabilitation", "resettlement")),
+    (r"ordinary (?:people|folk|members of the public|citizens|residents)|(?:the )?(?:man|woman|person) in the street"
+     r"|lay ?(?:people|persons|readers)|non-?experts?",
+     ("general public", "the public", "public", "citizens")),
+    (r"dumb(?:ed|ing)? (?:it |them )?down|simplif(?:y|ied|ying)|made? (?:it |them )?simpler|plain english",
+     ("simplified", "understandable", "accessible", "plain english", "simpler")),
     (r"find (?:a )?(?:work|jobs?)|get (?:a )?jobs?|employment|unemploy\w*", ("employment", "jobs", "training")),
     (r"bobb(?:y|ies)|coppers?|police on the (?:beat|streets?)|beat officers?|officers? on the streets?"
      r"|police (?:numbers|presence)|more police|visible polic\w*"

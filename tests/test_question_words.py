@@ -88,3 +88,12 @@ def test_dropping_out_is_leaving_not_a_fall():
     assert fact_types("Why do victims drop out of cases?") == {"reason"}  # a reason, not a figure that dropped
     assert "trend" in fact_types("Has the number of people dropping out fallen?")  # "fallen" still asks a trend
     assert "trend" in fact_types("Did crime drop last year?")
+
+
+def test_plain_words_for_the_general_public_and_for_simplifying_find_the_papers_words():
+    from qa.vocabulary import tokens
+
+    part = analyse("Did the board want the data dumbed down so that ordinary people could follow it?").parts[0]
+    said = frozenset(tokens("the data should not be refined to make it understandable by the general public"))
+    found = {c.name for c in part.concepts if c.found_in(said)}
+    assert {"general public", "simplified"} <= found, [c.name for c in part.concepts]
