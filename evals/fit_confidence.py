@@ -154,12 +154,24 @@ def _raw_weights(rows: np.ndarray, labels: np.ndarray) -> tuple[dict[str, float]
     return {n: round(float(w), 4) for n, w in zip(NAMES, coef)}, round(bias, 4)
 
 
-def main(argv: list[str] | None = None) -> int:
+def gold_sets(args, settings):
+    """(engine, gold items, settings, body of an item) for the sample papers (one body) and for the development set
+    of other bodies' papers (its files' bodies, as `evals.groups` reads them)."""
     from boardqa.settings import Settings
     from evals.corpus_index import corpus_index
     from evals.gold import load_gold
     from evals.groups import item_groups, load_groups
     from qa.engine import Engine
+
+    yield Engine.load(settings), load_gold(args.gold), settings, lambda item: "samples"
+    outside = corpus_index(args.corpus, Settings.load())
+    items = load_gold(args.corpus_gold or args.corpus / "gold.jsonl")
+    bodies = item_groups(items, (), load_groups(args.groups) if args.groups.exists() else {})
+    yield Engine.load(outside.settings), items, outside.settings, lambda item: bodies[item.id].body
+
+
+def main(argv: list[str] | None = None) -> int:
+    from boardqa.settings import Settings
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, help="the sample papers' index (default: the settings' index)")
@@ -178,13 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         settings.index_dir = args.index
     if args.calibrate:
         return _calibrate(args, settings)
-    rows, labels, groups, answerable = rows_of(Engine.load(settings), load_gold(args.gold), settings,
-                                               lambda item: "samples")
-    outside = corpus_index(args.corpus, Settings.load())
-    items = load_gold(args.corpus_gold or args.corpus / "gold.jsonl")
-    bodies = item_groups(items, (), load_groups(args.groups) if args.groups.exists() else {})
-    more = rows_of(Engine.load(outside.settings), items, outside.settings, lambda item: bodies[item.id].body)
-    rows, labels, groups, answerable = rows + more[0], labels + more[1], groups + more[2], answerable + more[3]
+    rows, labels, groups, answerable = [], [], [], []
+    for engine, items, set_settings, group_of in gold_sets(args, settings):
+        more = rows_of(engine, items, set_settings, group_of)
+        rows, labels, groups, answerable = rows + more[0], labels + more[1], groups + more[2], answerable + more[3]
     x, y, a = np.asarray(rows, dtype=float), np.asarray(labels, dtype=int), np.asarray(answerable, dtype=bool)
 
     fitted = leave_one_group_out(x, y, groups, fit_logistic, metric=brier, metric_name="brier")
@@ -212,18 +221,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _calibrate(args, settings) -> int:
-    from boardqa.settings import Settings
-    from evals.corpus_index import corpus_index
-    from evals.gold import load_gold
-    from evals.groups import item_groups, load_groups
-    from qa.engine import Engine
-
-    scores, labels, groups = answered_scores(Engine.load(settings), load_gold(args.gold), lambda item: "samples")
-    outside = corpus_index(args.corpus, Settings.load())
-    items = load_gold(args.corpus_gold or args.corpus / "gold.jsonl")
-    bodies = item_groups(items, (), load_groups(args.groups) if args.groups.exists() else {})
-    more = answered_scores(Engine.load(outside.settings), items, lambda item: bodies[item.id].body)
-    report = calibration_report(scores + more[0], labels + more[1], groups + more[2])
+    scores, labels, groups = [], [], []
+    for engine, items, _, group_of in gold_sets(args, settings):
+        more = answered_scores(engine, items, group_of)
+        scores, labels, groups = scores + more[0], labels + more[1], groups + more[2]
+    report = calibration_report(scores, labels, groups)
     print(json.dumps(report, indent=1))
     if args.write:
         fit = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))

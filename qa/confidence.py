@@ -24,28 +24,32 @@ _SHOWN = _FIT.get("shown") or {"slope": 1.0, "intercept": 0.0}
 _EDGE = 1e-4
 
 
+def _logit(p: float) -> float:
+    p = min(max(float(p), _EDGE), 1.0 - _EDGE)
+    return math.log(p / (1.0 - p))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
 def shown_probability(score: float, shown: dict | None = None) -> float:
     """The probability that an answer of this score is right (`shown`: a Platt map, by default the stored one)."""
     shown = _SHOWN if shown is None else shown
-    score = min(max(float(score), _EDGE), 1.0 - _EDGE)
-    z = float(shown["slope"]) * math.log(score / (1.0 - score)) + float(shown["intercept"])
-    return 1.0 / (1.0 + math.exp(-z))
+    return _sigmoid(float(shown["slope"]) * _logit(score) + float(shown["intercept"]))
 
 
 def score_of(probability: float, shown: dict | None = None) -> float:
     """The answerer's score an answer shown with `probability` had (`shown_probability` inverted)."""
     shown = _SHOWN if shown is None else shown
-    p = min(max(float(probability), _EDGE), 1.0 - _EDGE)
-    z = (math.log(p / (1.0 - p)) - float(shown["intercept"])) / float(shown["slope"])
-    return 1.0 / (1.0 + math.exp(-z))
+    return _sigmoid((_logit(probability) - float(shown["intercept"])) / float(shown["slope"]))
 
 
 def learned_confidence(cover: float, similarity: float, fact: float, absent: bool, elsewhere: bool) -> float:
     """Confidence from the key words covered, the best cosine of the chosen sentences to the question,
     whether the kind of fact asked for is there, and names or years missing from the papers (or from
     the paragraphs answering)."""
-    z = _BIAS + sum(w * v for w, v in zip(_WEIGHTS.values(), (cover, similarity, fact, absent, elsewhere)))
-    return 1.0 / (1.0 + math.exp(-z))
+    return _sigmoid(_BIAS + sum(w * v for w, v in zip(_WEIGHTS.values(), (cover, similarity, fact, absent, elsewhere))))
 
 
 def lexical_confidence(expected: frozenset[str], specifics, cover: float, dense: float, fact: float,

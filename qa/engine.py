@@ -132,7 +132,7 @@ class Engine:
         reads the first stage's order (`second_stage=False`): it weighs that order itself."""
         k = k or self.settings.retrieval.top_k
         depth = self.settings.retrieval.top_k if second_stage else 0
-        want, k = max(k, depth), k
+        want = max(k, depth)  # the second stage reads the answerer's paragraphs, however few are asked for
         if not len(self.index):
             return []
         allowed = self._allowed(filters)

@@ -3,8 +3,8 @@
 The first stage (dense and BM25 fused by reciprocal rank) ranks paragraphs by how much they are about the question;
 a long paragraph or table about the topic can outrank the one whose sentence gives what is asked. The second stage
 reads the first stage's `top_k` paragraphs as the answerer does (each sentence scored for the facts and words the
-question asks for, see `qa.extractive.paragraph_scores`) and fuses that order with the first stage's by reciprocal
-rank, as the first stage fuses its two searches: nothing is fit. It only reorders those paragraphs: the set the
+question asks for by `qa.scorer`, see `qa.extractive.paragraph_scores`) and fuses that order with the first stage's
+by reciprocal rank, as the first stage fuses its two searches: nothing is fit. It only reorders those paragraphs: the set the
 answerer reads, and so every answer, is the same (the answerer weighs the first stage's order itself).
 """
 

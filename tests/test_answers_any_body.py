@@ -67,7 +67,7 @@ def test_a_sentence_past_the_embedded_ones_is_judged_by_its_paragraphs_typical_s
     import numpy as np
 
     from qa.evidence import Evidence, similarities
-    from qa.extractive import _Scorer
+    from qa.scorer import Scorer
 
     src = dict(doc_id="f@1", doc="frtib.pdf", doc_title="Minutes", paper="Minutes", date="2021-12-17")
     text = ("4. Internal Audit Update. The 2021 internal audit plan is almost complete. Originally, five audits were "
@@ -80,7 +80,7 @@ def test_a_sentence_past_the_embedded_ones_is_judged_by_its_paragraphs_typical_s
         return np.array([[1.0, 0.0]] + [[c, (1 - c * c) ** 0.5] for c in sims], dtype=np.float32)
 
     question = "Which audit plans did the members approve?"
-    scorer = _Scorer(analyse(question).parts[0], ev, similarities([question], ev, embed)[0])
+    scorer = Scorer(analyse(question).parts[0], ev, similarities([question], ev, embed)[0])
     motion = next(u for u in ev.units if u.text.startswith("MOTION"))
     assert motion not in scorer.semantic and abs(scorer.closeness(motion) - 0.55) < 1e-3
     assert abs(scorer.similarity([motion]) - 0.55) < 1e-3
@@ -416,10 +416,10 @@ def test_a_sentence_that_asks_is_no_answer_unless_questions_are_asked_about():
                                [Hit(scope, 1.0, 0.6, 2.0)], Settings())
     assert not answer.abstained and "206,858" in answer.answer and "?" not in answer.answer, answer.answer
     from qa.evidence import Evidence
-    from qa.extractive import _Scorer
+    from qa.scorer import Scorer
 
     ev = Evidence.of([Hit(scope, 1.0, 0.6, 2.0)])
-    about = _Scorer(analyse("What questions does the scope ask about the registered population?").parts[0], ev)
+    about = Scorer(analyse("What questions does the scope ask about the registered population?").parts[0], ev)
     assert any(u.text.endswith("?") for u in about.ranked(set()))  # asked about, a question may be quoted
 
 
@@ -432,8 +432,8 @@ def test_a_sentence_naming_the_measure_as_the_question_does_answers_it():
                          "in 2024/25, a 40.0 percent improvement. The proportion of calls answered remained static at "
                          "99.9 percent in 2024/25."))
     from qa.evidence import Evidence
-    from qa.extractive import _Scorer
+    from qa.scorer import Scorer
 
     ev = Evidence.of([Hit(para, 1.0, 0.6, 2.0)])
-    best = _Scorer(analyse("What proportion of calls were answered in 2024/25?").parts[0], ev).ranked(set())[0]
+    best = Scorer(analyse("What proportion of calls were answered in 2024/25?").parts[0], ev).ranked(set())[0]
     assert best.text.startswith("The proportion of calls answered"), best.text

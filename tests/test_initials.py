@@ -80,14 +80,14 @@ def test_who_holds_a_meetings_office_is_answered_by_the_line_naming_its_holder()
                                [Hit(resolved, 1.0, 0.7, 3.0), Hit(present, 0.5, 0.3, 1.0)], Settings())
     assert not answer.abstained and "Suky Samra" in answer.answer and "refine" not in answer.answer, answer.answer
     from qa.evidence import Evidence
-    from qa.extractive import _Scorer
+    from qa.scorer import Scorer
     from qa.question import analyse
 
     ev = Evidence.of([Hit(resolved, 1.0, 0.7, 3.0), Hit(present, 0.5, 0.3, 1.0)])
-    vice = _Scorer(analyse("Who is the Vice Chair?").parts[0], ev)
+    vice = Scorer(analyse("Who is the Vice Chair?").parts[0], ev)
     # the resolution mentions the Vice Chair without naming who that is, and the Chair is not the Vice Chair
     assert not any(vice.gives(u) for u in ev.units)
-    chair = _Scorer(analyse("Who is the Chair?").parts[0], ev)
+    chair = Scorer(analyse("Who is the Chair?").parts[0], ev)
     assert [u.text for u in ev.units if chair.gives(u)] == [
         "Cllr Suky Samra, LLB (Walsall Metropolitan Borough Council – Chair)"]
 
