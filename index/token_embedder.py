@@ -17,9 +17,11 @@ from typing import Iterator
 import numpy as np
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-# Each call's texts are sorted by length and cut into batches of this many, so a batch pads little
-# (benchmarks/results/embedding.md: batch 16 was the fastest of 16-128 on this CPU).
-BATCH = 16
+# Each call's texts are sorted by their count of word pieces and cut into batches of this many, each padded to its
+# longest, so a batch pads little: the sample papers' 604 passages are 46,625 word pieces, 46,996 padded in batches
+# of 4, where sorting by characters in batches of 16 padded them to 57,520 (x1.30 faster in fp32 on one thread;
+# batches of 2-8 within a few per cent of each other, 32 slower: benchmarks/results/embedding-order.md).
+BATCH = 4
 
 
 class TokenEmbedder:
@@ -40,7 +42,7 @@ class TokenEmbedder:
         self.max_length = int(config.get("max_seq_length", 256))
         self._tokenizer = Tokenizer.from_file(str(model_folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(self.max_length)
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._tokenizer.no_padding()  # each batch is padded to its own longest (`_feed`)
         self._dim = 0
 
     @property
@@ -82,9 +84,10 @@ class TokenEmbedder:
         threads = 1 if len(texts) <= SMALL_CALL or self.threads == 1 else self.threads
         out: np.ndarray | None = None
         pooled_spans: list[list[np.ndarray | None]] = [[] for _ in texts]
-        order = np.argsort([-len(t) for t in texts], kind="stable")
+        encodings = self._tokenizer.encode_batch(texts)
+        order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
         batches = [order[start:start + self.batch] for start in range(0, len(texts), self.batch)]
-        for idx, encodings, feed, hidden in self._batches(texts, batches, threads):
+        for idx, feed, hidden in self._batches(encodings, batches, threads):
             mask = feed["attention_mask"][..., None].astype(np.float32)
             pooled = (hidden * mask).sum(1) / np.clip(mask.sum(1), 1e-9, None)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
@@ -93,21 +96,20 @@ class TokenEmbedder:
             out[idx] = pooled
             for row, i in enumerate(idx):
                 if spans[i]:
-                    pooled_spans[i] = span_vectors(hidden[row], encodings[row].offsets, spans[i])
+                    offsets = encodings[i].offsets
+                    pooled_spans[i] = span_vectors(hidden[row, :len(offsets)], offsets, spans[i])
         if out is None:
             return np.zeros((0, self._dim or 384), dtype=np.float32), pooled_spans
         self._dim = out.shape[1]
         return out, pooled_spans
 
-    def _batches(self, texts: list[str], batches: list[np.ndarray], threads: int) -> Iterator[tuple]:
-        """(indices, encodings, feed, token states) of each batch, in order. A runtime that runs one batch per
-        core (`batches_per_core`) is given one batch per thread, each on one core: cheaper than every core
-        sharing each batch's small matrix products (benchmarks/results/paths.md); same vectors either way."""
+    def _batches(self, encodings: list, batches: list[np.ndarray], threads: int) -> Iterator[tuple]:
+        """(indices, feed, token states) of each batch, in order. A runtime that runs one batch per core
+        (`batches_per_core`) is given one batch per thread, each on one core: cheaper than every core sharing
+        each batch's small matrix products (benchmarks/results/paths.md); same vectors either way."""
         def one(idx: np.ndarray, threads: int) -> tuple:
-            encodings = self._tokenizer.encode_batch([texts[i] for i in idx])
-            feed = {name: np.array([getattr(e, attr) for e in encodings], dtype=np.int64)
-                    for name, attr in zip(INPUTS, ("ids", "attention_mask", "type_ids"))}
-            return idx, encodings, feed, self._hidden(feed, threads)
+            feed = _feed([encodings[i] for i in idx])
+            return idx, feed, self._hidden(feed, threads)
 
         workers = (threads or os.cpu_count() or 1) if self.batches_per_core else 1
         if workers <= 1 or len(batches) <= 1:
@@ -121,6 +123,16 @@ class TokenEmbedder:
                     yield running.popleft().result()
             while running:
                 yield running.popleft().result()
+
+
+def _feed(encodings: list) -> dict[str, np.ndarray]:
+    """The model's inputs for one batch: ids, mask and types, each row padded with zeros to the batch's longest."""
+    width = max(len(e.ids) for e in encodings)
+    feed = {name: np.zeros((len(encodings), width), dtype=np.int64) for name in INPUTS}
+    for row, e in enumerate(encodings):
+        for name, values in zip(INPUTS, (e.ids, e.attention_mask, e.type_ids)):
+            feed[name][row, :len(values)] = values
+    return feed
 
 
 def span_vectors(hidden: np.ndarray, offsets: list[tuple[int, int]],
