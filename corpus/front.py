@@ -22,6 +22,25 @@ MARKING = re.compile(r"^\W*(?:(?:this (?:document|page|report) (?:was|is|has bee
                      r"security classification)(?: as)?\W*)?(?:unclassified|official(?:[-‐ ]sensitive)?|restricted|"
                      r"not protectively marked|protect|public|confidential|draft)\W*$", re.I)
 
+# A postal address printed on a front sheet: a British postcode (`SW1H 9AJ`) or a US state and ZIP code (`DC 20002`).
+_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}|[A-Z]{2}\s+\d{5}(?:-\d{4})?)\b")
+# where an address starts after a name on the same line: a number, a floor or a room (`77 K Street`, `Lower Ground 6`)
+_ADDRESS_START = re.compile(r"(?:^|\s+)(?:\d+[A-Za-z]?\s+[A-Z]|(?:lower |upper )?(?:ground|floor|room|suite|level)\b)", re.I)
+
+
+def is_address(text: str) -> bool:
+    """A line giving a postal address (it ends in a postcode or ZIP code): where a meeting was held, never a title."""
+    return bool(_POSTCODE.search(text)) and len(text) < 200
+
+
+def without_address(text: str) -> str:
+    """`FEDERAL RETIREMENT THRIFT INVESTMENT BOARD 77 K Street NE, Washington, DC 20002` -> the name before its
+    address; a line that is only an address -> ""."""
+    if not is_address(text):
+        return text
+    m = _ADDRESS_START.search(text)
+    return text[:m.start()].strip(" ,–-") if m else ""
+
 
 NAME_LINES = 12  # a body or committee is named in a front sheet's first lines; later names are the papers' subject
 

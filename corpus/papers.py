@@ -6,11 +6,15 @@ import re
 from dataclasses import dataclass
 
 from corpus.lines import Line, is_meta
-from corpus.front import MARKING
+from corpus.front import MARKING, is_address, without_address
 from corpus.meta import find_date
 from corpus.titles import styled_title
 
 MINUTES = re.compile(r"^\W*minutes of\b", re.I)
+# a form field of a meeting's front sheet (`Chair: Dr Kieron O'Hara`, `Venue: Council Chamber`): says who or where
+_FIELD = re.compile(r"^\W*(?:chair(?:man|person|woman)?|chaired by|vice[- ]chair|clerk|secretary|venue|location|"
+                    r"place|time|present|attendees|apologies|minute[- ]?taker|members)\s*:\s*\S", re.I)
+SUBJECT = re.compile(r"^\W*(?:subject|re)\s*:\s*(?P<subject>\S.{3,})$", re.I)  # a memorandum's subject line
 AGENDA = re.compile(r"^\W*agenda\W*$", re.I)
 REPORT_TO = re.compile(r"^\W*report to\b", re.I)
 TRACKER = re.compile(r"\baction(?:s)? (?:tracker|log)\b", re.I)
@@ -89,10 +93,12 @@ def _joined_block(lines: list[Line], i: int, end: int) -> tuple[str, int]:
 def _minutes_title(text: str) -> str:
     date = find_date(text)
     if date:
-        m = re.search(r"(?:held on|of)\s+(?:\w+day\s+)?(\d{1,2}(?:st|nd|rd|th)?\s+\w+\s+\d{4})", text, re.I)
+        # the day the meeting was held, wherever the line gives it (`held in Tintern Village Hall on Monday 29th
+        # October 2018`, `held on 17 November 2025`)
+        m = re.search(r"(?:\bon|\bof)\s+(?:\w+day,?\s+)?(\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+,?\s+\d{4})", text, re.I)
         when = m.group(1) if m else ""
         if when:
-            return f"Minutes of the meeting held on {title_case(when.upper())}"
+            return f"Minutes of the meeting held on {title_case(when.upper()).replace(',', '')}"
     return title_case(text.split(" HELD ")[0].split(" held ")[0])
 
 
@@ -139,6 +145,10 @@ def read_head(lines: list[Line], start: int, end: int) -> PaperHead:
             else:
                 title = t
             used = j + 1
+        elif _FIELD.match(t) and not title:
+            used = j + 1  # who chaired, where and when: the front sheet's fields, not its title
+        elif line.kind == "short" and is_address(t) and not without_address(t):
+            used = j + 1  # where the meeting was held (`Lower Ground 6, ..., London, SW1H 9AJ`), not its title
         elif _DATE_ONLY.match(t) or (find_date(t) and len(t) < 60 and not date):
             date = date or find_date(t)
             used = j + 1
@@ -153,7 +163,7 @@ def read_head(lines: list[Line], start: int, end: int) -> PaperHead:
             title, date = t.strip(" *"), date or find_date(t)  # a deck's title slide: body, subject, date
             used = j + 1
         elif line.kind == "short" and BODY.search(t) and not meeting and (not title or title == "Agenda"):
-            meeting = title_case(t.strip(" *"))
+            meeting = title_case(without_address(t).strip(" *"))
             date = date or find_date(t)
             used = j + 1
         elif line.kind == "short" and not title and ORG.search(t) and j + 1 < limit and lines[j + 1].kind == "short" \
@@ -172,9 +182,23 @@ def read_head(lines: list[Line], start: int, end: int) -> PaperHead:
         j += 1
     if not title or weak:
         title = title_case(styled_title(lines, start, end)) or title
+    subject = _subject(lines, start, end)
+    if subject and title != "Agenda" and not MINUTES.match(title):
+        title = subject  # a memorandum is called by its subject line, not by `MEMORANDUM FOR ...`
     if not title and meeting:
         title, meeting = meeting, ""
     return PaperHead(title=title, meeting=meeting, date=date, used=used - start)
+
+
+def _subject(lines: list[Line], start: int, end: int) -> str:
+    """The `SUBJECT:` (or `Re:`) line among a paper's opening lines, before its first numbered paragraph or table."""
+    for k in range(start, min(end, start + 14)):
+        if lines[k].kind in ("table", "numbered", "annex"):
+            break
+        m = SUBJECT.match(lines[k].text.strip())
+        if m:
+            return title_case(m.group("subject").strip(" *"))
+    return ""
 
 
 def walk_back(lines: list[Line], start: int, restart: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.front import MARKING, names
+from corpus.front import MARKING, is_address, names
 from corpus.lines import Line, display_type, is_meta
 from corpus.meta import find_date
 from corpus.records import EMPHASIS
@@ -52,7 +52,8 @@ def styled_title(lines: list[Line], start: int, end: int) -> str:
         else:
             blocks.append([text, line.size, line.bold])
     for text, _, _ in blocks:
-        if _FORM_LABEL.match(text) or is_meta(text) or MARKING.match(text) or not _says_more_than_names(text):
+        if _FORM_LABEL.match(text) or is_meta(text) or MARKING.match(text) or is_address(text) \
+                or not _says_more_than_names(text):
             continue
         return text
     return ""

@@ -54,3 +54,55 @@ def test_a_room_or_chamber_named_after_a_committee_or_council_is_where_the_meeti
     assert names("HELD ON 17 NOVEMBER 2025 AT 14:00 HOURS – COMMITTEE ROOM 3, CITY OF") == []
     assert names("Adult Social Care and Health Select Committee") == [("Adult Social Care and Health Select Committee",
                                                                        True)]
+
+
+def test_an_address_and_a_chairs_name_are_not_the_title_of_minutes(tmp_path):
+    path = _pdf(tmp_path / "minutes.pdf", [
+        ("Harbour Users Advisory Panel", "Helvetica-Bold", 11),
+        ("10:00-11:30, 14 February 2014", "Helvetica", 10),
+        ("Ground Floor, Quay House, 12 Harbour Road, Plymouth, PL1 2AB", "Helvetica", 10),
+        ("Chair: Dr Ann Example", "Helvetica", 10),
+        ("Minutes", "Helvetica-Bold", 10),
+        ("1. Welcome", "Helvetica-Bold", 10),
+        (BODY[:90], "Helvetica", 10),
+        (BODY[90:], "Helvetica", 10),
+        ("2. The minutes of the last meeting were agreed as a true record by the panel.", "Helvetica", 10),
+    ])
+    report = read_file(path, max_bytes=10_000_000)
+    assert {p.paper for p in report.paragraphs} == {"Minutes"}
+    assert {p.meeting for p in report.paragraphs} == {"Harbour Users Advisory Panel"}
+
+
+def test_a_memorandum_is_called_by_its_subject_and_its_sender_without_the_address(tmp_path):
+    path = _pdf(tmp_path / "memo.pdf", [
+        ("RIVER TRUST INVESTMENT BOARD 77 K Street NE, Washington, DC 20002", "Helvetica-Bold", 10),
+        ("MEMORANDUM FOR THE EXECUTIVE DIRECTOR", "Helvetica-Bold", 10),
+        ("FROM: Sam Example, Chief Investment Officer", "Helvetica", 10),
+        ("DATE: December 9, 2021", "Helvetica", 10),
+        ("SUBJECT: November 2021 Performance Review of the Funds", "Helvetica", 10),
+        ("1. Summary", "Helvetica-Bold", 10),
+        (BODY[:90], "Helvetica", 10),
+        (BODY[90:], "Helvetica", 10),
+        ("2. Every fund tracked its index within the limits the board has set for the year.", "Helvetica", 10),
+    ])
+    report = read_file(path, max_bytes=10_000_000)
+    assert {p.paper for p in report.paragraphs} == {"November 2021 Performance Review of the Funds"}
+    assert {p.meeting for p in report.paragraphs} == {"River Trust Investment Board"}
+
+
+def test_minutes_are_titled_by_the_day_held_wherever_the_line_gives_it():
+    from corpus.papers import _minutes_title
+
+    assert _minutes_title("Minutes of a meeting of the above Council held in the Village Hall on Monday 29th "
+                          "October 2018 at 7.00pm.") == "Minutes of the meeting held on 29th October 2018"
+    assert _minutes_title("MINUTES OF THE MEETING HELD ON 17 NOVEMBER 2025") == \
+        "Minutes of the meeting held on 17 November 2025"
+
+
+def test_addresses_are_told_from_names():
+    from corpus.front import is_address, without_address
+
+    assert without_address("Lower Ground 6, Ministry of Justice, 102 Petty France, London, SW1H 9AJ") == ""
+    assert without_address("BOARD OF THE FUND 77 K Street NE, Washington, DC 20002") == "BOARD OF THE FUND"
+    assert not is_address("Police and Crime Panel, 5 January 2026")
+    assert not is_address("Item 3: 2024/25 outturn of £12.5 million")
