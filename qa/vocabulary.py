@@ -22,7 +22,8 @@ regarding concerning
 # little when weighing what a sentence covers, are never "specific", and their absence never refuses.
 # The words one library uses all the time (its body's name, its field: "police", "pupils") are counted
 # in that library (`qa.library_words`), not listed here. Verbs of saying ("announced", "heard", "discussed")
-# say how a meeting came to know something, not what: the paper may report it in any words.
+# say how a meeting came to know something, not what: the paper may report it in any words; verbs of what a text
+# holds ("what did the audit update cover / include / address?") ask what it says, in whatever words.
 GENERIC = frozenset("""
 number numbers total people person figure figures data level levels year years month months recent latest current
 record recorded recording records panel board council committee commissioner chair
@@ -36,6 +37,7 @@ roughly approximately approximate around nearly almost exactly precisely date da
 one two three four five six seven eight nine ten eleven twelve first second third last next previous
 announce announced announcement reported told discuss discussed discussion describe described note noted hear heard
 state stated explain explained outline outlined raise raised highlight highlighted
+cover covers covered include includes included contain contains contained address addressed
 """.split())
 TREND_WORDS = frozenset("""
 rise rising rose risen fall falling fell fallen fewer more less increase increased increasing increases decrease
