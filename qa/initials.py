@@ -69,11 +69,16 @@ _ELECTED_FOR = re.compile(r"\bfor the (?:post|office|position|role) of (?:the )?
                           + r"(?: of [^,;]{1,60})?,\s*" + _NAME + r" " + _ELECTED)
 # "Mark Littlewood was elected Chair", "Jo Bloggs was appointed as the Treasurer"
 _ELECTED_AS = re.compile(_NAME + r" " + _ELECTED + r"(?: as)? (?:the )?" + _OFFICE_WORDS)
+# "Chair: Dr Kieron O'Hara", "Clerk: Mrs J Smith": a front sheet's field, the office then its holder, ending a line
+_ROLE_FIELD = re.compile(r"(?m)(?:^|(?<=\s))((?:Vice[- ])?Chair(?:man|person|woman)?|Treasurer|Secretary|Clerk)[ \t]*:[ \t]*"
+                         r"((?:(?:Cllr|Councillor|Dr|Prof(?:essor)?|Mr|Mrs|Ms|Miss|Sir|Dame|Rev(?:d)?)\.?[ \t]+)*"
+                         r"(?:[A-Z][a-z]*(?:['’-][A-Z]?[a-z]+)+|[A-Z][a-z]+|[A-Z]\.?)"
+                         r"(?:[ \t]+(?:[A-Z][a-z]*(?:['’-][A-Z]?[a-z]+)+|[A-Z][a-z]+|[A-Z]\.?)){1,3})[ \t]*$")
 
 
 def _holders(text: str) -> dict[str, str]:
     """Office -> the person `text` names as holding it ("Emma Joyeux – Commissioning Lead, Primary Care", "for the
-    post of Chair ..., Mark Littlewood was duly elected")."""
+    post of Chair ..., Mark Littlewood was duly elected", "Chair: Dr Kieron O'Hara")."""
     out: dict[str, str] = {}
     for m in _NAME_DASH_ROLE.finditer(text):
         if _has_name(m.group(1)):
@@ -85,6 +90,9 @@ def _holders(text: str) -> dict[str, str]:
     for m in _ELECTED_AS.finditer(text):
         for office in offices(m.group(2)):
             out.setdefault(office, m.group(1))
+    for m in _ROLE_FIELD.finditer(text):
+        out.setdefault(m.group(1).lower().replace("-", " ").replace("chairman", "chair").replace("chairperson", "chair")
+                       .replace("chairwoman", "chair"), m.group(2))
     return out
 
 

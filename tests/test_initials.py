@@ -134,3 +134,26 @@ def test_an_election_to_an_office_names_its_holder_and_a_who_question_is_answere
     answer = answer_extractive("At the February 2006 AGM, who was elected Chair and who Vice-Chair?",
                                [Hit(vice, 1.0, 0.45, 3.0), Hit(chair, 0.9, 0.35, 2.0)], Settings())
     assert "Mark Littlewood was duly elected" in answer.answer and "Debbie Chay was unanimously elected" in answer.answer
+
+
+def test_a_front_sheets_chair_field_names_who_chaired():
+    """`Chair: Dr Kieron O'Hara` on a front sheet names the holder, as a line ending in `– Chair` does; a field whose
+    value is no name (`Chair: to be confirmed`, `TO BE CONFIRMED`) names nobody."""
+    from index.results import Hit
+    from qa.extractive import answer_extractive
+    from qa.initials import named
+
+    assert named("Chair: Dr Kieron O’Hara") == {"chair": "Dr Kieron O’Hara"}
+    assert named("London, SW1H 9AJ Chair: Dr Ann Example") == {"chair": "Dr Ann Example"}  # lines joined
+    assert named("Chairman: Cllr Mrs Shewell\nMinutes") == {"chair": "Cllr Mrs Shewell"}
+    assert named("Vice-Chair: J. Smith") == {"vice chair": "J. Smith"}
+    assert named("Chair: to be confirmed") == {} and named("Clerk: TO BE CONFIRMED") == {}
+    src = dict(doc_id="c@1", doc="panel-minutes.pdf", doc_title="Minutes", paper="Minutes", body="Sector Panel",
+               date="2014-02-14")
+    cover = Paragraph(label="Cover", kind="cover", pages=(1,), seq=0, text=(
+        "Sector Panel meeting\n10:00-11:30, 14 February 2014\nChair: Dr Ann Example\nMinutes"), **src)
+    item = Paragraph(label="1.1", pages=(1,), seq=1, text="1.1 The Chair welcomed attendees and highlighted ongoing "
+                     "actions on the action log.", **src)
+    answer = answer_extractive("Who chaired the Sector Panel meeting?",
+                               [Hit(item, 1.0, 0.7, 3.0), Hit(cover, 0.9, 0.6, 2.0)], Settings())
+    assert not answer.abstained and "Ann Example" in answer.answer, answer.answer
