@@ -94,7 +94,10 @@ def _print_report(report, result) -> None:
     state = ("unchanged (already indexed)" if name in result.skipped
              else f"replaced the earlier {name}" if name in result.changed else "added")
     papers = f" ({'; '.join(report.papers[:4])}{'; ...' if len(report.papers) > 4 else ''})" if report.papers else ""
-    print(f"ok     {report.path}: {state}, {len(report.papers)} papers, {len(report.paragraphs)} paragraphs{papers}")
+    from corpus.loaders import counted
+
+    counts = f"{counted(len(report.papers), 'paper')}, {counted(len(report.paragraphs), 'paragraph')}"
+    print(f"ok     {report.path}: {state}, {counts}{papers}")
     for note in report.notes:
         print(f"warn   {report.path}: {note}", file=sys.stderr)
 

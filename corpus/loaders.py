@@ -288,16 +288,17 @@ def _read_pages(path: Path, reader, notes: list[str]) -> list[Page]:
     if failed and not pages:
         raise _damaged(path, first_error)
     if not pages:
-        raise UnreadableFile(path, f"no text layer on any of its {_count(total, 'page')} (scanned images?)",
+        raise UnreadableFile(path, f"no text layer on any of its {counted(total, 'page')} (scanned images?)",
                              "run OCR first (e.g. ocrmypdf) and ingest again")
     if failed:
         shown = ", ".join(map(str, failed[:10])) + (" ..." if len(failed) > 10 else "")
         which = f"page {shown}" if len(failed) == 1 else f"pages {shown}"
-        notes.append(f"{_count(len(failed), 'page')} could not be read ({which}: {type(first_error).__name__})")
+        notes.append(f"{counted(len(failed), 'page')} could not be read ({which}: {type(first_error).__name__})")
     if len(pages) < len(read):
         notes.append(f"{len(read) - len(pages)} of {total} pages have no text layer (blank or scanned)")
     return pages
 
 
-def _count(n: int, noun: str) -> str:
+def counted(n: int, noun: str) -> str:
+    """`1 page`, `3 pages`."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
