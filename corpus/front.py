@@ -22,6 +22,12 @@ MARKING = re.compile(r"^\W*(?:(?:this (?:document|page|report) (?:was|is|has bee
                      r"security classification)(?: as)?\W*)?(?:unclassified|official(?:[-‐ ]sensitive)?|restricted|"
                      r"not protectively marked|protect|public|confidential|draft)\W*$", re.I)
 
+def names_body(name: str) -> bool:
+    """Whether `name` is the name of a body or one of its committees: it ends in such a noun (`Rivergrove City
+    Council`, `Ayton Community Council`, `Learning & Wellbeing Committee`), and says more than the noun."""
+    return len(name.split()) >= 2 and bool(re.search(rf"\b(?:{_PART_NOUNS}|{_BODY_NOUNS})$", name.strip(), re.I))
+
+
 # A postal address printed on a front sheet: a British postcode (`SW1H 9AJ`) or a US state and ZIP code (`DC 20002`).
 _POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}|[A-Z]{2}\s+\d{5}(?:-\d{4})?)\b")
 # where an address starts after a name on the same line: a number, a floor or a room (`77 K Street`, `Lower Ground 6`)

@@ -6,6 +6,7 @@ import json
 import math
 from pathlib import Path
 
+from corpus.front import names_body
 from qa.evidence import dense_norm
 
 _QUANTITIES = frozenset({"count", "rate", "money", "date", "time", "duration", "name"})
@@ -61,7 +62,8 @@ def lexical_confidence(expected: frozenset[str], specifics, cover: float, dense:
         return conf * 0.3
     if elsewhere:
         # "burglaries in Coventry" answered from a paragraph without Coventry answers another question
-        restrictive = any(c.restrictive or c.numeric for c in specifics if c.name in elsewhere)
+        # (or a body the question names: the answer is another body's)
+        restrictive = any(c.restrictive or c.numeric or names_body(c.name) for c in specifics if c.name in elsewhere)
         return conf * (0.35 if restrictive else 0.6)
     return conf
 

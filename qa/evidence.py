@@ -125,12 +125,25 @@ class Evidence:
             return True
         for alt in c.alternatives:
             tail = alt[-2:]
-            if len(alt) > 2 and any(t not in BODY_WORDS for t in tail) and all(t in meta for t in tail):
+            if len(alt) > 2 and any(t not in BODY_WORDS for t in tail) and all(t in meta for t in tail) \
+                    and not self._other_head(rank, alt):
                 return True
             # "Falls Creek Ranch Association" for the "Falls Creek Ranch Board": the kind of body may differ
             own = [t for t in alt if t not in _KINDS_OF_BODY]
             if len(own) >= 2 and len(own) < len(alt) and all(t in meta for t in own):
                 return True
+        return False
+
+    def _other_head(self, rank: int, alt: tuple[str, ...]) -> bool:
+        """Whether paragraph `rank`'s paper names a body with the same last words as `alt` but another word before
+        them (`Tintern Community Council` for `Ayton Community Council`): another body of that kind, not this one."""
+        p = self.hits[rank].paragraph
+        tail = list(alt[-2:])
+        for name in (p.body, p.committee, p.meeting):
+            words = tokens(name)
+            for i in range(1, len(words) - 1):
+                if words[i:i + 2] == tail and words[i - 1] not in alt and words[i - 1] not in STOPWORDS:
+                    return True
         return False
 
     def says_something(self, u: Unit) -> bool:

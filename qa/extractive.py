@@ -7,6 +7,7 @@ import time
 from collections.abc import Mapping
 
 from boardqa.settings import Settings
+from corpus.front import names_body
 from index.results import Hit
 from qa.comparisons import counterparts
 from qa.compose import Numbering, PartAnswer, compose
@@ -136,7 +137,10 @@ def _answer_part(s: Scorer, settings: Settings, budget: int, compare: int, avoid
         cover *= 0.6  # only vague words ("how many people"): whatever matches them is a guess
     absent, elsewhere = specific_check(s, units)
     # a place or year the question restricts to, found only away from the answer, is missing from it
-    bound = any((c.restrictive or c.numeric) and c.specific or c.dated for c in s.part.concepts if c.name in elsewhere)
+    # and a body the question names (`Did Rivergrove City Council approve the budget?`), found only away from the
+    # answer: the answer is another body's
+    bound = any((c.restrictive or c.numeric) and c.specific or c.dated or c.specific and names_body(c.name)
+                for c in s.part.concepts if c.name in elsewhere)
     features = (cover, s.similarity(units), fact, float(bool(absent) or bound), float(bool(elsewhere) and not bound))
     if s.semantic:
         conf = learned_confidence(*features)

@@ -450,3 +450,30 @@ def test_what_a_report_covered_asks_what_it_says_not_for_the_word_cover():
         verbs = [c for c in part.concepts if c.name.startswith(("cover", "includ", "address"))]
         assert verbs and all(c.generic for c in verbs), (question, verbs)
         assert any(not c.generic for c in part.concepts), question  # what it is about still counts
+
+
+def test_a_body_the_question_names_is_not_answered_from_another_bodys_papers():
+    """Asked of a library of several councils, `Did Rivergrove City Council approve the budget?` is not answered by
+    Souldern Parish Council's approval of its accounts, and `Ayton Community Council` is not `Tintern Community
+    Council` for sharing the words `Community Council` (found asking the development library as a new user)."""
+    from corpus.front import names_body
+    from qa.evidence import Evidence
+
+    assert names_body("Rivergrove City Council") and names_body("Learning & Wellbeing Committee")
+    assert not names_body("Council") and not names_body("the budget")
+    souldern = Paragraph(doc_id="s@1", doc="souldern-minutes.pdf", doc_title="Minutes", paper="Minutes",
+                         body="Souldern Parish Council", label="12", date="2026-01-29", pages=(3,), seq=12,
+                         text="12. Finance: the council approved the budget and the accounts for payment, £1,140.")
+    rivergrove = Paragraph(doc_id="r@1", doc="rivergrove-minutes.pdf", doc_title="Minutes", paper="Minutes",
+                           body="Rivergrove City Council", label="3", date="2018-12-10", pages=(1,), seq=3,
+                           text="3. The Mayor welcomed the new police chief to the meeting.")
+    answer = answer_extractive("Did Rivergrove City Council approve the budget?",
+                               [Hit(souldern, 1.0, 0.7, 3.0), Hit(rivergrove, 0.9, 0.6, 2.0)], Settings())
+    assert answer.abstained and "Rivergrove City Council" in answer.answer, answer.answer
+    tintern = Paragraph(doc_id="t@1", doc="tintern-minutes.pdf", doc_title="Minutes", paper="Minutes",
+                        body="Tintern Community Council", label="2587", date="2018-10-29", pages=(2,), seq=7,
+                        text="Speed Limit A466 – the council had asked that the limit be extended.")
+    ev = Evidence.of([Hit(tintern, 1.0, 0.7, 3.0)])
+    ayton = analyse("What did Ayton Community Council say about the speed limit?").parts[0].concepts[0]
+    assert ayton.name == "Ayton Community Council" and not ev.where_from(ayton, 0)
+    assert ev.where_from(analyse("What did Tintern Community Council say?").parts[0].concepts[0], 0)
