@@ -20,7 +20,10 @@ _FACT_CUES = {
     "date": r"\bwhen\s+(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|must|might)\b"
             r"|\bwhen\s*\?|\bwhat (?:date|month|year|day)\b|\bwhich (?:month|year|day|date|quarter)\b"
             r"|\bby when\b|\bdeadline\b|\b(?:start|finish|end|due|closing|target|completion) date\b",
-    "time": r"\bwhat time\b|\bwhich time\b|\bwhat hour\b",
+    "time": r"\bwhat time\b|\bwhich time\b|\bwhat hour\b"
+            # when a meeting started or ended is a time of its day ("When did the board meeting adjourn?")
+            r"|\bwhen\s+(?:did|does|will|was|is)\s+(?:the\s+)?(?:[\w'’&-]+\s+){0,5}?(?:meeting|session)\s+(?:be\s+)?"
+            r"(?:start|began|begin|open|commence|close|end|finish|adjourn|conclude)",
     "rate": r"\bpercentage\b|\bproportion\b|\brates?\b|%|\bper ?cent\b|\bshare\b|\bhow likely\b",
     "person": r"\bwho\b|\bwhom\b|\bwhich (?:officer|member|councillor|person|organisation)\b",
     "name": r"\bname of\b|\bnamed\b|\bwhat (?:is|was|are|were) (?:\w+ ){0,3}called\b",

@@ -74,6 +74,12 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # (attending a meeting is attendance, not a response: "Who attended the November meeting as ...?")
     (r"response times?|turn(?:ed|s)? up|arriv\w*|attend\w*(?!(?:\s+[\w'’-]+){0,4}\s+meetings?\b)|respond\w*",
      ("response times", "response", "attend")),
+    # a meeting starts when it is called to order or held, and ends when it is closed or adjourned (minutes say so
+    # with the time: "The meeting was called to order at 7:01 p.m.", "the members closed the meeting at 10:14 a.m.")
+    (r"(?:meeting|session)s? (?:start\w*|began|begin\w*|open\w*|commenc\w*)|(?:start|beginning|opening) of the meeting",
+     ("called to order", "held", "opened", "commenced", "started")),
+    (r"(?:meeting|session)s? (?:clos\w*|end\w*|finish\w*|adjourn\w*|conclud\w*)|(?:close|end) of the meeting",
+     ("closed", "adjourned", "ended", "concluded", "finished")),
     # what a meeting cut out of a text is what its minutes say it struck out or deleted
     (r"cut (?:[\w']+ ){0,3}?out|str(?:ike|uck|icken) (?:[\w']+ ){0,3}?out|(?:taken|took|take) (?:[\w']+ ){0,3}?out of"
      r"|delet(?:e|ed|ing)", ("struck out", "stricken", "struck", "deleted", "removed")),

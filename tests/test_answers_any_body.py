@@ -477,3 +477,27 @@ def test_a_body_the_question_names_is_not_answered_from_another_bodys_papers():
     ayton = analyse("What did Ayton Community Council say about the speed limit?").parts[0].concepts[0]
     assert ayton.name == "Ayton Community Council" and not ev.where_from(ayton, 0)
     assert ev.where_from(analyse("What did Tintern Community Council say?").parts[0].concepts[0], 0)
+
+
+def test_when_a_meeting_started_or_ended_is_answered_by_the_time_its_minutes_give():
+    """A meeting starts when it is called to order or held and ends when it is closed or adjourned, at a time of its
+    day: `When did the board meeting adjourn?` quotes `closed the meeting at 10:14 a.m.`, not a date of another
+    meeting (found asking the development library as a new user)."""
+    assert {"time", "date"} <= fact_types("When did the board meeting adjourn?")
+    assert "time" not in fact_types("When did the council and the police start the joint patrols?")
+    src = dict(doc_id="f@1", doc="board-minutes.pdf", doc_title="Minutes", paper="Minutes", body="Fund Board",
+               date="2021-12-17")
+    adjourn = Paragraph(label="5", pages=(4,), seq=5, text="5. Adjourn. On a vote taken by the Acting Chairperson, "
+                        "the members closed the meeting at 10:14 a.m. for executive session.", **src)
+    next_one = Paragraph(label="4", pages=(3,), seq=4, text="4. The Board agreed that its next meeting will be "
+                         "held on 21 January 2022.", **src)
+    answer = answer_extractive("When did the Fund Board meeting adjourn?",
+                               [Hit(next_one, 1.0, 0.7, 3.0), Hit(adjourn, 0.9, 0.6, 2.0)], Settings())
+    assert not answer.abstained and "10:14 a.m." in answer.answer, answer.answer
+    cover = Paragraph(label="Cover", kind="cover", pages=(1,), seq=0, text="RIVER COMMUNITY COUNCIL\nMinutes of a "
+                      "meeting held in the Village Hall on Monday 29th October 2018 at 7.00pm.", **src)
+    roads = Paragraph(label="2587", pages=(2,), seq=7, text="2587. Road resurfacing: the Clerk to ask the highways "
+                      "team to contact the council when they have a start date.", **src)
+    answer = answer_extractive("What time did the River Community Council meeting start?",
+                               [Hit(cover, 1.0, 0.7, 3.0), Hit(roads, 0.9, 0.6, 2.0)], Settings())
+    assert not answer.abstained and "7.00pm" in answer.answer, answer.answer
