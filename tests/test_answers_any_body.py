@@ -485,6 +485,10 @@ def test_when_a_meeting_started_or_ended_is_answered_by_the_time_its_minutes_giv
     meeting (found asking the development library as a new user)."""
     assert {"time", "date"} <= fact_types("When did the board meeting adjourn?")
     assert "time" not in fact_types("When did the council and the police start the joint patrols?")
+    started = analyse("When did the council meeting start?").parts[0].concepts
+    assert any(("call", "order") in c.alternatives and ("held",) in c.alternatives for c in started)
+    ended = analyse("When did the board meeting adjourn?").parts[0].concepts
+    assert any(("closed",) in c.alternatives or ("clos",) in c.alternatives for c in ended), ended
     src = dict(doc_id="f@1", doc="board-minutes.pdf", doc_title="Minutes", paper="Minutes", body="Fund Board",
                date="2021-12-17")
     adjourn = Paragraph(label="5", pages=(4,), seq=5, text="5. Adjourn. On a vote taken by the Acting Chairperson, "
