@@ -12,6 +12,10 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 # a title before a name: "Cllr Smith", "Councilor Nyberg", "Ms Hogg"
 _TITLED = r"\b(?:Cllr|Councill?or|Mr|Mrs|Ms|Miss|Mx|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]"
+# an office or role a sentence may name someone by ("the Commissioner presented the report")
+ROLE = re.compile(r"\b(?:Chief Constable|Commissioner|Chair(?:man|person|ed by)?|Chief Executive|Director"
+                  r"|Head of|Officer|Advocate|Governor|Leader|Mayor|Minister|Secretary|Lead|Clerk|Treasurer"
+                  r"|President|Trustee|Headteacher|Principal)\b")
 _FACTS = {
     # a rate is a figure: "12.5 percent", "1 in 4", "3.6pp", "1.9 times more likely", "9 per 1,000", a rate's
     # figure ("a rate of 4.2"); the word "rate" alone ("the positive outcome rate is rising") gives none
@@ -25,10 +29,7 @@ _FACTS = {
     "time": re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:hrs|hours|am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b", re.I),
     "money": re.compile(r"[£$€]\s?\d|\b(?:pounds|dollars|euros)\b", re.I),  # "420 million hits" is a count
     "name": re.compile(r"\b[A-Z][a-z]+\.?\s+[A-Z]"),  # a prefilter: `_has_name` decides
-    "person": re.compile(rf"{_TITLED}"
-                         r"|\b(?:Chief Constable|Commissioner|Chair(?:man|person|ed by)?|Chief Executive|Director"
-                         r"|Head of|Officer|Advocate|Governor|Leader|Mayor|Minister|Secretary|Lead|Clerk|Treasurer"
-                         r"|President|Trustee|Headteacher|Principal)\b"
+    "person": re.compile(rf"{_TITLED}|{ROLE.pattern}"
                          r"|\b(?:led|presented|chaired) by\b|\b(?:PCC|DPCC|ACC|DCC|CEO)\b"
                          # a role and a name side by side ("The new headteacher, Sally Herbert, has been ...")
                          r"|(?i:\b(?:head ?teacher|chair(?:man|person)?|clerk|treasurer|secretary|director|officer"

@@ -11,7 +11,7 @@ from dataclasses import replace
 from qa.acronyms import initialisms, with_initialisms
 from qa.counts import counted_thing, counts, how_often_verb
 from qa.evidence import Evidence, Unit, coverage, dense_norm, near_part, similarities, weights
-from qa.fact_patterns import FIGURE_FACTS
+from qa.fact_patterns import FIGURE_FACTS, ROLE, _TITLED
 from qa.initials import asked_offices, named
 from qa.next_sentence import who
 from qa.question import Concept, Question, QuestionPart
@@ -53,6 +53,9 @@ class Scorer:
         self.often = how_often_verb(part) if "frequency" in self.expected else None  # "how often ... meet": meet
         self._facts: dict[Unit, frozenset[str]] = {}
         self.office = asked_offices(part.text)  # "Who is the Vice Chair?": its holder is asked for
+        # "Who is the Police and Crime Commissioner?" asks who holds an office: only a name answers it
+        self.identity = bool(ROLE.search(part.text)) and bool(re.match(r"\W*who\s+(?:is|was|are|were)\s+(?:the|a|an)\b",
+                                                                      part.text, re.I))
         self._holders: dict[Unit, bool] = {}
         self.top = max((h.score for h in ev.hits), default=0.0)
         self.measures = frozenset(fold(w) for w in re.findall(r"\b(?:proportion|percentage|share|average|median|"
@@ -81,6 +84,8 @@ class Scorer:
         facts = self.facts_of(u)
         if self.office and "person" in self.expected and not self.names_holder(u):
             facts = facts - {"person"}  # a line naming someone else, or the office without its holder
+        elif self.identity and "person" in facts and not (re.search(_TITLED, u.text) or "name" in u.facts):
+            facts = facts - {"person"}  # "the Commissioner presented ...": an office, not who holds it
         if self.by_how_much:
             return "trend" in facts and bool(facts & (self.expected - {"trend"} | FIGURE_FACTS))
         return bool(self.expected & facts)

@@ -157,3 +157,29 @@ def test_a_front_sheets_chair_field_names_who_chaired():
     answer = answer_extractive("Who chaired the Sector Panel meeting?",
                                [Hit(item, 1.0, 0.7, 3.0), Hit(cover, 0.9, 0.6, 2.0)], Settings())
     assert not answer.abstained and "Ann Example" in answer.answer, answer.answer
+
+
+def test_who_holds_an_office_is_answered_by_a_name_not_by_the_office_again():
+    """`Who is the Police and Crime Commissioner?` is not answered by `the Commissioner presented the report`: the
+    sentence names the office asked about, not who holds it; `Who presented the report?` is."""
+    from index.results import Hit
+    from qa.extractive import answer_extractive
+
+    src = dict(doc_id="m@1", doc="minutes.pdf", doc_title="Minutes", paper="Minutes", body="Police and Crime Panel",
+               date="2025-11-17")
+    presented = Paragraph(label="921", pages=(4,), seq=9, text="921. Before the Commissioner presented the report "
+                          "on crime recording, members noted the announcement about the future of the role.", **src)
+    named_holder = Paragraph(label="Present", pages=(1,), seq=1, text="Simon Example – Police and Crime "
+                             "Commissioner", **src)
+    from qa.evidence import Evidence
+    from qa.question import analyse
+    from qa.scorer import Scorer
+
+    ev = Evidence.of([Hit(presented, 1.0, 0.7, 3.0), Hit(named_holder, 0.5, 0.3, 1.0)])
+    identity = Scorer(analyse("Who is the Police and Crime Commissioner?").parts[0], ev)
+    assert [ev.paragraph(u.rank).label for u in ev.units if identity.gives(u)] == ["Present"]
+    doer = Scorer(analyse("Who presented the report on crime recording?").parts[0], ev)
+    assert any(doer.gives(u) for u in ev.units if ev.paragraph(u.rank).label == "921")
+    answer = answer_extractive("Who presented the report on crime recording?", [Hit(presented, 1.0, 0.7, 3.0)],
+                               Settings())
+    assert not answer.abstained and "Commissioner presented" in answer.answer, answer.answer
