@@ -143,19 +143,24 @@ def _entities(text: str) -> list[tuple[int, int, str, bool]]:
     for m in _ENTITY.finditer(text):
         cuts = [m.start()] + [p.end() for p in _POSSESSIVE.finditer(text, m.start(), m.end())] + [m.end()]
         for start, end in zip(cuts, cuts[1:]):
-            words = re.findall(r"[A-Za-z0-9'’&-]+", _POSSESSIVE.sub("", text[start:end]))
+            segment = _POSSESSIVE.sub("", text[start:end])
+            found = list(re.finditer(r"[A-Za-z0-9'’&-]+", segment))
             at_start = start == 0 or re.search(r"[?.!:;]\s*$", text[:start])
-            if at_start and words and not words[0].isupper():
-                words = words[1:]  # "Is", "How", "Compare": capitalised only because a sentence starts
-            words = [w for w in words if w.lower() not in MONTHS and w.lower() not in STOPWORDS or w in ("to", "of")]
-            while words and words[-1] in ("to", "of"):
-                words.pop()
+            if at_start and found and not found[0].group().isupper():
+                found = found[1:]  # "Is", "How", "Compare": capitalised only because a sentence starts
+            found = [w for w in found if w.group().lower() not in MONTHS and w.group().lower() not in STOPWORDS
+                     or w.group() in ("to", "of")]
+            while found and found[-1].group() in ("to", "of"):
+                found.pop()
+            words = [w.group() for w in found]
             # a name of three capitalised words or more is a name even when each word is common
             # ("Local Public Data Panel"); "Police" or "the Panel" alone names no body in particular
             capitalised = [w for w in words if w[0].isupper()]
             if any(w[0].isalpha() and fold(w) not in BODY_WORDS for w in words) or len(capitalised) >= 3:
                 restricts = _RESTRICTS.search(text[:start]) or _COUNTED.search(text[:start])
-                out.append((start, end, " ".join(words), start == m.start() and bool(restricts)))
+                # the name as the question prints it, joining words kept ("Accountability and Governance Board")
+                name = " ".join(segment[found[0].start():found[-1].end()].split())
+                out.append((start, end, name, start == m.start() and bool(restricts)))
     return out
 
 

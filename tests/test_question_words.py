@@ -97,3 +97,13 @@ def test_plain_words_for_the_general_public_and_for_simplifying_find_the_papers_
     said = frozenset(tokens("the data should not be refined to make it understandable by the general public"))
     found = {c.name for c in part.concepts if c.found_in(said)}
     assert {"general public", "simplified"} <= found, [c.name for c in part.concepts]
+
+
+def test_a_name_is_kept_as_the_question_prints_it_joining_words_and_all():
+    """A refusal quotes the name asked about: `Accountability and Governance Board`, not `Accountability Governance
+    Board`; its words and initials are matched as before."""
+    from qa.question import analyse
+
+    named = [c for c in analyse("Who chairs the Accountability and Governance Board?").parts[0].concepts if c.specific]
+    assert [c.name for c in named] == ["Accountability and Governance Board"]
+    assert named[0].alternatives == (("accountability", "governanc", "board"), ("agb",))
