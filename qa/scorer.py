@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from corpus.meta import find_date
 from qa.acronyms import initialisms, with_initialisms
 from qa.counts import counted_thing, counts, how_often_verb
 from qa.evidence import Evidence, Unit, coverage, dense_norm, near_part, similarities, weights
@@ -53,6 +54,8 @@ class Scorer:
         self.often = how_often_verb(part) if "frequency" in self.expected else None  # "how often ... meet": meet
         self._facts: dict[Unit, frozenset[str]] = {}
         self.office = asked_offices(part.text)  # "Who is the Vice Chair?": its holder is asked for
+        # "When is the next meeting?" asks for a day after the papers' own meeting
+        self.next_meeting = bool(re.search(r"\bnext\s+(?:[\w'’&-]+\s+){0,4}?meetings?\b", part.text, re.I))
         # "Who is the Police and Crime Commissioner?" asks who holds an office: only a name answers it
         self.identity = bool(ROLE.search(part.text)) and bool(re.match(r"\W*who\s+(?:is|was|are|were)\s+(?:the|a|an)\b",
                                                                       part.text, re.I))
@@ -84,11 +87,19 @@ class Scorer:
         facts = self.facts_of(u)
         if self.office and "person" in self.expected and not self.names_holder(u):
             facts = facts - {"person"}  # a line naming someone else, or the office without its holder
-        elif self.identity and "person" in facts and not (re.search(_TITLED, u.text) or "name" in u.facts):
+        if self.next_meeting and "date" in facts and self._not_after_own_meeting(u):
+            facts = facts - {"date"}  # "held on 17 November 2025" in that meeting's minutes: this meeting, not the next
+        if self.identity and "person" in facts and not (re.search(_TITLED, u.text) or "name" in u.facts):
             facts = facts - {"person"}  # "the Commissioner presented ...": an office, not who holds it
         if self.by_how_much:
             return "trend" in facts and bool(facts & (self.expected - {"trend"} | FIGURE_FACTS))
         return bool(self.expected & facts)
+
+    def _not_after_own_meeting(self, u: Unit) -> bool:
+        """Whether the first full date `u` prints is no later than its own paper's meeting."""
+        own = self.ev.paragraph(u.rank).date
+        printed = find_date(u.text, full_only=True)
+        return bool(own) and bool(printed) and printed[:len(own)] <= own
 
     def names_holder(self, u: Unit) -> bool:
         """Whether `u` names the holder of the office the question asks about (read once a unit)."""

@@ -505,3 +505,22 @@ def test_when_a_meeting_started_or_ended_is_answered_by_the_time_its_minutes_giv
     answer = answer_extractive("What time did the River Community Council meeting start?",
                                [Hit(cover, 1.0, 0.7, 3.0), Hit(roads, 0.9, 0.6, 2.0)], Settings())
     assert not answer.abstained and "7.00pm" in answer.answer, answer.answer
+
+
+def test_the_next_meeting_is_a_day_after_the_papers_own_meeting():
+    """`When is the next meeting?` is not answered by the minutes' heading giving the day they were held: it is
+    answered by the date the minutes give for the next one."""
+    src = dict(doc_id="m@1", doc="minutes.txt", doc_title="Agenda pack", paper="Minutes of the meeting held on 17 "
+               "November 2025", body="Police and Crime Panel", date="2025-11-17")
+    heading = Paragraph(label="Cover", kind="cover", pages=(1,), seq=0, text="MINUTES OF THE MEETING OF THE POLICE "
+                        "AND CRIME PANEL HELD ON 17 NOVEMBER 2025 AT 14:00 HOURS", **src)
+    next_one = Paragraph(label="924", pages=(6,), seq=12, text="924. DATE OF THE NEXT MEETING Members were informed "
+                         "that the next meeting would be held on 5 January 2026.", **src)
+    from qa.evidence import Evidence
+    from qa.scorer import Scorer
+
+    ev = Evidence.of([Hit(heading, 1.0, 0.7, 3.0), Hit(next_one, 0.8, 0.6, 2.0)])
+    scorer = Scorer(analyse("When is the next Police and Crime Panel meeting?").parts[0], ev)
+    assert [ev.paragraph(u.rank).label for u in ev.units if scorer.gives(u)] == ["924"]
+    answer = answer_extractive("When is the next Police and Crime Panel meeting?", ev.hits, Settings())
+    assert not answer.abstained and "5 January 2026" in answer.answer, answer.answer
