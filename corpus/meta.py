@@ -69,6 +69,25 @@ def short_date(iso: str) -> str:
     return f"{int(parts[2])} {month} {parts[0]}"
 
 
-def short_meeting(meeting: str, date: str) -> str:
-    """Meeting and date in a few words for a reference: `AGB May 2025`."""
-    return " ".join(p for p in (acronym(meeting) if meeting else "", short_date(date)) if p)
+SHORT_NAME = 48  # a meeting's name up to this long is shown whole in a reference; a longer one by its initials
+_DOCUMENT_ONLY = re.compile(r"^\W*(?:(?:supplementary|draft|public|reports?\s+pack|agenda|minutes|papers?|pack)\W*)+$",
+                            re.I)
+
+
+def short_meeting(meeting: str, date: str, paper: str = "", body: str = "", committee: str = "") -> str:
+    """Meeting and date in a few words for a reference: `Accountability and Governance Board, May 2025`.
+
+    The name is the first of the meeting, committee and body that the paper's title does not already say
+    (`Transparency Board Minutes`, `Minutes of the Meeting of Souldern Parish Council`) and that is more than a
+    document's name (`Agenda`), preferring one short enough to read whole; a long one is given by its initials
+    (`Decoy Community Primary School Board of Governors` -> `DCPSBG`); with none, the date alone."""
+    names = [n for n in (meeting, committee, body)
+             if n and not _DOCUMENT_ONLY.match(n) and not (paper and _within(n, paper))]
+    name = next((n for n in names if len(n) <= SHORT_NAME), acronym(names[0]) if names else "")
+    return ", ".join(p for p in (name, short_date(date)) if p)
+
+
+def _within(name: str, title: str) -> bool:
+    """Whether every word of `name` (but joining words and dates) is in `title`."""
+    words = {w for w in re.findall(r"[a-z]+", name.lower()) if w not in _STOP}
+    return words <= set(re.findall(r"[a-z]+", title.lower()))

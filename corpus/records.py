@@ -73,7 +73,8 @@ class Paragraph:
 
     @property
     def reference(self) -> str:
-        """What a reader sees and can check, e.g. `Police and Crime Plan Performance (AGB May 2025), ¶3.7, p.4`."""
+        """What a reader sees and can check, e.g. `Police and Crime Plan Performance (Accountability and Governance
+        Board, May 2025), ¶3.7, p.4`."""
         where = f" ({self.meeting_short})" if self.meeting_short else ""
         numbered = self.kind in ("numbered", "titled") or (self.kind == "row" and self.label[:1].isdigit())
         label = f"¶{self.label}" if numbered else self.label
@@ -87,10 +88,10 @@ class Paragraph:
 
     @property
     def meeting_short(self) -> str:
-        """Meeting and date in a few words, e.g. `AGB May 2025` or `PCP 5 Jan 2026`."""
+        """Meeting and date in a few words, e.g. `Accountability and Governance Board, May 2025`."""
         from corpus.meta import short_meeting
 
-        return short_meeting(self.meeting, self.date)
+        return short_meeting(self.meeting, self.date, self.paper, self.body, self.committee)
 
     def to_json(self) -> dict:
         data = asdict(self)

@@ -194,7 +194,7 @@ def test_draft_reply_with_downloads(served):
     state = served[0].boardqa
     text, reply_state, md, docx, note = state.on_draft(HOMICIDES, "the West Midlands Police and Crime Panel")
     assert "31" in text and "[1]" in text and "West Midlands Police and Crime Panel" in text
-    assert "[1] Police and Crime Plan Performance (AGB May 2025), ¶3.7 — Accountability and Governance " \
+    assert "[1] Police and Crime Plan Performance (Accountability and Governance Board, May 2025), ¶3.7 — Accountability and Governance " \
         "Board, May 2025" in text
     assert "¶3.7 — Accountability and Governance Board, May 2025" in Path(md).read_text(encoding="utf-8")
     assert Path(docx).read_bytes()[:2] == b"PK"

@@ -104,7 +104,7 @@ def test_how_many_homicides_gives_the_count_and_cites_the_homicide_paragraph():
     assert "31" in answer.answer and "[1]" in answer.answer
     assert cited_labels(answer)[0] == "3.7"
     assert answer.citations[0].quote in HOMICIDE.text
-    assert answer.citations[0].reference == "Police and Crime Plan Performance (AGB May 2025), ¶3.7, p.4"
+    assert answer.citations[0].reference == "Police and Crime Plan Performance (Accountability and Governance Board, May 2025), ¶3.7, p.4"
     assert answer.confidence >= SETTINGS.answer.min_confidence
 
 

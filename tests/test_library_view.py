@@ -92,7 +92,8 @@ def test_every_reference_names_its_meeting_and_date():
     answer = Answer("q", "A [1], B [2] and C [3].", False, cites, 0.8)
     by_key = {p.key: p for p in LIBRARY}
     chat = answer_markdown(answer, by_key)
-    assert "1. Minutes (9 May 2022), ¶LW 1 — Learning & Wellbeing Committee, Decoy Primary School, 9 May 2022" in chat
+    assert "1. Minutes (Learning & Wellbeing Committee, 9 May 2022), ¶LW 1 — Learning & Wellbeing Committee, Decoy " \
+        "Primary School, 9 May 2022" in chat
     assert "— Souldern Parish Council, 29 January 2026" in chat
     dated = with_meetings(answer, by_key)
     assert dated.citations[2].reference.endswith("— Local Public Data Panel, 17 October 2013")
@@ -110,3 +111,24 @@ def test_an_upload_lists_each_paper_found_with_its_paragraphs_and_warnings():
     assert lines[-1].strip() == "warning: pages 4-5 have no text layer (scanned?): run OCR"
     bare = FileReport(path="x.txt", paragraphs=(para("x.txt", "Notes", "1"),), papers=("Notes",))
     assert paper_lines(bare) == ["         - Notes: 1 paragraph (no meeting or date found)"]
+
+
+def test_a_reference_names_its_meeting_in_words_a_reader_can_read():
+    """Initials only for a name too long to read whole; a name the paper's title already says is not repeated; a
+    document's name (`Agenda`) is no meeting's name."""
+    from corpus.meta import short_meeting
+
+    assert short_meeting("Accountability and Governance Board", "2025-05", "Police and Crime Plan Performance") == \
+        "Accountability and Governance Board, May 2025"
+    assert short_meeting("Minutes of the Meeting of Souldern Parish Council", "2026-01-29",
+                         "Minutes of the Meeting of Souldern Parish Council", "Souldern Parish Council") == "29 Jan 2026"
+    assert short_meeting("TB (5) 1.i Action Log as of 2 March 2011", "2011-03-02",
+                         "TB (5) 1.i Action Log as of 2 March 2011") == "2 Mar 2011"
+    assert short_meeting("Agenda", "2023-10-24", "Access to GP's and Primary Medical Care", "",
+                         "Adult Social Care and Health Select Committee") == \
+        "Adult Social Care and Health Select Committee, 24 Oct 2023"
+    assert short_meeting("Decoy Community Primary School Board of Governors", "2022-05-23", "Governor Attendance",
+                         "Decoy Community Primary School Board of Governors", "Full Governing Body") == \
+        "Full Governing Body, 23 May 2022"
+    assert short_meeting("North Riding Combined Fire and Rescue Authority Audit Board", "2024-03-01", "Minutes") == \
+        "NRCFRAAB, 1 Mar 2024"
