@@ -57,8 +57,9 @@ _OWNER = re.compile(r"(?<![AP]M)(?<![AP]\.M\.)\s[A-Z]{2,3}(?:/[A-Z]{2,3})*\s*$")
 _NOT_OWNER = re.compile(r"\b(?:the|of|an?)(?:\s+[A-Z][a-z]+)?\s*$")
 FIGURE_FACTS = frozenset({"count", "money", "rate"})  # the kinds of fact that are figures
 FIGURE = re.compile(r"(?<![\w.£/])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w/]|\.\d)")
-NOT_COUNT_AFTER = re.compile(rf"\s*(?:%|per ?cent|percent|pp\b|percentage|/|[:.]\d|(?:st|nd|rd|th)?\s+{_MONTH}\b)",
-                             re.I)
+# (`3.0 times more likely`, `twice as likely`: how many times one rate is another's, no count of anything)
+NOT_COUNT_AFTER = re.compile(rf"\s*(?:%|per ?cent|percent|pp\b|percentage|/|[:.]\d|(?:st|nd|rd|th)?\s+{_MONTH}\b"
+                             r"|times\s+(?:more|less|as|higher|lower|greater|fewer|the)\b)", re.I)
 _REFERENCE_BEFORE = re.compile(r"\b(?:ref|minute|paragraph|para|item|action|no|number|commitment|module|code|table"
                                r"|figure|appendix|annex|page|pages|section|quarter|q)\.?\s*$", re.I)
 _WORD_COUNT = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundreds?"

@@ -107,3 +107,14 @@ def test_a_name_is_kept_as_the_question_prints_it_joining_words_and_all():
     named = [c for c in analyse("Who chairs the Accountability and Governance Board?").parts[0].concepts if c.specific]
     assert [c.name for c in named] == ["Accountability and Governance Board"]
     assert named[0].alternatives == (("accountability", "governanc", "board"), ("agb",))
+
+
+def test_how_many_times_one_rate_is_another_is_no_count():
+    """`Black individuals 3.0 times more likely to be searched` says how many times one rate is another: it does not
+    answer `How many people were stopped and searched?` (found as a new user); `4,203 searches` does."""
+    from qa.fact_patterns import facts_in
+
+    ratio = "Asian individuals are 1.8 times more likely, and Black individuals 3.0 times more likely, to be searched."
+    assert "count" not in facts_in(ratio)
+    assert "count" not in facts_in("Victims were twice as likely and 2 times as likely to report it online.")
+    assert "count" in facts_in("Officers carried out 4,203 searches, 3 times the number of last year.")
