@@ -11,7 +11,7 @@ __all__ = ["FIGURE", "FIGURE_FACTS", "NOT_COUNT_AFTER", "facts_in", "has_name"]
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 # a title before a name: "Cllr Smith", "Councilor Nyberg", "Ms Hogg"
-_TITLED = r"\b(?:Cllr|Councill?or|Mr|Mrs|Ms|Miss|Mx|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]"
+TITLED = r"\b(?:Cllr|Councill?or|Mr|Mrs|Ms|Miss|Mx|Dr|Professor|Sir|Dame|Lord|Baroness)\.?\s+[A-Z]"
 # an office or role a sentence may name someone by ("the Commissioner presented the report")
 ROLE = re.compile(r"\b(?:Chief Constable|Commissioner|Chair(?:man|person|ed by)?|Chief Executive|Director"
                   r"|Head of|Officer|Advocate|Governor|Leader|Mayor|Minister|Secretary|Lead|Clerk|Treasurer"
@@ -29,7 +29,7 @@ _FACTS = {
     "time": re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:hrs|hours|am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b", re.I),
     "money": re.compile(r"[£$€]\s?\d|\b(?:pounds|dollars|euros)\b", re.I),  # "420 million hits" is a count
     "name": re.compile(r"\b[A-Z][a-z]+\.?\s+[A-Z]"),  # a prefilter: `_has_name` decides
-    "person": re.compile(rf"{_TITLED}|{ROLE.pattern}"
+    "person": re.compile(rf"{TITLED}|{ROLE.pattern}"
                          r"|\b(?:led|presented|chaired) by\b|\b(?:PCC|DPCC|ACC|DCC|CEO)\b"
                          # a role and a name side by side ("The new headteacher, Sally Herbert, has been ...")
                          r"|(?i:\b(?:head ?teacher|chair(?:man|person)?|clerk|treasurer|secretary|director|officer"
@@ -99,7 +99,7 @@ def has_name(text: str, common: frozenset[str] = frozenset()) -> bool:
     """A person's name: a title and a name, or two capitalised words that are not an office, a kind of
     place or an organisation ("Chief Constable", "North Area", "Borough Council"), nor two words the papers also
     print in lower case (`common`: "Online Approved" on a status line is no one's name)."""
-    if re.search(_TITLED, text):
+    if re.search(TITLED, text):
         return True
     for m in re.finditer(r"(?<![A-Z][a-z]\s)(?<![A-Z][a-z]{2}\s)\b([A-Z][a-z]+)\s+(?:[A-Z]\.\s+)?([A-Z][a-z]+)\b"
                          r"(?!\s+[A-Z])", text):

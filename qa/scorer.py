@@ -12,7 +12,7 @@ from corpus.meta import find_date
 from qa.acronyms import initialisms, with_initialisms
 from qa.counts import counted_thing, counts, how_often_verb
 from qa.evidence import Evidence, Unit, coverage, dense_norm, near_part, similarities, weights
-from qa.fact_patterns import FIGURE_FACTS, ROLE, _TITLED
+from qa.fact_patterns import FIGURE_FACTS, ROLE, TITLED
 from qa.initials import asked_offices, named
 from qa.next_sentence import who
 from qa.question import Concept, Question, QuestionPart
@@ -89,7 +89,7 @@ class Scorer:
             facts = facts - {"person"}  # a line naming someone else, or the office without its holder
         if self.next_meeting and "date" in facts and self._not_after_own_meeting(u):
             facts = facts - {"date"}  # "held on 17 November 2025" in that meeting's minutes: this meeting, not the next
-        if self.identity and "person" in facts and not (re.search(_TITLED, u.text) or "name" in u.facts):
+        if self.identity and "person" in facts and not (re.search(TITLED, u.text) or "name" in u.facts):
             facts = facts - {"person"}  # "the Commissioner presented ...": an office, not who holds it
         if self.by_how_much:
             return "trend" in facts and bool(facts & (self.expected - {"trend"} | FIGURE_FACTS))
