@@ -69,7 +69,7 @@ def short_date(iso: str) -> str:
     return f"{int(parts[2])} {month} {parts[0]}"
 
 
-SHORT_NAME = 48  # a meeting's name up to this long is shown whole in a reference; a longer one by its initials
+SHORT_NAME = 52  # a meeting's name up to this long is shown whole in a reference; a longer one by its initials
 _DOCUMENT_ONLY = re.compile(r"^\W*(?:(?:supplementary|draft|public|reports?\s+pack|agenda|minutes|papers?|pack)\W*)+$",
                             re.I)
 

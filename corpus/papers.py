@@ -14,6 +14,9 @@ MINUTES = re.compile(r"^\W*minutes of\b", re.I)
 # a form field of a meeting's front sheet (`Chair: Dr Kieron O'Hara`, `Venue: Council Chamber`): says who or where
 _FIELD = re.compile(r"^\W*(?:chair(?:man|person|woman)?|chaired by|vice[- ]chair|clerk|secretary|venue|location|"
                     r"place|time|present|attendees|apologies|minute[- ]?taker|members)\s*:\s*\S", re.I)
+# a front sheet laid out as a form: `COMMITTEE Full Governing Body DATE 23 May 2022`, `Meeting: Audit Committee Date: ...`
+_FORM_MEETING = re.compile(r"^\W*(?:committee|meeting|board|panel)\s*:?\s+(?P<name>\S.*?)\s+date\s*:?\s+(?P<date>\S.*)$",
+                           re.I)
 SUBJECT = re.compile(r"^\W*(?:subject|re)\s*:\s*(?P<subject>\S.{3,})$", re.I)  # a memorandum's subject line
 AGENDA = re.compile(r"^\W*agenda\W*$", re.I)
 REPORT_TO = re.compile(r"^\W*report to\b", re.I)
@@ -144,6 +147,10 @@ def read_head(lines: list[Line], start: int, end: int) -> PaperHead:
                 title = rest
             else:
                 title = t
+            used = j + 1
+        elif _FORM_MEETING.match(t) and not title and find_date(t):
+            title, weak = title_case(_FORM_MEETING.match(t).group("name").strip(" *")), False  # the meeting's own name
+            date = date or find_date(t)
             used = j + 1
         elif _FIELD.match(t) and not title:
             used = j + 1  # who chaired, where and when: the front sheet's fields, not its title

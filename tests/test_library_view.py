@@ -127,8 +127,10 @@ def test_a_reference_names_its_meeting_in_words_a_reader_can_read():
     assert short_meeting("Agenda", "2023-10-24", "Access to GP's and Primary Medical Care", "",
                          "Adult Social Care and Health Select Committee") == \
         "Adult Social Care and Health Select Committee, 24 Oct 2023"
-    assert short_meeting("Decoy Community Primary School Board of Governors", "2022-05-23", "Governor Attendance",
+    assert short_meeting("Decoy Community Primary School Board of Governors", "2022-05-23", "Full Governing Body",
                          "Decoy Community Primary School Board of Governors", "Full Governing Body") == \
-        "Full Governing Body, 23 May 2022"
+        "Decoy Community Primary School Board of Governors, 23 May 2022"
+    assert short_meeting("North Riding Combined Fire and Rescue Authority Audit Board", "2024-03-01", "Minutes",
+                         committee="Audit Board") == "Audit Board, 1 Mar 2024"  # a long name, a short one
     assert short_meeting("North Riding Combined Fire and Rescue Authority Audit Board", "2024-03-01", "Minutes") == \
         "NRCFRAAB, 1 Mar 2024"

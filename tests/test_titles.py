@@ -106,3 +106,18 @@ def test_addresses_are_told_from_names():
     assert without_address("BOARD OF THE FUND 77 K Street NE, Washington, DC 20002") == "BOARD OF THE FUND"
     assert not is_address("Police and Crime Panel, 5 January 2026")
     assert not is_address("Item 3: 2024/25 outturn of £12.5 million")
+
+
+def test_a_front_sheet_laid_out_as_a_form_names_the_meeting_not_the_first_table(tmp_path):
+    path = _pdf(tmp_path / "governors.pdf", [
+        ("RIVERSIDE PRIMARY SCHOOL BOARD OF GOVERNORS", "Helvetica-Bold", 10),
+        ("COMMITTEE Full Governing Body DATE 23 May 2022", "Helvetica", 10),
+        ("GOVERNOR ATTENDANCE", "Helvetica-Bold", 10),
+        ("1. Welcome", "Helvetica-Bold", 10),
+        (BODY[:90], "Helvetica", 10),
+        (BODY[90:], "Helvetica", 10),
+        ("2. The minutes of the last meeting were agreed as a true record by the governors.", "Helvetica", 10),
+    ])
+    report = read_file(path, max_bytes=10_000_000)
+    assert {p.paper for p in report.paragraphs} == {"Full Governing Body"}
+    assert {p.date for p in report.paragraphs} == {"2022-05-23"}
