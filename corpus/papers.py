@@ -17,6 +17,11 @@ _FIELD = re.compile(r"^\W*(?:chair(?:man|person|woman)?|chaired by|vice[- ]chair
 # a front sheet laid out as a form: `COMMITTEE Full Governing Body DATE 23 May 2022`, `Meeting: Audit Committee Date: ...`
 _FORM_MEETING = re.compile(r"^\W*(?:committee|meeting|board|panel)\s*:?\s+(?P<name>\S.*?)\s+date\s*:?\s+(?P<date>\S.*)$",
                            re.I)
+# a signature: a person's name, then the office they sign as (`Dharmesh Vashee` / `General Counsel and Secretary`)
+_PERSON = re.compile(r"^(?:(?:Cllr|Dr|Mr|Mrs|Ms|Miss|Prof(?:essor)?)\.?\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z]\.?)?"
+                     r"(?:\s+[A-Z][A-Za-z'’-]+){1,2}$")
+_SIGNS_AS = re.compile(r"\b(?:counsel|secretary|clerk|chair(?:man|person|woman)?|officer|director|executive|manager"
+                       r"|treasurer|head|lead|commissioner|governor)\b", re.I)
 SUBJECT = re.compile(r"^\W*(?:subject|re)\s*:\s*(?P<subject>\S.{3,})$", re.I)  # a memorandum's subject line
 AGENDA = re.compile(r"^\W*agenda\W*$", re.I)
 REPORT_TO = re.compile(r"^\W*report to\b", re.I)
@@ -148,6 +153,10 @@ def read_head(lines: list[Line], start: int, end: int) -> PaperHead:
             else:
                 title = t
             used = j + 1
+        elif not title and _PERSON.match(t) and not BODY.search(t) and j + 1 < limit \
+                and not lines[j + 1].gap and lines[j + 1].kind == "short" and _SIGNS_AS.search(lines[j + 1].text):
+            used = j = j + 2  # a signature left over from the paper before: who signed it, not a title
+            continue
         elif _FORM_MEETING.match(t) and not title and find_date(t):
             title, weak = title_case(_FORM_MEETING.match(t).group("name").strip(" *")), False  # the meeting's own name
             date = date or find_date(t)

@@ -121,3 +121,26 @@ def test_a_front_sheet_laid_out_as_a_form_names_the_meeting_not_the_first_table(
     report = read_file(path, max_bytes=10_000_000)
     assert {p.paper for p in report.paragraphs} == {"Full Governing Body"}
     assert {p.date for p in report.paragraphs} == {"2022-05-23"}
+
+
+def test_a_signature_left_over_from_the_paper_before_is_not_the_next_ones_title(tmp_path):
+    path = _pdf(tmp_path / "minutes.pdf", [
+        ("RIVER FUND BOARD", "Helvetica-Bold", 10),
+        ("MINUTES OF THE MEETING OF THE BOARD MEMBERS", "Helvetica-Bold", 10),
+        ("December 17, 2021", "Helvetica", 10),
+        ("1. Approval of the Minutes of the November Board Meeting.", "Helvetica-Bold", 10),
+        (BODY[:90], "Helvetica", 10),
+        (BODY[90:], "Helvetica", 10),
+        ("2. Adjourn. The members closed the meeting at 10:14 a.m. and the Chair adjourned it.", "Helvetica", 10),
+        ("", "Helvetica", 10),
+        ("Jane Example", "Helvetica", 10),
+        ("General Counsel and Secretary", "Helvetica", 10),
+        ("", "Helvetica", 10),
+        ("Attachments", "Helvetica-Bold", 10),
+        ("1. Fund Statistics November 2021", "Helvetica", 10),
+        ("2. November 2021 Performance Review", "Helvetica", 10),
+        ("3. Quarterly Vendor Risk Assessment", "Helvetica", 10),
+    ])
+    papers = _papers(path)
+    assert "Jane Example" not in papers, papers
+    assert papers[-1] == "Attachments", papers
