@@ -49,6 +49,13 @@ def find_date(text: str, *, dotted: bool = False, full_only: bool = False) -> st
     return f"{int(m.group(2)):04d}-{_month_number(m.group(1)):02d}" if m else ""
 
 
+def date_start(text: str) -> int:
+    """Where the first full date printed in words starts in `text` (`11th February, 2006`, `December 17, 2021`),
+    or -1."""
+    starts = [m.start() for m in (_DAY_MONTH_YEAR.search(text), _MONTH_DAY_YEAR.search(text)) if m]
+    return min(starts) if starts else -1
+
+
 def acronym(name: str) -> str:
     """`Accountability and Governance Board` -> `AGB`; short names are kept as they are."""
     words = [w for w in re.split(r"[\s\-–]+", name.strip()) if w]

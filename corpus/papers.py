@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from corpus.lines import Line, is_meta
 from corpus.front import MARKING, is_address, without_address
-from corpus.meta import find_date
+from corpus.meta import date_start, find_date
 from corpus.titles import styled_title
 
 MINUTES = re.compile(r"^\W*minutes of\b", re.I)
@@ -107,6 +107,9 @@ def _minutes_title(text: str) -> str:
         when = m.group(1) if m else ""
         if when:
             return f"Minutes of the meeting held on {title_case(when.upper()).replace(',', '')}"
+        at = date_start(text)
+        if at > len("minutes of "):  # `MINUTES OF THE MEETING OF THE BOARD MEMBERS December 17, 2021`: the date is the
+            text = text[:at].rstrip(" ,–-:")  # paper's date (kept as such), not part of its name
     return title_case(text.split(" HELD ")[0].split(" held ")[0])
 
 

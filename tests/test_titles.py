@@ -97,6 +97,11 @@ def test_minutes_are_titled_by_the_day_held_wherever_the_line_gives_it():
                           "October 2018 at 7.00pm.") == "Minutes of the meeting held on 29th October 2018"
     assert _minutes_title("MINUTES OF THE MEETING HELD ON 17 NOVEMBER 2025") == \
         "Minutes of the meeting held on 17 November 2025"
+    # a date printed after the name, with no "held on": the paper's date, not part of its name
+    assert _minutes_title("MINUTES OF THE MEETING OF THE BOARD MEMBERS December 17, 2021") == \
+        "Minutes of the Meeting of the Board Members"
+    assert _minutes_title("Minutes of the Second Annual General Meeting (AGM) of the Society, 11th February, 2006, at "
+                          "11:30am.") == "Minutes of the Second Annual General Meeting (AGM) of the Society"
 
 
 def test_addresses_are_told_from_names():
