@@ -60,8 +60,16 @@ def meeting_of(c: Citation, p: Paragraph | None = None) -> str:
 
 
 def cited_line(c: Citation, p: Paragraph | None = None) -> str:
-    """A reference with its paper's meeting and date beside it (for the chat and the reply's list)."""
-    return f"{c.reference} — {meeting_of(c, p)}"
+    """A reference with its paper's meeting and date beside it (for the chat and the reply's list), unless the
+    reference already names both (`Police and Crime Plan Performance (Accountability and Governance Board, May
+    2025), ¶3.7`); an undated paper always says so."""
+    from corpus.meta import short_date
+
+    full = meeting_of(c, p)
+    names = full.rsplit(", ", 1)[0]
+    said = c.date and short_date(c.date) in c.reference and all(
+        part in c.reference for part in names.split(", ") if part != NO_MEETING)
+    return c.reference if said and names != NO_MEETING else f"{c.reference} — {full}"
 
 
 def with_meetings(answer: Answer, paragraphs: Mapping[str, Paragraph]) -> Answer:

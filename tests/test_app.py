@@ -168,8 +168,9 @@ def test_chat_shows_answers_abstentions_and_filter_errors(served):
     history, box, answer, refs, _, status, *_ = state.on_ask(HOMICIDES, [], None, None, "", "")
     assert box == "" and status == "" and "31 homicides" in history[-1]["content"]
     assert "**References**" in history[-1]["content"] and refs["choices"][0][1] == "1"
-    # Beside each reference: the meeting and the date, so a figure is never read as another meeting's.
-    assert "¶3.7 — Accountability and Governance Board, May 2025" in history[-1]["content"]
+    # Each reference names the meeting and the date, so a figure is never read as another meeting's (once).
+    assert "Plan Performance (Accountability and Governance Board, May 2025), ¶3.7" in history[-1]["content"]
+    assert "¶3.7 — " not in history[-1]["content"]
     history, _, _, refs, *_ = state.on_ask("What is the weather on Mars?", history, None, None, "", "")
     said = history[-1]["content"]
     assert said.startswith("**The papers don't answer this.**") and "See also" in said
@@ -194,9 +195,8 @@ def test_draft_reply_with_downloads(served):
     state = served[0].boardqa
     text, reply_state, md, docx, note = state.on_draft(HOMICIDES, "the West Midlands Police and Crime Panel")
     assert "31" in text and "[1]" in text and "West Midlands Police and Crime Panel" in text
-    assert "[1] Police and Crime Plan Performance (Accountability and Governance Board, May 2025), ¶3.7 — Accountability and Governance " \
-        "Board, May 2025" in text
-    assert "¶3.7 — Accountability and Governance Board, May 2025" in Path(md).read_text(encoding="utf-8")
+    assert "[1] Police and Crime Plan Performance (Accountability and Governance Board, May 2025), ¶3.7" in text
+    assert "(Accountability and Governance Board, May 2025), ¶3.7" in Path(md).read_text(encoding="utf-8")
     assert Path(docx).read_bytes()[:2] == b"PK"
     edited_md, _ = state.on_edit(text + "\nP.S. edited by the officer", reply_state)
     assert Path(edited_md).read_text(encoding="utf-8").endswith("edited by the officer")

@@ -94,9 +94,13 @@ def test_every_reference_names_its_meeting_and_date():
     chat = answer_markdown(answer, by_key)
     assert "1. Minutes (Learning & Wellbeing Committee, 9 May 2022), ¶LW 1 — Learning & Wellbeing Committee, Decoy " \
         "Primary School, 9 May 2022" in chat
-    assert "— Souldern Parish Council, 29 January 2026" in chat
+    # the reference already names the council and the date: not said twice
+    assert "2. Minutes of the Parish Council (Souldern Parish Council, 29 Jan 2026), ¶01.26.12\n" in chat
+    undated_cite = Citation.of(4, para("u.pdf", "U", "1"), "", 0.1)
+    assert answer_markdown(Answer("q", "D [4].", False, [undated_cite], 0.5)).endswith(
+        "— meeting not stated in the paper, date not stated\n\n<small>Confidence 0.50 · extractive</small>")
     dated = with_meetings(answer, by_key)
-    assert dated.citations[2].reference.endswith("— Local Public Data Panel, 17 October 2013")
+    assert dated.citations[0].reference.endswith("— Learning & Wellbeing Committee, Decoy Primary School, 9 May 2022")
     assert dated.answer == answer.answer and [c.quote for c in dated.citations] == [c.quote for c in cites]
 
 
