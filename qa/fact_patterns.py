@@ -24,7 +24,8 @@ _FACTS = {
                        re.I),
     # `20.02.24` and `1-22-26` are dates where both day and month are printed with two digits or a slash or dash
     # separates them; `3.4.12` is a paragraph number
-    "date": re.compile(rf"\b{_MONTH}\b|\b\d{{1,2}}[/-]\d{{1,2}}[/-]\d{{2,4}}\b|\b[0-3]\d\.[01]\d\.(?:19|20)?\d\d\b|\b(?:19|20)\d\d\b|\bquarter \d\b|\bQ[1-4]\b"
+    # (the verb "may" is no month: "This may happen"; "May 2025", "12 may 2024" and "May" capitalised are)
+    "date": re.compile(rf"\b(?!may\b){_MONTH}\b|(?-i:\bMay\b)|\b\d{{1,2}}(?:st|nd|rd|th)?\s+may\b|\bmay\s+\d{{4}}\b|\b\d{{1,2}}[/-]\d{{1,2}}[/-]\d{{2,4}}\b|\b[0-3]\d\.[01]\d\.(?:19|20)?\d\d\b|\b(?:19|20)\d\d\b|\bquarter \d\b|\bQ[1-4]\b"
                        r"|\b(?:spring|summer|autumn|winter)\b", re.I),
     "time": re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:hrs|hours|am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b", re.I),
     "money": re.compile(r"[£$€]\s?\d|\b(?:pounds|dollars|euros)\b", re.I),  # "420 million hits" is a count

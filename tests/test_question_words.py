@@ -118,3 +118,14 @@ def test_how_many_times_one_rate_is_another_is_no_count():
     assert "count" not in facts_in(ratio)
     assert "count" not in facts_in("Victims were twice as likely and 2 times as likely to report it online.")
     assert "count" in facts_in("Officers carried out 4,203 searches, 3 times the number of last year.")
+
+
+def test_the_verb_may_is_no_month():
+    """`This may happen via third parties` gives no date (it answered `When will the data be released?`); `May 2025`,
+    `12 may 2024` and `met in May` do."""
+    from qa.fact_patterns import facts_in
+
+    assert "date" not in facts_in("This may happen via third parties, who collect data.")
+    assert "date" not in facts_in("Members may wish to note the report.")
+    for text in ("The report of May 2025 said so.", "It was agreed on 12 may 2024.", "The Board met in May."):
+        assert "date" in facts_in(text), text
