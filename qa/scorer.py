@@ -56,6 +56,9 @@ class Scorer:
         self.office = asked_offices(part.text)  # "Who is the Vice Chair?": its holder is asked for
         # "When is the next meeting?" asks for a day after the papers' own meeting
         self.next_meeting = bool(re.search(r"\bnext\s+(?:[\w'’&-]+\s+){0,4}?meetings?\b", part.text, re.I))
+        # "When will the data be released?" asks for a time to come, not the paper's past ("since 2003")
+        self.future = bool(re.search(r"^\W*when\s+(?:will|shall|would)\b|\bwhen\s+(?:is|are)\s+[^?]*\b(?:expected|due"
+                                     r"|planned|scheduled|going to|set to|likely)\b", part.text, re.I))
         # "Who is the Police and Crime Commissioner?" asks who holds an office: only a name answers it
         self.identity = bool(ROLE.search(part.text)) and bool(re.match(r"\W*who\s+(?:is|was|are|were)\s+(?:the|a|an)\b",
                                                                       part.text, re.I))
@@ -89,6 +92,8 @@ class Scorer:
             facts = facts - {"person"}  # a line naming someone else, or the office without its holder
         if self.next_meeting and "date" in facts and self._not_after_own_meeting(u):
             facts = facts - {"date"}  # "held on 17 November 2025" in that meeting's minutes: this meeting, not the next
+        if self.future and "date" in facts and self._only_years_before_paper(u):
+            facts = facts - {"date"}  # "visible on vehicles manufactured since 2003": no time to come
         if self.identity and "person" in facts and not (re.search(TITLED, u.text) or "name" in u.facts):
             facts = facts - {"person"}  # "the Commissioner presented ...": an office, not who holds it
         if self.by_how_much:
@@ -100,6 +105,12 @@ class Scorer:
         own = self.ev.paragraph(u.rank).date
         printed = find_date(u.text, full_only=True)
         return bool(own) and bool(printed) and printed[:len(own)] <= own
+
+    def _only_years_before_paper(self, u: Unit) -> bool:
+        """Whether every year `u` prints is before its paper's year (and it prints one)."""
+        own = self.ev.paragraph(u.rank).date[:4]
+        years = re.findall(r"\b(?:19|20)\d\d\b", u.text)
+        return own.isdigit() and bool(years) and max(years) < own
 
     def names_holder(self, u: Unit) -> bool:
         """Whether `u` names the holder of the office the question asks about (read once a unit)."""

@@ -524,3 +524,22 @@ def test_the_next_meeting_is_a_day_after_the_papers_own_meeting():
     assert [ev.paragraph(u.rank).label for u in ev.units if scorer.gives(u)] == ["924"]
     answer = answer_extractive("When is the next Police and Crime Panel meeting?", ev.hits, Settings())
     assert not answer.abstained and "5 January 2026" in answer.answer, answer.answer
+
+
+def test_when_something_will_happen_is_not_answered_by_the_papers_past():
+    """`When will the bulk data be released?` is not answered by `vehicles manufactured since 2003` in a 2013 paper:
+    it asks for a time to come; `expected in spring 2014` answers it (found as a new user)."""
+    from qa.evidence import Evidence
+    from qa.scorer import Scorer
+
+    src = dict(doc_id="d@1", doc="bulk-data-paper.pdf", doc_title="Bulk Data", paper="Bulk Data",
+               body="Open Data User Group", date="2013-08")
+    past = Paragraph(label="6", pages=(4,), seq=6, text="6. The full VIN should be released because it is visible on "
+                     "almost all vehicles manufactured since 2003.", **src)
+    plan = Paragraph(label="7", pages=(5,), seq=7, text="7. The release of the bulk data is expected in spring 2014.",
+                     **src)
+    ev = Evidence.of([Hit(past, 1.0, 0.7, 3.0), Hit(plan, 0.8, 0.6, 2.0)])
+    future = Scorer(analyse("When will the bulk data be released?").parts[0], ev)
+    assert [ev.paragraph(u.rank).label for u in ev.units if future.gives(u)] == ["7"]
+    asked = Scorer(analyse("When were the vehicles manufactured?").parts[0], ev)
+    assert "6" in [ev.paragraph(u.rank).label for u in ev.units if asked.gives(u)]
