@@ -52,11 +52,16 @@ def meeting_of(c: Citation, p: Paragraph | None = None) -> str:
 
     Says so when the paper states no meeting or date, so an undated figure is never read as a recent one.
     """
+    return f"{', '.join(_who(c, p)) or NO_MEETING}, {long_date(c.date) if c.date else NO_DATE}"
+
+
+def _who(c: Citation, p: Paragraph | None) -> list[str]:
+    """The committee and the body a citation comes from, each once (a body inside the committee's name is not
+    said again)."""
     committee = (p.committee if p is not None else "") or c.meeting
     body = p.body if p is not None else ""
-    who = ", ".join(x for x in dict.fromkeys((committee.strip(), body.strip())) if x
-                    and not (x != committee.strip() and x.casefold() in committee.casefold()))
-    return f"{who or NO_MEETING}, {long_date(c.date) if c.date else NO_DATE}"
+    return [x for x in dict.fromkeys((committee.strip(), body.strip())) if x
+            and not (x != committee.strip() and x.casefold() in committee.casefold())]
 
 
 def cited_line(c: Citation, p: Paragraph | None = None) -> str:
@@ -65,11 +70,9 @@ def cited_line(c: Citation, p: Paragraph | None = None) -> str:
     2025), ¶3.7`); an undated paper always says so."""
     from corpus.meta import short_date
 
-    full = meeting_of(c, p)
-    names = full.rsplit(", ", 1)[0]
-    said = c.date and short_date(c.date) in c.reference and all(
-        part in c.reference for part in names.split(", ") if part != NO_MEETING)
-    return c.reference if said and names != NO_MEETING else f"{c.reference} — {full}"
+    who = _who(c, p)
+    said = bool(who) and bool(c.date) and short_date(c.date) in c.reference and all(x in c.reference for x in who)
+    return c.reference if said else f"{c.reference} — {meeting_of(c, p)}"
 
 
 def with_meetings(answer: Answer, paragraphs: Mapping[str, Paragraph]) -> Answer:

@@ -22,6 +22,7 @@ MARKING = re.compile(r"^\W*(?:(?:this (?:document|page|report) (?:was|is|has bee
                      r"security classification)(?: as)?\W*)?(?:unclassified|official(?:[-‐ ]sensitive)?|restricted|"
                      r"not protectively marked|protect|public|confidential|draft)\W*$", re.I)
 
+
 def names_body(name: str) -> bool:
     """Whether `name` is the name of a body or one of its committees: it ends in such a noun (`Rivergrove City
     Council`, `Ayton Community Council`, `Learning & Wellbeing Committee`), and says more than the noun."""

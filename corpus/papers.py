@@ -160,8 +160,8 @@ def read_head(lines: list[Line], start: int, end: int) -> PaperHead:
                 and not lines[j + 1].gap and lines[j + 1].kind == "short" and _SIGNS_AS.search(lines[j + 1].text):
             used = j = j + 2  # a signature left over from the paper before: who signed it, not a title
             continue
-        elif _FORM_MEETING.match(t) and not title and find_date(t):
-            title, weak = title_case(_FORM_MEETING.match(t).group("name").strip(" *")), False  # the meeting's own name
+        elif not title and (form := _FORM_MEETING.match(t)) and find_date(t):
+            title, weak = title_case(form.group("name").strip(" *")), False  # the meeting's own name
             date = date or find_date(t)
             used = j + 1
         elif _FIELD.match(t) and not title:
